@@ -1,0 +1,102 @@
+"""Page boilerplate removal for one body: :func:`clean_page`.
+
+Each block is scored by the learned block scorer (:mod:`storytrace.clean.model`). The article
+region is the highest-scoring run of blocks; inside it a block is removed only when the score
+is clearly low, outside it (leading menus, trailing lists, footers) as soon as it is more likely
+boilerplate than not. Hand-written detectors (:mod:`storytrace.clean.kinds`) name the kind of
+each removed block and also remove blocks of an unmistakable kind. A news paragraph (running
+prose sharing words with the title and lede, no address to the reader) is never removed as page
+boilerplate.
+
+Reasons (:data:`REASONS`): ``promo line``, ``headline list``, ``disclaimer``,
+``correction block``, ``publisher blurb``, ``legal notice``, ``share/subscribe prompt``,
+``navigation``, ``author blurb``, ``off-topic trailing block``; site boilerplate gets
+``site boilerplate (seen in N articles of this outlet)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from storytrace.clean.blocks import block_key, blocks
+from storytrace.clean.features import Block, measure
+from storytrace.clean.kinds import REASONS, Context, detect_kinds, is_news, name_removed
+from storytrace.clean.model import load_weights, predict
+from storytrace.model import Cleaned, Removed
+
+SITE_REASON = "site boilerplate (seen in {n} articles of this outlet)"
+INNER_THRESHOLD = 0.2
+OUTER_THRESHOLD = 0.5
+
+__all__ = ["REASONS", "SITE_REASON", "clean_page", "decide"]
+
+
+def article_region(p: np.ndarray, n_words: np.ndarray) -> tuple[int, int]:
+    """The run of blocks with the largest summed evidence of being content (inclusive)."""
+    score = (p - 0.5) * np.sqrt(n_words + 1.0)
+    best, cur, start = -np.inf, 0.0, 0
+    region = (0, -1)
+    for i, v in enumerate(score):
+        if cur <= 0:
+            cur, start = float(v), i
+        else:
+            cur += float(v)
+        if cur > best:
+            best, region = cur, (start, i)
+    return region
+
+
+def decide(bs: Sequence[Block], p: np.ndarray, title: str | None) -> list[str | None]:
+    """For each block, ``None`` to keep it or the reason to remove it."""
+    n = len(bs)
+    if n == 0:
+        return []
+    nw = np.array([b.n_words for b in bs], dtype=np.float64)
+    first, last = article_region(p, nw)
+    ctx = Context.build(bs, title, p)
+    kinds = detect_kinds(bs, ctx)
+    removed = [False] * n
+    for i, b in enumerate(bs):
+        if is_news(b, ctx, i):
+            continue
+        inside = first <= i <= last
+        low = bool(p[i] < (INNER_THRESHOLD if inside else OUTER_THRESHOLD))
+        removed[i] = low or kinds[i] is not None
+    # After the last news paragraph, an off-topic block that follows removed boilerplate is
+    # part of the same trailing run (the last lines of a blurb, a city name, a sign-off).
+    for i in range(max(1, ctx.last_news + 1), n):
+        if not removed[i] and removed[i - 1] and ctx.overlap(bs[i]) < 0.2:
+            removed[i] = True
+    named = [kinds[i] if removed[i] else None for i in range(n)]
+    return name_removed(bs, named, removed, ctx)
+
+
+def clean_page(
+    text: str, *, title: str | None = None, site_blocks: Mapping[str, int] | None = None
+) -> Cleaned:
+    """Remove boilerplate blocks from ``text`` (pure; ``text`` itself is not altered).
+
+    Returns the kept blocks joined by blank lines and one :class:`Removed` per removed block,
+    with offsets into ``text``. ``site_blocks`` maps :func:`block_key` of an outlet's known
+    boilerplate blocks to the number of its articles they were seen in.
+    """
+    spans = blocks(text)
+    bs = [measure(text[s:e]) for s, e in spans]
+    reasons: list[str | None] = [None] * len(bs)
+    if site_blocks:
+        for i, b in enumerate(bs):
+            n = site_blocks.get(block_key(b.text))
+            if n is not None:
+                reasons[i] = SITE_REASON.format(n=n)
+    page_reasons = decide(bs, predict(load_weights(), bs, title), title)
+    kept: list[str] = []
+    removed: list[Removed] = []
+    for (s, e), b, site, page in zip(spans, bs, reasons, page_reasons, strict=True):
+        reason = site or page
+        if reason is None:
+            kept.append(b.text)
+        else:
+            removed.append(Removed(s, e, text[s:e], reason))
+    return Cleaned("\n\n".join(kept), tuple(removed))

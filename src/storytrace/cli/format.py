@@ -1,0 +1,98 @@
+"""Plain-text rendering of the read views for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+
+def clip(value: Any, width: int) -> str:
+    text = "" if value is None else " ".join(str(value).split())
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def table(rows: Sequence[Sequence[Any]], header: Sequence[str], widths: Sequence[int]) -> str:
+    """A fixed-width table; cells are clipped to their column width."""
+    lines = ["  ".join(clip(h, w).ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(clip(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def day(iso: str | None) -> str:
+    return (iso or "")[:10] or "?"
+
+
+def stories_table(stories: list[dict[str, Any]]) -> str:
+    if not stories:
+        return "no stories yet: run `storytrace ingest PATH...` first"
+    rows = [
+        (s["id"], s["title"], s["articles"], len(s["outlets"]), ", ".join(s["outlets"]),
+         day(s["first_seen"]), day(s["last_seen"]))
+        for s in stories
+    ]
+    return table(rows, ["id", "title", "articles", "outlets", "outlet names", "first seen", "last seen"],
+                 [5, 48, 8, 7, 34, 10, 10])
+
+
+def story_report(s: dict[str, Any]) -> str:
+    out = [f"Story {s['id']}: {s['title']}"]
+    out.append(
+        f"{len(s['articles'])} articles from {len(s['outlets'])} outlets, "
+        f"{day(s['first_seen'])} to {day(s['last_seen'])}"
+    )
+    out.append("")
+    out.append("Members (why each belongs)")
+    rows = [
+        (a["id"], day(a["published"]), a["outlet"], a["title"], f"{a['score']:.2f}", "; ".join(a["why"]))
+        for a in s["articles"]
+    ]
+    out.append(table(rows, ["id", "published", "outlet", "title", "score", "why"], [5, 10, 24, 40, 5, 60]))
+    out.append("")
+    if s["reprint_groups"]:
+        out.append("Reprint groups")
+        for group in s["reprint_groups"]:
+            out.append("  articles " + ", ".join(str(i) for i in group))
+        out.append("")
+        out.append("Reprint links and shared passages")
+        for link in s["reprints"]:
+            out.append(
+                f"  {link['a']} -> {link['b']}: {link['kind']}, {len(link['passages'])} passages, "
+                f"containment {link['containment_ab']:.2f}/{link['containment_ba']:.2f}"
+            )
+            for p in link["passages"][:5]:
+                out.append(
+                    f"    [{p['a_start']}:{p['a_end']}] ~ [{p['b_start']}:{p['b_end']}] "
+                    f"{p['words']} words: \"{clip(p['text'], 90)}\""
+                )
+            if len(link["passages"]) > 5:
+                out.append(f"    ... {len(link['passages']) - 5} more (see --json)")
+    else:
+        out.append("No reprints among the members: each was written independently.")
+    return "\n".join(out)
+
+
+def article_report(a: dict[str, Any]) -> str:
+    out = [f"Article {a['id']}: {a['title']}"]
+    for label in ("outlet", "url", "published", "source", "story"):
+        out.append(f"  {label + ':':11}{a[label] if a[label] is not None else '?'}")
+    if a["reprints"]:
+        out.append("  reprints:  " + ", ".join(f"{r['article']} ({r['kind']})" for r in a["reprints"]))
+    out.append("")
+    out.append("Text")
+    for para in a["text"].split("\n\n"):
+        out.append(textwrap.fill(para, width=100, initial_indent="  ", subsequent_indent="  "))
+        out.append("")
+    out.append(f"Removed boilerplate ({len(a['removed'])} blocks)")
+    for r in a["removed"]:
+        out.append(f"  [{r['reason']}] {clip(r['text'], 110)}")
+    return "\n".join(out)
+
+
+def rejects_table(rejects: list[dict[str, Any]]) -> str:
+    if not rejects:
+        return "no rejected inputs"
+    rows = [(r["at"], r["reason"], r["source"], r["detail"]) for r in rejects]
+    return table(rows, ["when", "reason", "input", "detail"], [20, 16, 40, 70])

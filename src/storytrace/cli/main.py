@@ -1,0 +1,188 @@
+"""The ``storytrace`` command: thin shells over :mod:`storytrace.api`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .. import api
+from ..config import load_config
+from ..errors import InputError, StorytraceError
+from . import format as fmt
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DB_HELP = "SQLite database file (default ./storytrace.db, or $STORYTRACE_DB)."
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db", "db", default=None, envvar="STORYTRACE_DB", metavar="PATH", help=DB_HELP
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def _db(ctx: click.Context, db: str | None) -> str:
+    return db or ctx.obj.get("db") or api.DEFAULT_DB
+
+
+def _emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", default=None, envvar="STORYTRACE_DB", metavar="PATH", help=DB_HELP)
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors and results.")
+@click.version_option(package_name="storytrace")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, debug: bool, quiet: bool) -> None:
+    """Follow news stories across outlets.
+
+    Ingest scraped articles (text, HTML, JSONL/CSV, WARC), clean their boilerplate, find
+    reprints and shared passages, and group them into stories in one SQLite file.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(db=db, debug=debug)
+    level = logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--meta", metavar="FILE", help="JSONL or CSV of metadata keyed by file name (`file` column).")
+@click.option("--field", "field_map", multiple=True, metavar="NAME=COLUMN",
+              help="Read field NAME (id, url, outlet, published, title, text, html) from COLUMN.")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml).")
+@click.option("--workers", type=int, help="Worker processes for HTML extraction (0 = one per core).")
+@click.option("--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10).")
+@click.option("--max-bytes", type=int, help="Largest article file or record accepted (default 10 MB).")
+@json_option
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, meta: str | None,
+           field_map: tuple[str, ...], config_path: str | None, workers: int | None,
+           timeout: float | None, max_bytes: int | None, as_json: bool) -> None:
+    """Ingest files, folders or globs of articles into the database.
+
+    Reads .txt (title = first line; sidecar NAME.json for metadata), .html/.htm(.gz),
+    .jsonl/.csv (fields id, url, outlet, published, title, text or html) and .warc(.gz).
+    Articles already stored are skipped; bad inputs are reported and kept in `rejects`.
+    """
+    fields: dict[str, str] = {}
+    for item in field_map:
+        name, sep, column = item.partition("=")
+        if not sep or not name or not column:
+            raise InputError(f"--field expects NAME=COLUMN, got {item!r}")
+        fields[name.strip()] = column.strip()
+    config = load_config(config_path, workers=workers, extract_timeout=timeout, max_bytes=max_bytes)
+    report = api.ingest(
+        paths, db=_db(ctx, db), meta=meta, fields=fields or None, config=config,
+        progress=sys.stderr.isatty() and not as_json,
+    )
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        click.echo(report.summary())
+
+
+@cli.command()
+@db_option
+@click.option("--limit", type=int, help="Show at most this many stories.")
+@click.option("--outlet", help="Only stories with an article from this outlet.")
+@click.option("--min-articles", type=int, default=1, show_default=True, help="Hide smaller stories.")
+@json_option
+@click.pass_context
+def stories(ctx: click.Context, db: str | None, limit: int | None, outlet: str | None,
+            min_articles: int, as_json: bool) -> None:
+    """List stories: id, title, articles, outlets, first and last seen."""
+    result = api.stories(db=_db(ctx, db), limit=limit, outlet=outlet, min_articles=min_articles)
+    if as_json:
+        _emit_json(result)
+    else:
+        click.echo(fmt.stories_table(result))
+
+
+@cli.command()
+@click.argument("story_id", type=int)
+@db_option
+@json_option
+@click.pass_context
+def story(ctx: click.Context, story_id: int, db: str | None, as_json: bool) -> None:
+    """Show one story: members and why each belongs, reprint groups, shared passages."""
+    result = api.story(story_id, db=_db(ctx, db))
+    if as_json:
+        _emit_json(result)
+    else:
+        click.echo(fmt.story_report(result))
+
+
+@cli.command()
+@click.argument("article_id", type=int)
+@db_option
+@click.option("--raw", is_flag=True, help="Also show the extracted body and the raw input.")
+@json_option
+@click.pass_context
+def article(ctx: click.Context, article_id: int, db: str | None, raw: bool, as_json: bool) -> None:
+    """Show one article: metadata, cleaned text, removed boilerplate with reasons."""
+    result = api.article(article_id, db=_db(ctx, db), raw=raw)
+    if as_json:
+        _emit_json(result)
+        return
+    click.echo(fmt.article_report(result))
+    if raw:
+        click.echo("\nRaw input\n" + result["raw"])
+
+
+@cli.command()
+@db_option
+@click.option("--limit", type=int, default=100, show_default=True, help="Show at most this many.")
+@json_option
+@click.pass_context
+def rejects(ctx: click.Context, db: str | None, limit: int, as_json: bool) -> None:
+    """List inputs that could not be ingested, with the file (and line) and the reason."""
+    result = api.rejects(db=_db(ctx, db), limit=limit)
+    if as_json:
+        _emit_json(result)
+    else:
+        click.echo(fmt.rejects_table(result))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one-line errors and a non-zero exit code; tracebacks only with --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="storytrace", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("storytrace: interrupted; what was committed is kept, run again to resume", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("storytrace: interrupted; what was committed is kept, run again to resume", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except StorytraceError as exc:
+        if debug:
+            raise
+        click.echo(f"storytrace: error: {exc}", err=True)
+        return 1
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"storytrace: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

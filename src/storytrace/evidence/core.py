@@ -1,0 +1,177 @@
+"""The :class:`Evidence` of one article and the pure function that computes it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+import xxhash
+
+from storytrace.evidence.dates import extract_dates, parse_published
+from storytrace.evidence.entities import Entity, extract_entities
+from storytrace.evidence.numbers import extract_numbers
+from storytrace.evidence.quotes import extract_quotes, trigrams
+from storytrace.evidence.terms import idf, weighted_terms
+from storytrace.normalize import tokens_with_spans, unify_punctuation
+
+SHINGLE = 5
+SHINGLE_MOD = 8  # keep 1 in 8 shingles, chosen by hash so two texts keep the same ones
+MAX_SHINGLES = 160
+MAX_INDEX_KEYS = 30
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a journalist would compare between two articles, precomputed for one article.
+
+    ``terms``: content term -> weight (wordfreq IDF x log tf); ``title_terms``: terms of the
+    headline; ``entities``: named entities with spelling-robust keys; ``quotes``: normalised
+    quotations; ``numbers``: (unit, value) figures; ``dates``: mentioned dates ("YYYY-MM-DD" or
+    "MM-DD"); ``years``/``months``/``weekdays`` mentioned; ``shingles``: a hash-sampled subset
+    of word 5-gram hashes (shared passages); ``published``: ISO timestamp or None.
+    """
+
+    lang: str = "en"
+    terms: dict[str, float] = field(default_factory=dict)
+    title_terms: tuple[str, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[str, ...] = ()
+    numbers: tuple[tuple[str, float], ...] = ()
+    dates: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    months: tuple[int, ...] = ()
+    weekdays: tuple[int, ...] = ()
+    shingles: tuple[int, ...] = ()
+    published: str | None = None
+    n_words: int = 0
+
+    # Derived views, computed once per instance (not part of equality or the JSON form).
+    @cached_property
+    def quote_grams(self) -> list[frozenset[tuple[str, ...]]]:
+        return [trigrams(q) for q in self.quotes]
+
+    @cached_property
+    def entity_heads(self) -> dict[str, float]:
+        """head key -> weight; a bare surname and the full name share a head."""
+        out: dict[str, float] = {}
+        for e in self.entities:
+            out[e.head] = max(out.get(e.head, 0.0), e.weight)
+        return out
+
+    @cached_property
+    def head_names(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for e in self.entities:
+            if len(e.name) > len(out.get(e.head, "")):
+                out[e.head] = e.name
+        return out
+
+    @cached_property
+    def shingle_set(self) -> frozenset[int]:
+        return frozenset(self.shingles)
+
+    @cached_property
+    def published_dt(self) -> datetime | None:
+        return parse_published(self.published)
+
+    def index_keys(self) -> set[str]:
+        """A few discriminative keys to find candidate stories: entities, rare terms, quotes."""
+        keys: list[str] = []
+        keys += ["q:" + _h(q) for q in self.quotes[:6]]
+        heads = sorted(self.entity_heads.items(), key=lambda kv: (-kv[1], kv[0]))
+        keys += ["e:" + h for h, _ in heads[:12]]
+        rare = sorted(self.terms.items(), key=lambda kv: (-kv[1], kv[0]))
+        keys += ["t:" + t for t, _ in rare[: MAX_INDEX_KEYS - len(keys)]]
+        return set(keys[:MAX_INDEX_KEYS])
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        d["entities"] = [list(e) for e in self.entities]
+        return json.dumps(
+            {k: v for k, v in d.items() if v not in ((), [], {}, None, 0) or k == "lang"},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, s: str) -> Evidence:
+        d: dict[str, Any] = json.loads(s)
+        tuples = ("title_terms", "quotes", "dates", "years", "months", "weekdays", "shingles")
+        for k in tuples:
+            if k in d:
+                d[k] = tuple(d[k])
+        if "entities" in d:
+            d["entities"] = tuple(Entity(*e) for e in d["entities"])
+        if "numbers" in d:
+            d["numbers"] = tuple((u, float(v)) for u, v in d["numbers"])
+        return cls(**d)
+
+
+def _h(s: str) -> str:
+    return xxhash.xxh32_hexdigest(s.encode())
+
+
+def _shingles(tokens: list[str]) -> tuple[int, ...]:
+    kept: set[int] = set()
+    for i in range(len(tokens) - SHINGLE + 1):
+        h = xxhash.xxh32_intdigest(" ".join(tokens[i : i + SHINGLE]).encode())
+        if h % SHINGLE_MOD == 0:
+            kept.add(h)
+    # When there are too many, the smallest hashes are a consistent sample across texts.
+    return tuple(sorted(kept)[:MAX_SHINGLES])
+
+
+def _split_title(text: str) -> tuple[str | None, str]:
+    """A short first line followed by a line break is the headline."""
+    first, sep, rest = text.lstrip().partition("\n")
+    if sep and 0 < len(first.split()) <= 25 and not first.rstrip().endswith(":"):
+        return first.strip(), rest
+    return None, text
+
+
+def extract_evidence(
+    text: str, *, title: str | None = None, published: str | None = None, lang: str = "en"
+) -> Evidence:
+    """Evidence of one cleaned article body (pure; no corpus statistics needed)."""
+    text = unify_punctuation(text)
+    if title is None:
+        title, _ = _split_title(text)
+    else:
+        title = unify_punctuation(title)
+        if not text.lstrip().startswith(title.strip()):
+            text = title + "\n" + text
+    tokens, spans = tokens_with_spans(text)
+    # "per cent" -> "%" so that it reads like "100%".
+    for i in range(1, len(tokens)):
+        if tokens[i] == "cent" and tokens[i - 1] == "per":
+            tokens[i - 1], tokens[i] = "", "%"
+    kept = [i for i, t in enumerate(tokens) if t]
+    tokens, spans = [tokens[i] for i in kept], [spans[i] for i in kept]
+    terms = weighted_terms(tokens, lang)
+    title_terms: tuple[str, ...] = ()
+    if title:
+        tt, _ = tokens_with_spans(title)
+        tw = weighted_terms(tt, lang, limit=15)
+        title_terms = tuple(sorted(tw, key=lambda k: -tw[k]))
+    dates, years, months, weekdays = extract_dates(tokens, text)
+    return Evidence(
+        lang=lang,
+        terms=terms,
+        title_terms=title_terms,
+        entities=tuple(extract_entities(text, lang)),
+        quotes=tuple(extract_quotes(text)),
+        numbers=tuple(extract_numbers(tokens, spans, text, lang)),
+        dates=tuple(dates),
+        years=tuple(years),
+        months=tuple(months),
+        weekdays=tuple(weekdays),
+        shingles=_shingles(tokens),
+        published=published,
+        n_words=len(tokens),
+    )
+
+
+__all__ = ["Evidence", "Entity", "extract_evidence", "idf"]

@@ -1,0 +1,212 @@
+"""Readers for many-article files: JSONL/NDJSON and CSV/TSV (each optionally ``.gz``).
+
+One line (JSONL) or row (CSV) is one article, with the documented fields ``id``, ``url``,
+``outlet``, ``published``, ``title`` and the body in ``text`` (plain text) or ``html``. When a
+row has both, ``text`` is used. ``fields`` renames columns (``{"text": "body"}`` reads the body
+from ``body``). Other columns are kept in ``Document.meta``.
+
+Files are streamed line by line; ``max_bytes`` applies to each line/record, so a bad or huge
+record is rejected on its own and the rest of the file is still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import zlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import IO, Any, cast
+
+from storytrace.io.decode import binary_reason
+from storytrace.io.meta import apply_fields, clean_meta
+from storytrace.model import Document, InputKind, Reject, Source
+
+_DRAIN = 1 << 20
+
+
+@contextmanager
+def open_binary(path: str) -> Iterator[IO[bytes]]:
+    """Open ``path`` for binary reading, unpacking it when its name ends in ``.gz``."""
+    if path.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as gz:
+            yield cast(IO[bytes], gz)
+    else:
+        with open(path, "rb") as fh:
+            yield fh
+
+
+def _peek(fh: IO[bytes]) -> bytes:
+    """The first bytes of a stream, without consuming them (empty if it cannot peek)."""
+    peek = getattr(fh, "peek", None)
+    return peek(8192)[:8192] if peek is not None else b""
+
+
+def bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield ``(line number, bytes)``; a line longer than ``limit`` is skipped and gives None."""
+    n = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drain the rest of the long line without keeping it
+                more = fh.readline(_DRAIN)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield n, None
+        else:
+            yield n, line
+
+
+def row_document(
+    row: Mapping[str, Any], src: Source, kind: InputKind, fields: Mapping[str, str] | None
+) -> Document | Reject:
+    """A Document from one JSONL object or CSV row, or ``missing-text`` without a body."""
+    data = apply_fields(row, fields)
+    text, html = data.pop("text", None), data.pop("html", None)
+    if isinstance(text, str) and text.strip():
+        content, is_html = text, False
+    elif isinstance(html, str) and html.strip():
+        content, is_html = html, True
+    else:
+        hint = ' (map another column with fields={"text": COLUMN})' if not fields else ""
+        return Reject(src, "missing-text", f"no non-empty 'text' or 'html' field{hint}")
+    return Document(source=src, kind=kind, content=content, is_html=is_html,
+                    meta=clean_meta(data))
+
+
+def read_jsonl(
+    path: str, *, fields: Mapping[str, str] | None, max_bytes: int
+) -> Iterator[Document | Reject]:
+    """Yield one Document (or Reject) per non-blank line of a JSONL file."""
+    line = 0
+    seen_any = False
+    try:
+        with open_binary(path) as fh:
+            if why := binary_reason(_peek(fh)):
+                yield Reject(Source(path), "binary", f"not a text file: {why}")
+                return
+            for line, raw in bounded_lines(fh, max_bytes):
+                src = Source(path, line=line)
+                if raw is not None and not raw.strip():
+                    continue
+                seen_any = True
+                if raw is None:
+                    yield Reject(src, "too-large", f"line longer than the limit of {max_bytes} bytes")
+                    continue
+                try:
+                    text = raw.decode("utf-8-sig" if line == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield Reject(src, "decode-error", f"not valid UTF-8 at byte {exc.start} of the line")
+                    continue
+                try:
+                    obj = json.loads(text)
+                except ValueError as exc:
+                    yield Reject(src, "malformed-json", f"not valid JSON: {exc}")
+                    continue
+                if not isinstance(obj, dict):
+                    yield Reject(src, "malformed-json",
+                                 f"a JSON {type(obj).__name__}, not an object")
+                    continue
+                yield row_document(obj, src, "jsonl", fields)
+        if not seen_any:
+            yield Reject(Source(path), "empty", "the file holds no lines")
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield Reject(Source(path, line=line + 1), "unreadable", f"corrupt gzip data: {exc}")
+    except OSError as exc:
+        yield Reject(Source(path), "unreadable", f"cannot read file: {exc.strerror or exc}")
+
+
+class _Lines:
+    """Decoded lines for ``csv.reader``; a bad line becomes blank and its problem is noted."""
+
+    def __init__(self, fh: IO[bytes], limit: int) -> None:
+        self._fh = fh
+        self._limit = limit
+        self.problems: dict[int, tuple[str, str]] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        for n, raw in bounded_lines(self._fh, self._limit):
+            if raw is None:
+                self.problems[n] = ("too-large", f"line longer than the limit of {self._limit} bytes")
+                yield "\n"
+                continue
+            try:
+                yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                self.problems[n] = ("decode-error", f"not valid UTF-8 at byte {exc.start} of the line")
+                yield "\n"
+
+    def take(self, first: int, last: int) -> tuple[str, str] | None:
+        """The first problem noted on lines ``first..last``, forgetting those lines."""
+        found = None
+        for n in range(first, last + 1):
+            problem = self.problems.pop(n, None)
+            if problem is not None and found is None:
+                found = problem
+        return found
+
+
+def read_csv(
+    path: str, *, fields: Mapping[str, str] | None, max_bytes: int
+) -> Iterator[Document | Reject]:
+    """Yield one Document (or Reject) per data row of a CSV (``,``) or TSV (tab) file.
+
+    The first row is the header. ``Source.line`` is the line where the record starts.
+    """
+    delimiter = "\t" if path.lower().removesuffix(".gz").endswith(".tsv") else ","
+    # Bounds a runaway quoted field (an unclosed quote) to max_bytes.
+    csv.field_size_limit(min(max_bytes + 1, 2**31 - 1))
+    header: list[str] | None = None
+    prev = 0
+    try:
+        with open_binary(path) as fh:
+            if why := binary_reason(_peek(fh)):
+                yield Reject(Source(path), "binary", f"not a text file: {why}")
+                return
+            lines = _Lines(fh, max_bytes)
+            reader = csv.reader(lines, delimiter=delimiter)
+            while True:
+                try:
+                    row = next(reader)
+                    error = None
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    row, error = [], str(exc)
+                start, prev = prev + 1, reader.line_num
+                src = Source(path, line=start)
+                problem = lines.take(start, prev)
+                if problem is None and error is not None:
+                    reason = "too-large" if "field limit" in error else "malformed-csv"
+                    problem = (reason, f"cannot parse the record: {error}")
+                if header is None:
+                    if not row and problem is None:
+                        continue  # blank lines before the header
+                    if problem is not None:
+                        yield Reject(src, "malformed-csv", f"bad header: {problem[1]}")
+                        return
+                    header = [h.strip() for h in row]
+                    continue
+                if problem is not None:
+                    yield Reject(src, *problem)
+                    continue
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank line
+                if len(row) != len(header):
+                    yield Reject(src, "malformed-csv",
+                                 f"{len(row)} fields, the header has {len(header)}")
+                    continue
+                if sum(len(f) for f in row) > max_bytes:
+                    yield Reject(src, "too-large", f"record over the limit of {max_bytes} bytes")
+                    continue
+                yield row_document(dict(zip(header, row, strict=True)), src, "csv", fields)
+            if header is None:
+                yield Reject(Source(path), "empty", "the file holds no header row")
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield Reject(Source(path, line=prev + 1), "unreadable", f"corrupt gzip data: {exc}")
+    except OSError as exc:
+        yield Reject(Source(path), "unreadable", f"cannot read file: {exc.strerror or exc}")

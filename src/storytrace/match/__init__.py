@@ -1,0 +1,42 @@
+"""Reprint detection: shingles, candidate index, passage alignment, classification."""
+
+from .align import align, tokens
+from .compare import (
+    CONTAINED,
+    EDITED_CONTAINMENT,
+    EDITED_COVERAGE,
+    NEAR_DUPLICATE_JACCARD,
+    compare,
+    passage_coverage,
+)
+from .index import CandidateIndex, MemoryCandidateIndex, effective_min_shared
+from .shingle import (
+    anchors,
+    ngram_hashes,
+    pack_hashes,
+    shingles,
+    shingles_many,
+    token_hashes,
+    unpack_hashes,
+)
+
+__all__ = [
+    "CONTAINED",
+    "EDITED_CONTAINMENT",
+    "EDITED_COVERAGE",
+    "NEAR_DUPLICATE_JACCARD",
+    "CandidateIndex",
+    "MemoryCandidateIndex",
+    "align",
+    "anchors",
+    "compare",
+    "effective_min_shared",
+    "ngram_hashes",
+    "pack_hashes",
+    "passage_coverage",
+    "shingles",
+    "shingles_many",
+    "token_hashes",
+    "tokens",
+    "unpack_hashes",
+]

@@ -1,0 +1,218 @@
+"""The ingest runner: read -> extract -> clean -> sign -> match -> cluster -> store.
+
+The stages are pure functions from ``storytrace.io``, ``extract``, ``clean``, ``match``,
+``evidence`` and ``stories``; this module only batches, persists, counts and reports. Each batch
+is one transaction, and every input is recorded with a fingerprint of its content, so a killed
+run leaves the database as it was after the last full batch and the next run skips what is done.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import xxhash
+
+from ..clean import block_key, blocks, clean_page, site_boilerplate
+from ..config import Config
+from ..evidence import extract_evidence
+from ..io import read_inputs
+from ..model import Document, Draft, Reject
+from ..normalize import normalize
+from ..store import Store
+from ..store.store import pack_hashes
+from .extract_pool import ExtractionPool
+from .linking import ArticleLinker
+from .report import IngestReport
+
+log = logging.getLogger(__name__)
+
+
+def fingerprint(text: str) -> str:
+    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
+
+
+def body_key(outlet: str | None, body: str) -> str:
+    """Identity of a body for re-ingest detection: the same outlet and the same normalised text.
+
+    The outlet is part of the key so that a verbatim wire copy on another site is kept as a
+    reprint, not dropped as a duplicate.
+    """
+    return fingerprint(f"{outlet or ''}\n{normalize(body)}")
+
+
+def ingest(
+    paths: Iterable[str],
+    *,
+    db: str = "storytrace.db",
+    meta: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    config: Config | None = None,
+    progress: bool = False,
+) -> IngestReport:
+    """Ingest files, folders or globs into the database at ``db`` and return what happened."""
+    config = config or Config()
+    with Store(db) as store:
+        return Ingester(store, config).run(paths, meta=meta, fields=fields, progress=progress)
+
+
+class Ingester:
+    """Drives one ingest run over an open store."""
+
+    def __init__(self, store: Store, config: Config) -> None:
+        self.store = store
+        self.config = config
+        self.report = IngestReport()
+        self.run_id = 0
+        self.linker = ArticleLinker(store, config, self.report)
+
+    def run(
+        self,
+        paths: Iterable[str],
+        *,
+        meta: str | None = None,
+        fields: Mapping[str, str] | None = None,
+        progress: bool = False,
+    ) -> IngestReport:
+        paths = list(paths)
+        self.run_id = self.store.start_run(
+            "ingest " + " ".join(paths),
+            {"config": self.config.to_dict(), "meta": meta, "fields": dict(fields or {})},
+        )
+        self.store.stories.run_id = self.run_id
+        self.linker.run_id = self.run_id
+        started = time.monotonic()
+        items = read_inputs(paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes)
+        bar = _progress_bar(progress)
+        status = "failed"
+        try:
+            with ExtractionPool(workers=self.config.workers, timeout=self.config.extract_timeout) as pool:
+                for batch in _batches(items, self.config.batch_size):
+                    self._run_batch(batch, pool)
+                    bar.update(len(batch))
+                    bar.set_postfix_str(self.report.short(), refresh=False)
+            status = "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            bar.close()
+            self.report.seconds = time.monotonic() - started
+            self.report.stories = self.store.conn.execute(
+                "SELECT count(*) FROM stories WHERE merged_into IS NULL AND articles > 0"
+            ).fetchone()[0]
+            self.store.finish_run(self.run_id, self.report.to_dict(), status)
+        return self.report
+
+    def _run_batch(self, batch: list[Document | Reject], pool: ExtractionPool) -> None:
+        todo: list[tuple[Document, str]] = []
+        rejects: list[tuple[Reject, str]] = []
+        for item in batch:
+            self.report.inputs += 1
+            if isinstance(item, Reject):
+                rejects.append((item, ""))
+                continue
+            fp = fingerprint(item.content)
+            if self.store.seen_input(str(item.source), fp) is not None:
+                self.report.already_ingested += 1
+                continue
+            todo.append((item, fp))
+        drafts = pool.run([doc for doc, _ in todo])
+        with self.store.transaction():
+            for reject, fp in rejects:
+                self._reject(reject, fp)
+            for (_doc, fp), result in zip(todo, drafts, strict=True):
+                if isinstance(result, Reject):
+                    self._reject(result, fp)
+                else:
+                    self._add(result, fp)
+
+    def _reject(self, reject: Reject, fp: str) -> None:
+        self.report.rejected[reject.reason] += 1
+        log.warning("rejected %s: %s (%s)", reject.source, reject.detail, reject.reason)
+        self.store.add_reject(self.run_id, str(reject.source), reject.reason, reject.detail)
+        if fp:
+            self.store.record_input(str(reject.source), fp, "rejected", None, self.run_id)
+
+    def _add(self, draft: Draft, fp: str) -> None:
+        source = str(draft.source)
+        key = body_key(draft.outlet, draft.text)
+        duplicate = self.store.find_duplicate(draft.url, key)
+        if duplicate is not None:
+            self.report.duplicates += 1
+            self.store.record_input(source, fp, "duplicate", duplicate, self.run_id)
+            return
+        patterns = self.store.site_patterns(draft.outlet) if draft.outlet else {}
+        cleaned = clean_page(draft.text, title=draft.title, site_blocks=patterns)
+        article_id = self.store.add_article(
+            {
+                "source": source,
+                "kind": draft.kind,
+                "external_id": draft.external_id,
+                "url": draft.url,
+                "outlet": draft.outlet,
+                "published": draft.published,
+                "title": draft.title,
+                "raw": draft.raw,
+                "body": draft.text,
+                "text": cleaned.text,
+                "body_key": key,
+                "meta": _json(draft.meta),
+                "run_id": self.run_id,
+            }
+        )
+        self.store.add_removed(article_id, cleaned.removed)
+        self.store.record_input(source, fp, "added", article_id, self.run_id)
+        self.report.added += 1
+        if draft.outlet:
+            self._learn_site(draft.outlet, article_id, draft.text)
+        self.linker.sign(article_id)
+        self.linker.link_reprints(article_id)
+        self.linker.assign_story(article_id)
+
+    def _learn_site(self, outlet: str, article_id: int, body: str) -> None:
+        """Count the body's blocks for its outlet; re-clean the outlet's articles on new patterns."""
+        examples: dict[str, str] = {}
+        for start, end in blocks(body):
+            examples.setdefault(block_key(body[start:end]), body[start:end])
+        counts = self.store.count_blocks(outlet, article_id, examples)
+        known = self.store.site_patterns(outlet)
+        judged = site_boilerplate(
+            counts,
+            self.store.outlet_articles(outlet),
+            min_articles=self.config.site_min_articles,
+        )
+        learned = [k for k in judged if k not in known]
+        if not learned:
+            return
+        self.store.add_site_patterns(outlet, learned, self.run_id)
+        self.report.site_patterns += len(learned)
+        patterns = self.store.site_patterns(outlet)
+        for other in self.store.articles_with_blocks(outlet, learned):
+            if other != article_id:
+                self.report.recleaned += 1
+            self.linker.reclean(other, patterns, relink=other != article_id)
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    import json
+
+    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _batches(items: Iterable[Document | Reject], size: int) -> Iterator[list[Document | Reject]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _progress_bar(enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(desc="ingest", unit=" inputs", disable=not enabled, leave=False, dynamic_ncols=True)
+
+
+__all__ = ["Ingester", "body_key", "fingerprint", "ingest", "pack_hashes"]

@@ -1,0 +1,136 @@
+"""Per-article work after storing: signatures, reprint links and story assignment."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..clean import clean_page
+from ..config import Config
+from ..evidence import Evidence, extract_evidence
+from ..match import anchors, compare, shingles
+from ..store import Store
+from ..store.store import pack_hashes, unpack_hashes
+from ..stories import decide
+from .report import IngestReport
+
+log = logging.getLogger(__name__)
+
+
+class ArticleLinker:
+    def __init__(self, store: Store, config: Config, report: IngestReport) -> None:
+        self.store = store
+        self.config = config
+        self.report = report
+        self.run_id = 0
+
+    # signatures -----------------------------------------------------------------------------
+
+    def sign(self, article_id: int) -> tuple[np.ndarray, Evidence]:
+        """Compute and store the shingles and evidence of an article's cleaned text."""
+        row = self.store.article_row(article_id)
+        assert row is not None
+        hashes = shingles(row["text"], n=self.config.shingle_size)
+        ev = extract_evidence(row["text"], title=row["title"], published=row["published"])
+        self.store.conn.execute(
+            "UPDATE articles SET shingles = ?, evidence = ? WHERE id = ?",
+            (pack_hashes(hashes), ev.to_json(), article_id),
+        )
+        return hashes, ev
+
+    def reclean(self, article_id: int, patterns: Mapping[str, int], *, relink: bool) -> None:
+        """Clean an article again with newly learned site patterns; refresh what depends on it."""
+        row = self.store.article_row(article_id)
+        assert row is not None
+        cleaned = clean_page(row["body"], title=row["title"], site_blocks=patterns)
+        if cleaned.text == row["text"] and relink:
+            return
+        self.store.conn.execute("UPDATE articles SET text = ? WHERE id = ?", (cleaned.text, article_id))
+        self.store.conn.execute("DELETE FROM removed WHERE article_id = ?", (article_id,))
+        self.store.add_removed(article_id, cleaned.removed)
+        if relink:
+            # Offsets of passages point into the cleaned text: recompute this article's links.
+            self.store.candidates.remove(article_id)
+            self.store.forget_reprints(article_id)
+            self.sign(article_id)
+            self.link_reprints(article_id, count=False)
+
+    # reprints -------------------------------------------------------------------------------
+
+    def link_reprints(self, article_id: int, *, count: bool = True) -> int:
+        """Find the stored articles this one reprints or is reprinted by; store links and passages."""
+        row = self.store.article_row(article_id)
+        assert row is not None
+        mine = unpack_hashes(row["shingles"])
+        keys = anchors(mine, modulus=self.config.anchor_modulus)
+        hits = self.store.candidates.query(keys, min_shared=2, max_df=self.config.max_anchor_df)
+        found = 0
+        for other_id, _shared in hits[: self.config.max_reprint_candidates]:
+            if other_id == article_id:
+                continue
+            other = self.store.article_row(other_id)
+            if other is None:
+                continue
+            first, second = _chronological(other, row)
+            rep = compare(
+                first["text"],
+                second["text"],
+                a_shingles=unpack_hashes(first["shingles"]),
+                b_shingles=unpack_hashes(second["shingles"]),
+            )
+            if rep is None:
+                continue
+            self.store.add_reprint(int(first["id"]), int(second["id"]), rep)
+            found += 1
+        self.store.candidates.add(article_id, keys)
+        if count:
+            self.report.reprints += found
+        return found
+
+    # stories --------------------------------------------------------------------------------
+
+    def assign_story(self, article_id: int) -> int:
+        """Put the article in a story: its reprint source's, the best matching one, or a new one."""
+        state = self.store.stories
+        row = self.store.article_row(article_id)
+        assert row is not None
+        ev = Evidence.from_json(row["evidence"])
+        partners = self.store.reprint_partners(article_id)
+        for partner_id, kind in partners:
+            story = state.story_of(partner_id)
+            if story is not None:
+                self.report.joined += 1
+                return state.add(
+                    story, article_id, ev, score=1.0,
+                    reasons=[f"{kind} reprint of article {partner_id}"],
+                )
+        candidate_ids = state.candidates(ev, limit=self.config.max_story_candidates)
+        candidates = {sid: state.members(sid) for sid in candidate_ids}
+        decision = decide(ev, candidates)
+        story_id = state.add(
+            decision.story, article_id, ev, score=decision.score, reasons=decision.reasons
+        )
+        if decision.story is None:
+            self.report.new_stories += 1
+        else:
+            self.report.joined += 1
+        for other in decision.merge:
+            if other != story_id:
+                state.merge(story_id, other)
+                self.report.merges += 1
+        return story_id
+
+
+def _chronological(x: Mapping[str, object], y: Mapping[str, object]) -> tuple[Mapping[str, object], Mapping[str, object]]:
+    """Order two article rows: earlier publication first; unknown dates and ties by id."""
+
+    def key(r: Mapping[str, object]) -> tuple[int, str, int]:
+        published = r["published"]
+        return (0 if published else 1, str(published or ""), int(r["id"]))  # type: ignore[call-overload]
+
+    return (x, y) if key(x) <= key(y) else (y, x)
+
+

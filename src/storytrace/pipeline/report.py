@@ -1,0 +1,65 @@
+"""What an ingest run did, as counts, and the one-line summary printed at its end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class IngestReport:
+    inputs: int = 0
+    """Inputs read: files, JSONL/CSV rows, WARC records, and inputs rejected by the readers."""
+    added: int = 0
+    duplicates: int = 0
+    """Articles already in the store (same URL, or same outlet and normalised body)."""
+    already_ingested: int = 0
+    """Inputs skipped because an earlier run processed the same source with the same content."""
+    rejected: Counter[str] = field(default_factory=Counter)
+    reprints: int = 0
+    stories: int = 0
+    new_stories: int = 0
+    joined: int = 0
+    merges: int = 0
+    site_patterns: int = 0
+    recleaned: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inputs": self.inputs,
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "already_ingested": self.already_ingested,
+            "rejected": sum(self.rejected.values()),
+            "rejected_by_reason": dict(sorted(self.rejected.items())),
+            "reprint_links": self.reprints,
+            "stories": self.stories,
+            "new_stories": self.new_stories,
+            "joined_stories": self.joined,
+            "story_merges": self.merges,
+            "site_patterns_learned": self.site_patterns,
+            "recleaned": self.recleaned,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def short(self) -> str:
+        return f"{self.added} added, {sum(self.rejected.values())} rejected"
+
+    def summary(self) -> str:
+        """One line: counts and drops by reason."""
+        rejected = sum(self.rejected.values())
+        reasons = ", ".join(f"{r} {n}" for r, n in sorted(self.rejected.items()))
+        parts = [
+            f"{self.inputs} inputs",
+            f"{self.added} added",
+            f"{self.duplicates} already stored (same URL or body)",
+            f"{self.already_ingested} already ingested",
+            f"{rejected} rejected" + (f" ({reasons})" if reasons else ""),
+            f"{self.reprints} reprint links",
+            f"{self.new_stories} new stories, {self.joined} joined, {self.merges} merged",
+            f"{self.site_patterns} site patterns learned",
+            f"{self.stories} stories in store",
+        ]
+        return "ingest: " + "; ".join(parts) + f"; {self.seconds:.1f} s"

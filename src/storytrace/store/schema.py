@@ -1,0 +1,166 @@
+"""The SQLite schema, as numbered migrations. ``PRAGMA user_version`` holds the applied number.
+
+docs/schema.md describes every table; keep the two in step. A migration is never edited once
+released: add a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema.
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL DEFAULT 'running',   -- running | done | failed (a killed run stays 'running')
+        config TEXT NOT NULL,                      -- resolved configuration, JSON
+        stats TEXT                                 -- summary counts, JSON
+    );
+
+    CREATE TABLE inputs (
+        source TEXT PRIMARY KEY,                   -- path[:line][#record]
+        fingerprint TEXT NOT NULL,                 -- hash of the decoded input
+        status TEXT NOT NULL,                      -- added | duplicate | rejected
+        article_id INTEGER,
+        run_id INTEGER NOT NULL REFERENCES runs(id)
+    );
+
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,                        -- text | html | jsonl | csv | warc
+        external_id TEXT,
+        url TEXT,
+        outlet TEXT,                               -- normalised domain, or the given outlet name
+        published TEXT,                            -- ISO 8601, or NULL
+        title TEXT,
+        raw TEXT NOT NULL,                         -- the input as read (HTML or text); never altered
+        body TEXT NOT NULL,                        -- extracted body before cleaning; never altered
+        text TEXT NOT NULL,                        -- cleaned body (re-cleaned when site patterns are learned)
+        body_key TEXT NOT NULL,                    -- hash of outlet + normalised body, for re-ingest detection
+        meta TEXT NOT NULL DEFAULT '{}',           -- JSON
+        evidence TEXT,                             -- JSON of storytrace.evidence.Evidence
+        shingles BLOB,                             -- sorted uint64 word 5-gram hashes of text
+        added TEXT NOT NULL,
+        run_id INTEGER NOT NULL REFERENCES runs(id)
+    );
+    CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
+    CREATE UNIQUE INDEX articles_body_key ON articles(body_key);
+    CREATE INDEX articles_outlet ON articles(outlet);
+    CREATE INDEX articles_published ON articles(published);
+
+    CREATE TABLE removed (                         -- boilerplate removed from articles.body
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX removed_article ON removed(article_id);
+
+    CREATE TABLE article_blocks (                  -- normalised block keys of each body, for site learning
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        key TEXT NOT NULL,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE site_blocks (                     -- per outlet: in how many articles a block was seen
+        outlet TEXT NOT NULL,
+        key TEXT NOT NULL,
+        articles INTEGER NOT NULL,
+        example TEXT NOT NULL,
+        PRIMARY KEY (outlet, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE site_patterns (                   -- blocks judged to be an outlet's boilerplate
+        outlet TEXT NOT NULL,
+        key TEXT NOT NULL,
+        learned TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        PRIMARY KEY (outlet, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE anchors (                         -- sampled shingle hashes: reprint candidate index
+        hash INTEGER NOT NULL,                     -- uint64 stored as signed int64
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (hash, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX anchors_article ON anchors(article_id);
+
+    CREATE TABLE reprints (                        -- a is the earlier article, b the later one
+        a INTEGER NOT NULL REFERENCES articles(id),
+        b INTEGER NOT NULL REFERENCES articles(id),
+        kind TEXT NOT NULL,                        -- exact | near-duplicate | contained | edited
+        jaccard REAL NOT NULL,
+        containment_ab REAL NOT NULL,              -- share of a's shingles found in b
+        containment_ba REAL NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID;
+    CREATE INDEX reprints_b ON reprints(b);
+
+    CREATE TABLE passages (                        -- aligned passages, offsets into articles.text
+        a INTEGER NOT NULL,
+        b INTEGER NOT NULL,
+        a_start INTEGER NOT NULL,
+        a_end INTEGER NOT NULL,
+        b_start INTEGER NOT NULL,
+        b_end INTEGER NOT NULL,
+        words INTEGER NOT NULL
+    );
+    CREATE INDEX passages_pair ON passages(a, b);
+    CREATE INDEX passages_b ON passages(b);
+
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT,
+        created TEXT NOT NULL,
+        first_seen TEXT,
+        last_seen TEXT,
+        articles INTEGER NOT NULL DEFAULT 0,
+        merged_into INTEGER REFERENCES stories(id)  -- set when merged; the story is then empty
+    );
+
+    CREATE TABLE story_members (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        score REAL NOT NULL,
+        reasons TEXT NOT NULL,                     -- JSON list of sentences
+        joined TEXT NOT NULL
+    );
+    CREATE INDEX story_members_story ON story_members(story_id);
+
+    CREATE TABLE story_events (                    -- membership history: new, join, merge, move
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        run_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        article_id INTEGER,
+        other_story_id INTEGER,
+        score REAL,
+        reasons TEXT
+    );
+    CREATE INDEX story_events_story ON story_events(story_id);
+
+    CREATE TABLE story_keys (                      -- inverted index: evidence key -> story
+        key TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        PRIMARY KEY (key, story_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX story_keys_story ON story_keys(story_id);
+
+    CREATE TABLE rejects (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX rejects_source ON rejects(source);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,276 @@
+"""The SQLite store: the write side used by the runner. Reads for people live in ``views``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..model import Article, Removed, Reprint
+from .candidates import SQLiteCandidateIndex
+from .db import connect, transaction
+from .story_state import SQLiteStoryState
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def pack_hashes(hashes: np.ndarray) -> bytes:
+    return np.ascontiguousarray(hashes, dtype=np.uint64).tobytes()
+
+
+def unpack_hashes(blob: bytes | None) -> np.ndarray:
+    if not blob:
+        return np.zeros(0, dtype=np.uint64)
+    return np.frombuffer(blob, dtype=np.uint64)
+
+
+class Store:
+    """One storytrace database file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path = "storytrace.db") -> None:
+        self.path = str(path)
+        self.conn: sqlite3.Connection = connect(self.path)
+        self.candidates = SQLiteCandidateIndex(self.conn)
+        self.stories = SQLiteStoryState(self.conn)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with transaction(self.conn) as conn:
+            yield conn
+
+    # runs -----------------------------------------------------------------------------------
+
+    def start_run(self, command: str, config: Mapping[str, Any]) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO runs (command, started, config) VALUES (?, ?, ?)",
+                (command, now(), json.dumps(config, sort_keys=True, default=str)),
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, stats: Mapping[str, Any], status: str = "done") -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?",
+                (now(), status, json.dumps(stats, sort_keys=True), run_id),
+            )
+
+    # inputs and rejects ---------------------------------------------------------------------
+
+    def seen_input(self, source: str, fingerprint: str) -> str | None:
+        """The status an input got in an earlier run, if it was processed with the same content."""
+        row = self.conn.execute(
+            "SELECT status, fingerprint FROM inputs WHERE source = ?", (source,)
+        ).fetchone()
+        if row is None or row["fingerprint"] != fingerprint:
+            return None
+        return str(row["status"])
+
+    def record_input(
+        self, source: str, fingerprint: str, status: str, article_id: int | None, run_id: int
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO inputs (source, fingerprint, status, article_id, run_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (source, fingerprint, status, article_id, run_id),
+        )
+
+    def add_reject(self, run_id: int, source: str, reason: str, detail: str) -> None:
+        self.conn.execute(
+            "INSERT INTO rejects (run_id, source, reason, detail, at) VALUES (?, ?, ?, ?, ?)",
+            (run_id, source, reason, detail, now()),
+        )
+
+    # articles -------------------------------------------------------------------------------
+
+    def find_duplicate(self, url: str | None, body_key: str) -> int | None:
+        """The id of an article with the same URL, or the same outlet and normalised body."""
+        if url:
+            row = self.conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+            if row:
+                return int(row[0])
+        row = self.conn.execute("SELECT id FROM articles WHERE body_key = ?", (body_key,)).fetchone()
+        return int(row[0]) if row else None
+
+    def add_article(self, fields: Mapping[str, Any]) -> int:
+        columns = (
+            "source kind external_id url outlet published title raw body text body_key meta "
+            "evidence shingles added run_id"
+        ).split()
+        values = [fields.get(c) for c in columns]
+        values[columns.index("added")] = now()
+        placeholders = ", ".join("?" for _ in columns)
+        cur = self.conn.execute(
+            f"INSERT INTO articles ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 - fixed column names
+            values,
+        )
+        return int(cur.lastrowid or 0)
+
+    def update_cleaned(
+        self, article_id: int, text: str, removed: Sequence[Removed], evidence: str, shingles: bytes
+    ) -> None:
+        self.conn.execute(
+            "UPDATE articles SET text = ?, evidence = ?, shingles = ? WHERE id = ?",
+            (text, evidence, shingles, article_id),
+        )
+        self.conn.execute("DELETE FROM removed WHERE article_id = ?", (article_id,))
+        self.add_removed(article_id, removed)
+
+    def add_removed(self, article_id: int, removed: Iterable[Removed]) -> None:
+        self.conn.executemany(
+            "INSERT INTO removed (article_id, start, end, text, reason) VALUES (?, ?, ?, ?, ?)",
+            [(article_id, r.start, r.end, r.text, r.reason) for r in removed],
+        )
+
+    def article_row(self, article_id: int) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return row
+
+    def article(self, article_id: int) -> Article | None:
+        row = self.article_row(article_id)
+        if row is None:
+            return None
+        return Article(
+            id=row["id"],
+            outlet=row["outlet"],
+            url=row["url"],
+            published=row["published"],
+            title=row["title"],
+            text=row["text"],
+            meta=json.loads(row["meta"] or "{}"),
+        )
+
+    def iter_articles(self, *, since: str | None = None, outlet: str | None = None) -> Iterator[Article]:
+        sql = "SELECT id FROM articles WHERE 1 = 1"
+        params: list[Any] = []
+        if since:
+            sql += " AND published >= ?"
+            params.append(since)
+        if outlet:
+            sql += " AND outlet = ?"
+            params.append(outlet)
+        for (article_id,) in self.conn.execute(sql + " ORDER BY id", params).fetchall():
+            art = self.article(article_id)
+            if art is not None:
+                yield art
+
+    def shingles_of(self, article_id: int) -> np.ndarray:
+        row = self.conn.execute("SELECT shingles FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return unpack_hashes(row[0] if row else None)
+
+    def text_of(self, article_id: int) -> str:
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    # site boilerplate -----------------------------------------------------------------------
+
+    def outlet_articles(self, outlet: str) -> int:
+        row = self.conn.execute("SELECT count(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()
+        return int(row[0])
+
+    def site_patterns(self, outlet: str) -> dict[str, int]:
+        """Learned boilerplate block keys of an outlet, with the number of articles seen in."""
+        rows = self.conn.execute(
+            "SELECT p.key, b.articles FROM site_patterns p JOIN site_blocks b"
+            " ON b.outlet = p.outlet AND b.key = p.key WHERE p.outlet = ?",
+            (outlet,),
+        ).fetchall()
+        return {str(k): int(n) for k, n in rows}
+
+    def count_blocks(self, outlet: str, article_id: int, blocks: Mapping[str, str]) -> dict[str, int]:
+        """Count an article's distinct block keys for its outlet; returns the new counts."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO article_blocks (article_id, key) VALUES (?, ?)",
+            [(article_id, key) for key in blocks],
+        )
+        self.conn.executemany(
+            "INSERT INTO site_blocks (outlet, key, articles, example) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (outlet, key) DO UPDATE SET articles = articles + 1",
+            [(outlet, key, example[:500]) for key, example in blocks.items()],
+        )
+        return self.block_counts(outlet, list(blocks))
+
+    def block_counts(self, outlet: str, keys: Sequence[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chunk in _chunks(list(keys), 500):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(
+                f"SELECT key, articles FROM site_blocks WHERE outlet = ? AND key IN ({marks})",  # noqa: S608
+                [outlet, *chunk],
+            ).fetchall()
+            counts.update({str(k): int(n) for k, n in rows})
+        return counts
+
+    def add_site_patterns(self, outlet: str, keys: Iterable[str], run_id: int) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO site_patterns (outlet, key, learned, run_id) VALUES (?, ?, ?, ?)",
+            [(outlet, key, now(), run_id) for key in keys],
+        )
+
+    def articles_with_blocks(self, outlet: str, keys: Sequence[str]) -> list[int]:
+        ids: set[int] = set()
+        for chunk in _chunks(list(keys), 500):
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(
+                "SELECT DISTINCT b.article_id FROM article_blocks b JOIN articles a"
+                f" ON a.id = b.article_id WHERE a.outlet = ? AND b.key IN ({marks})",  # noqa: S608
+                [outlet, *chunk],
+            ).fetchall()
+            ids.update(int(r[0]) for r in rows)
+        return sorted(ids)
+
+    # reprints -------------------------------------------------------------------------------
+
+    def add_reprint(self, a: int, b: int, reprint: Reprint) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO reprints (a, b, kind, jaccard, containment_ab, containment_ba)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (a, b, reprint.kind, reprint.jaccard, reprint.containment_ab, reprint.containment_ba),
+        )
+        self.conn.execute("DELETE FROM passages WHERE a = ? AND b = ?", (a, b))
+        self.conn.executemany(
+            "INSERT INTO passages (a, b, a_start, a_end, b_start, b_end, words)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(a, b, p.a_start, p.a_end, p.b_start, p.b_end, p.words) for p in reprint.passages],
+        )
+
+    def forget_reprints(self, article_id: int) -> None:
+        for table in ("reprints", "passages"):
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE a = ? OR b = ?",  # noqa: S608 - fixed table names
+                (article_id, article_id),
+            )
+
+    def reprint_partners(self, article_id: int) -> list[tuple[int, str]]:
+        rows = self.conn.execute(
+            "SELECT a, kind FROM reprints WHERE b = ? UNION SELECT b, kind FROM reprints WHERE a = ?",
+            (article_id, article_id),
+        ).fetchall()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

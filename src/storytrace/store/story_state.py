@@ -1,0 +1,175 @@
+"""Story state in SQLite, behind the same protocol as the in-memory state of ``storytrace.stories``.
+
+Stories are found through an inverted index of evidence keys (``story_keys``) and, when the
+article has a publication time, only among stories seen within ``window_days`` of it: reprints
+and follow-ups appear within days, and the window keeps lookups cheap on a large store.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ..evidence import Evidence
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return str(value)
+
+
+def _shift(iso: str, days: float) -> str:
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return (moment + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class SQLiteStoryState:
+    """Stories, members and the key index; writes join the caller's transaction."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, *, window_days: float = 30.0, max_members: int = 60
+    ) -> None:
+        self.conn = conn
+        self.window_days = window_days
+        self.max_members = max_members
+        self.run_id = 0
+
+    # the StoryState protocol ---------------------------------------------------------------
+
+    def candidates(self, ev: Evidence, *, limit: int = 20) -> list[int]:
+        keys = sorted(ev.index_keys())
+        if not keys:
+            return []
+        marks = ", ".join("?" for _ in keys)
+        sql = (
+            "SELECT k.story_id, count(*) AS shared FROM story_keys k"
+            " JOIN stories s ON s.id = k.story_id"
+            f" WHERE k.key IN ({marks}) AND s.merged_into IS NULL"  # noqa: S608 - placeholders only
+        )
+        params: list[Any] = list(keys)
+        published = _iso(getattr(ev, "published", None))
+        if published:
+            sql += (
+                " AND (s.last_seen IS NULL OR s.last_seen >= ?)"
+                " AND (s.first_seen IS NULL OR s.first_seen <= ?)"
+            )
+            params += [_shift(published, -self.window_days), _shift(published, self.window_days)]
+        sql += " GROUP BY k.story_id ORDER BY shared DESC, k.story_id LIMIT ?"
+        params.append(limit)
+        return [int(r[0]) for r in self.conn.execute(sql, params)]
+
+    def members(self, story_id: int) -> list[tuple[int, Evidence]]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.evidence FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
+            (story_id,),
+        ).fetchall()
+        if len(rows) > self.max_members:
+            # The earliest members define the story; the latest show where it went.
+            half = self.max_members // 2
+            rows = rows[:half] + rows[-half:]
+        return [(int(r[0]), Evidence.from_json(r[1])) for r in rows if r[1]]
+
+    def add(
+        self,
+        story_id: int | None,
+        key: int,
+        ev: Evidence,
+        *,
+        score: float = 1.0,
+        reasons: Iterable[str] = (),
+    ) -> int:
+        from .store import now
+
+        reasons_json = json.dumps(list(reasons))
+        if story_id is None:
+            cur = self.conn.execute("INSERT INTO stories (created) VALUES (?)", (now(),))
+            story_id = int(cur.lastrowid or 0)
+            self._event("new", story_id, key, None, score, reasons_json)
+        else:
+            self._event("join", story_id, key, None, score, reasons_json)
+        self.conn.execute(
+            "INSERT OR REPLACE INTO story_members (article_id, story_id, score, reasons, joined)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (key, story_id, score, reasons_json, now()),
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)",
+            [(k, story_id) for k in ev.index_keys()],
+        )
+        self.refresh(story_id)
+        return story_id
+
+    def merge(self, keep: int, drop: int) -> None:
+        if keep == drop:
+            return
+        self.conn.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (keep, drop))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO story_keys (key, story_id)"
+            " SELECT key, ? FROM story_keys WHERE story_id = ?",
+            (keep, drop),
+        )
+        self.conn.execute("DELETE FROM story_keys WHERE story_id = ?", (drop,))
+        self.conn.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (keep, drop))
+        self.conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (keep, drop))
+        self._event("merge", keep, None, drop, None, None)
+        self.refresh(keep)
+        self.refresh(drop)
+
+    # helpers --------------------------------------------------------------------------------
+
+    def story_of(self, article_id: int) -> int | None:
+        row = self.conn.execute(
+            "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def refresh(self, story_id: int) -> None:
+        """Recompute a story's counts, time span and title from its members."""
+        row = self.conn.execute(
+            "SELECT count(*), min(a.published), max(a.published) FROM story_members m"
+            " JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
+            (story_id,),
+        ).fetchone()
+        count, first, last = int(row[0]), row[1], row[2]
+        # The title of the earliest article: usually the original or the wire copy.
+        title_row = self.conn.execute(
+            "SELECT a.title FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = ? AND a.title IS NOT NULL AND a.title != ''"
+            " ORDER BY a.published IS NULL, a.published, a.id LIMIT 1",
+            (story_id,),
+        ).fetchone()
+        self.conn.execute(
+            "UPDATE stories SET articles = ?, first_seen = ?, last_seen = ?, title = ? WHERE id = ?",
+            (count, first, last, title_row[0] if title_row else None, story_id),
+        )
+
+    def _event(
+        self,
+        kind: str,
+        story_id: int,
+        article_id: int | None,
+        other: int | None,
+        score: float | None,
+        reasons: str | None,
+    ) -> None:
+        from .store import now
+
+        self.conn.execute(
+            "INSERT INTO story_events (at, run_id, kind, story_id, article_id, other_story_id,"
+            " score, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), self.run_id, kind, story_id, article_id, other, score, reasons),
+        )

@@ -1,0 +1,207 @@
+"""Read views for people and scripts: plain dicts, the same for the CLI's --json and the API."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from ..errors import NotFoundError
+from .store import Store
+
+
+def list_stories(
+    store: Store, *, limit: int | None = None, outlet: str | None = None, min_articles: int = 1
+) -> list[dict[str, Any]]:
+    """Stories, largest and most recent first: id, title, article count, outlets, first/last seen."""
+    sql = (
+        "SELECT s.id, s.title, s.articles, s.first_seen, s.last_seen FROM stories s"
+        " WHERE s.merged_into IS NULL AND s.articles >= ?"
+    )
+    params: list[Any] = [min_articles]
+    if outlet:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = s.id AND a.outlet = ?)"
+        )
+        params.append(outlet)
+    sql += " ORDER BY s.articles DESC, s.last_seen DESC, s.id"
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = store.conn.execute(sql, params).fetchall()
+    outlets = _story_outlets(store, [int(r["id"]) for r in rows])
+    return [
+        {
+            "id": int(r["id"]),
+            "title": r["title"],
+            "articles": int(r["articles"]),
+            "outlets": outlets.get(int(r["id"]), []),
+            "first_seen": r["first_seen"],
+            "last_seen": r["last_seen"],
+        }
+        for r in rows
+    ]
+
+
+def _story_outlets(store: Store, ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for story_id, outlet in store.conn.execute(
+            "SELECT DISTINCT m.story_id, a.outlet FROM story_members m JOIN articles a"
+            f" ON a.id = m.article_id WHERE m.story_id IN ({marks}) AND a.outlet IS NOT NULL"  # noqa: S608
+            " ORDER BY m.story_id, a.outlet",
+            chunk,
+        ):
+            found[int(story_id)].append(str(outlet))
+    return found
+
+
+def resolve_story(store: Store, story_id: int) -> int:
+    """Follow merges: the id a (possibly merged) story lives on under."""
+    seen = set()
+    while True:
+        row = store.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story {story_id} in {store.path}; `storytrace stories` lists them")
+        if row[0] is None or story_id in seen:
+            return story_id
+        seen.add(story_id)
+        story_id = int(row[0])
+
+
+def story_detail(store: Store, story_id: int) -> dict[str, Any]:
+    """A story: members with why each belongs, reprint groups, shared passages, history."""
+    story_id = resolve_story(store, story_id)
+    head = store.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    members = store.conn.execute(
+        "SELECT a.id, a.outlet, a.title, a.url, a.published, m.score, m.reasons"
+        " FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
+        " ORDER BY a.published IS NULL, a.published, a.id",
+        (story_id,),
+    ).fetchall()
+    ids = [int(m["id"]) for m in members]
+    links = _links_among(store, ids)
+    return {
+        "id": story_id,
+        "title": head["title"],
+        "first_seen": head["first_seen"],
+        "last_seen": head["last_seen"],
+        "outlets": sorted({m["outlet"] for m in members if m["outlet"]}),
+        "articles": [
+            {
+                "id": int(m["id"]),
+                "outlet": m["outlet"],
+                "title": m["title"],
+                "url": m["url"],
+                "published": m["published"],
+                "score": round(float(m["score"]), 3),
+                "why": json.loads(m["reasons"] or "[]"),
+            }
+            for m in members
+        ],
+        "reprint_groups": _groups(ids, links),
+        "reprints": links,
+        "history": [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT at, kind, article_id, other_story_id, score FROM story_events"
+                " WHERE story_id = ? OR other_story_id = ? ORDER BY id",
+                (story_id, story_id),
+            )
+        ],
+    }
+
+
+def _links_among(store: Store, ids: list[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = store.conn.execute(
+        f"SELECT * FROM reprints WHERE a IN ({marks}) AND b IN ({marks}) ORDER BY a, b",  # noqa: S608
+        ids + ids,
+    ).fetchall()
+    texts = {i: store.text_of(i) for i in ids}
+    links = []
+    for r in rows:
+        a, b = int(r["a"]), int(r["b"])
+        passages = store.conn.execute(
+            "SELECT a_start, a_end, b_start, b_end, words FROM passages WHERE a = ? AND b = ?"
+            " ORDER BY a_start",
+            (a, b),
+        ).fetchall()
+        links.append(
+            {
+                "a": a,
+                "b": b,
+                "kind": r["kind"],
+                "jaccard": round(float(r["jaccard"]), 3),
+                "containment_ab": round(float(r["containment_ab"]), 3),
+                "containment_ba": round(float(r["containment_ba"]), 3),
+                "passages": [
+                    {**dict(p), "text": texts[a][p["a_start"] : p["a_end"]]} for p in passages
+                ],
+            }
+        )
+    return links
+
+
+def _groups(ids: list[int], links: list[dict[str, Any]]) -> list[list[int]]:
+    """Connected groups of articles joined by reprint links (singletons left out)."""
+    parent = {i: i for i in ids}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for link in links:
+        parent[find(link["a"])] = find(link["b"])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in ids:
+        groups[find(i)].append(i)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g))
+
+
+def article_detail(store: Store, article_id: int, *, raw: bool = False) -> dict[str, Any]:
+    """An article: metadata, cleaned text, removed boilerplate with reasons, story and reprints."""
+    row = store.article_row(article_id)
+    if row is None:
+        raise NotFoundError(f"no article {article_id} in {store.path}; `storytrace story ID` lists them")
+    removed = store.conn.execute(
+        "SELECT start, end, text, reason FROM removed WHERE article_id = ? ORDER BY start",
+        (article_id,),
+    ).fetchall()
+    story = store.stories.story_of(article_id)
+    out: dict[str, Any] = {
+        "id": int(row["id"]),
+        "outlet": row["outlet"],
+        "title": row["title"],
+        "url": row["url"],
+        "published": row["published"],
+        "source": row["source"],
+        "kind": row["kind"],
+        "story": resolve_story(store, story) if story is not None else None,
+        "text": row["text"],
+        "removed": [dict(r) for r in removed],
+        "reprints": [
+            {"article": other, "kind": kind} for other, kind in store.reprint_partners(article_id)
+        ],
+        "meta": json.loads(row["meta"] or "{}"),
+    }
+    if raw:
+        out["body"] = row["body"]
+        out["raw"] = row["raw"]
+    return out
+
+
+def list_rejects(store: Store, *, limit: int | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT source, reason, detail, at, run_id FROM rejects ORDER BY id DESC"
+    params: list[Any] = []
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [dict(r) for r in store.conn.execute(sql, params)]

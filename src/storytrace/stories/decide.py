@@ -1,0 +1,119 @@
+"""Which story an article belongs to: a pure decision over candidate stories.
+
+The rule (all thresholds in :class:`StoryConfig`):
+
+1. For each candidate story, score the article against (a sample of) its members.
+   *link* = mean of the article's ``top_k`` best similarities to members; *profile* = mean of
+   all its similarities to the sampled members.
+2. The article joins the story with the best *link* if ``link >= join`` **and**
+   ``profile >= profile``. The profile check means agreeing with one member is not enough:
+   it must fit the story as a whole, so one borderline article cannot chain two stories.
+3. Otherwise it starts a new story (``Decision.story is None``).
+4. Other stories the article also links to are merged into the chosen one only when the two
+   stories are themselves close: the average linkage (mean similarity over all member pairs,
+   without the new article) is ``>= merge``. An article mixing two events therefore never
+   merges them; it only joins the nearer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from storytrace.evidence import Evidence, Similarity, similarity
+
+ScoreFn = Callable[[Evidence, Evidence], Similarity]
+
+
+@dataclass(frozen=True)
+class StoryConfig:
+    join: float = 0.55  # mean of the top-k similarities to a story's members
+    profile: float = 0.33  # mean similarity to all (sampled) members
+    merge: float = 0.55  # average linkage between two stories to merge them
+    top_k: int = 3
+    max_members: int = 24  # members compared per story (evenly spaced sample)
+    move_margin: float = 0.1  # re-check pass: move a member when another story is this much closer
+
+
+@dataclass(frozen=True)
+class Decision:
+    story: int | None
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    merge: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Linkage:
+    link: float  # mean of the top-k similarities
+    profile: float  # mean of all similarities
+    best: Similarity | None
+
+
+def sample(members: Sequence[tuple[int, Evidence]], limit: int) -> list[tuple[int, Evidence]]:
+    """An evenly spaced, deterministic sample of at most ``limit`` members."""
+    if len(members) <= limit:
+        return list(members)
+    step = len(members) / limit
+    return [members[int(i * step)] for i in range(limit)]
+
+
+def linkage(
+    ev: Evidence, members: Sequence[tuple[int, Evidence]], config: StoryConfig, score: ScoreFn
+) -> Linkage:
+    sims = [score(ev, m) for _, m in sample(members, config.max_members)]
+    if not sims:
+        return Linkage(0.0, 0.0, None)
+    values = sorted((s.score for s in sims), reverse=True)
+    top = values[: config.top_k]
+    best = max(sims, key=lambda s: s.score)
+    return Linkage(sum(top) / len(top), sum(values) / len(values), best)
+
+
+def average_linkage(
+    a: Sequence[tuple[int, Evidence]],
+    b: Sequence[tuple[int, Evidence]],
+    config: StoryConfig,
+    score: ScoreFn,
+) -> float:
+    pa, pb = sample(a, config.max_members), sample(b, config.max_members)
+    if not pa or not pb:
+        return 0.0
+    return sum(score(x, y).score for _, x in pa for _, y in pb) / (len(pa) * len(pb))
+
+
+def decide(
+    ev: Evidence,
+    candidates: Mapping[int, Sequence[tuple[int, Evidence]]],
+    *,
+    config: StoryConfig | None = None,
+    score: ScoreFn | None = None,
+) -> Decision:
+    """Join the best strongly linked story, start a new one, and say which stories to merge."""
+    cfg = config or StoryConfig()
+    fn: ScoreFn = score or similarity
+    links = {sid: linkage(ev, ms, cfg, fn) for sid, ms in candidates.items() if ms}
+    strong = sorted(
+        (sid for sid, lk in links.items() if lk.link >= cfg.join and lk.profile >= cfg.profile),
+        key=lambda sid: (-links[sid].link, sid),
+    )
+    if not strong:
+        best_score = max((lk.link for lk in links.values()), default=0.0)
+        why = ["no story close enough" if links else "no candidate story"]
+        if links:
+            near = max(links, key=lambda s: (links[s].link, -s))
+            why.append(f"nearest story {near}: linkage {links[near].link:.2f} < {cfg.join:.2f}")
+        return Decision(None, round(best_score, 4), why, [])
+    chosen = strong[0]
+    lk = links[chosen]
+    why = [f"linkage {lk.link:.2f} to story {chosen} (fits its profile: {lk.profile:.2f})"]
+    if lk.best is not None:
+        why += lk.best.reasons[:4]
+    merge = [
+        sid
+        for sid in strong[1:]
+        if average_linkage(candidates[chosen], candidates[sid], cfg, fn) >= cfg.merge
+    ]
+    if merge:
+        why.append(f"stories {', '.join(map(str, merge))} are the same story: merged")
+    return Decision(chosen, round(lk.link, 4), why, merge)

@@ -1,0 +1,42 @@
+"""Shared fixtures: where the real data and the seeds are, and the example corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """../shared beside the checkout, or $STORYTRACE_SHARED."""
+    env = os.environ.get("STORYTRACE_SHARED")
+    return Path(env) if env else REPO.parent / "shared"
+
+
+def data_dir() -> Path:
+    env = os.environ.get("STORYTRACE_DATA")
+    return Path(env) if env else shared_dir() / "data"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    path = shared_dir() / "seeds"
+    if not path.is_dir():
+        pytest.skip(f"seed articles not found at {path} (set STORYTRACE_SHARED)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = data_dir()
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path} (set STORYTRACE_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_corpus() -> Path:
+    return REPO / "examples" / "corpus"

@@ -1,0 +1,106 @@
+"""The command line: help everywhere, documented commands, JSON shapes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storytrace.cli.main import cli, main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "storytrace.cli.main", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help_and_is_documented(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([name, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Usage:" in out
+    assert cli.commands[name].help and len(cli.commands[name].help) > 20
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"storytrace {name}" in readme
+
+
+@pytest.fixture(scope="module")
+def seeded_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("cli") / "cli.db")
+    result = run("ingest", str(seeds_dir), "--db", db)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.strip().splitlines()
+    assert len(summary) == 1 and "2 added" in summary[0]
+    return db
+
+
+def test_json_of_read_commands_has_the_documented_keys(seeded_db: str) -> None:
+    stories = json.loads(run("stories", "--db", seeded_db, "--json").stdout)
+    assert isinstance(stories, list) and len(stories) == 1
+    s = stories[0]
+    assert {"id", "title", "articles", "outlets"} <= s.keys()
+    assert isinstance(s["articles"], int) and isinstance(s["outlets"], list)
+
+    story = json.loads(run("story", str(s["id"]), "--db", seeded_db, "--json").stdout)
+    assert {"id", "title", "articles"} <= story.keys()
+    assert len(story["articles"]) == 2
+    for member in story["articles"]:
+        assert {"id", "outlet", "title", "url", "published"} <= member.keys()
+        assert member["why"], "each member says why it belongs"
+
+    art = json.loads(run("article", str(story["articles"][0]["id"]), "--db", seeded_db, "--json").stdout)
+    assert {"id", "outlet", "title", "url", "published", "text", "removed"} <= art.keys()
+    assert art["removed"] and all({"text", "reason"} <= r.keys() for r in art["removed"])
+
+
+def test_human_output_of_read_commands(seeded_db: str) -> None:
+    table = run("stories", "--db", seeded_db).stdout
+    assert "Serbia" in table and "articles" in table
+    story_id = json.loads(run("stories", "--db", seeded_db, "--json").stdout)[0]["id"]
+    report = run("story", str(story_id), "--db", seeded_db).stdout
+    assert "Members" in report
+    art = run("article", "1", "--db", seeded_db).stdout
+    assert "Removed boilerplate" in art
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["story", "999"], "no story 999"),
+        (["article", "999"], "no article 999"),
+        (["ingest", "x.txt", "--field", "oops"], "NAME=COLUMN"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(seeded_db: str, args: list[str], fragment: str) -> None:
+    result = run(*args, "--db", seeded_db)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(seeded_db: str) -> None:
+    result = run("--debug", "story", "999", "--db", seeded_db)
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+def test_unusable_database_path_is_one_line(tmp_path: Path) -> None:
+    result = run("stories", "--db", str(tmp_path / "missing" / "x.db"))
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "does not exist" in result.stderr
+
+
+def test_ingest_json_summary(seeds_dir: Path, tmp_path: Path) -> None:
+    result = run("ingest", str(seeds_dir), "--db", str(tmp_path / "j.db"), "--json")
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 2 and summary["rejected"] == 0

@@ -1,0 +1,94 @@
+"""The example corpus: the stories found equal the stories it was written with."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import storytrace
+from storytrace.store import Store
+
+
+def _key(row: dict) -> str:
+    if row["kind"] in ("jsonl", "csv"):
+        return str(row["external_id"])
+    return Path(row["source"]).name
+
+
+def partition(db: str) -> set[frozenset[str]]:
+    with Store(db) as store:
+        rows = store.conn.execute(
+            "SELECT a.source, a.kind, a.external_id, m.story_id FROM articles a"
+            " JOIN story_members m ON m.article_id = a.id"
+        ).fetchall()
+    groups: dict[int, set[str]] = {}
+    for r in rows:
+        groups.setdefault(int(r["story_id"]), set()).add(_key(dict(r)))
+    return {frozenset(g) for g in groups.values()}
+
+
+def expected_partition(corpus: Path) -> set[frozenset[str]]:
+    expected = json.loads((corpus.parent / "expected.json").read_text(encoding="utf-8"))
+    return {frozenset(s["articles"]) for s in expected["stories"].values()}
+
+
+@pytest.fixture(scope="module")
+def corpus_db(example_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("corpus") / "corpus.db")
+    report = storytrace.ingest([str(example_corpus)], db=db)
+    assert report.added > 30
+    assert sum(report.rejected.values()) == 0
+    return db
+
+
+def test_stories_equal_the_written_stories(corpus_db: str, example_corpus: Path) -> None:
+    assert partition(corpus_db) == expected_partition(example_corpus)
+
+
+def test_second_ingest_adds_nothing(corpus_db: str, example_corpus: Path) -> None:
+    before = partition(corpus_db)
+    report = storytrace.ingest([str(example_corpus)], db=corpus_db)
+    assert report.added == 0
+    assert report.already_ingested + report.duplicates == report.inputs
+    assert partition(corpus_db) == before
+
+
+def test_copies_under_another_path_are_duplicates(
+    corpus_db: str, example_corpus: Path, tmp_path: Path
+) -> None:
+    txt = sorted(example_corpus.glob("*.txt"))[0]
+    copy = tmp_path / ("copy-" + txt.name)
+    copy.write_bytes(txt.read_bytes())
+    sidecar = txt.with_suffix(".json")
+    if sidecar.exists():
+        copy.with_suffix(".json").write_bytes(sidecar.read_bytes())
+    report = storytrace.ingest([str(copy)], db=corpus_db)
+    assert report.added == 0 and report.duplicates == 1
+
+
+def test_arrival_order_does_not_change_the_stories(example_corpus: Path, tmp_path: Path) -> None:
+    files = sorted(p for p in example_corpus.iterdir() if p.suffix in (".txt", ".html", ".jsonl"))
+    random.Random(7).shuffle(files)
+    db = str(tmp_path / "shuffled.db")
+    storytrace.ingest([str(p) for p in files], db=db)
+    assert partition(db) == expected_partition(example_corpus)
+
+
+def test_reprints_of_the_wire_are_linked(corpus_db: str, example_corpus: Path) -> None:
+    expected = json.loads((example_corpus.parent / "expected.json").read_text(encoding="utf-8"))
+    with Store(corpus_db) as store:
+        keys = {
+            int(r["id"]): _key(dict(r))
+            for r in store.conn.execute("SELECT id, source, kind, external_id FROM articles")
+        }
+        links = {
+            frozenset((keys[int(a)], keys[int(b)]))
+            for a, b in store.conn.execute("SELECT a, b FROM reprints")
+        }
+    for reprint in expected["reprints"]:
+        assert frozenset((reprint["original"], reprint["copy"])) in links, reprint
+    for rewrite in expected["rewrites"]:
+        assert frozenset((rewrite["source"], rewrite["rewrite"])) not in links, rewrite

@@ -1,0 +1,39 @@
+"""Quality floors on real data, a few points under the measured figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.evidence.calibrate import load_ecb, load_semeval
+from storytrace.evidence.core import extract_evidence
+from storytrace.evidence.metrics import bcubed, pearson
+from storytrace.evidence.similarity import similarity
+from storytrace.stories import cluster
+
+pytestmark = pytest.mark.slow
+
+
+def test_semeval_en_en(data: Path) -> None:
+    rows = [
+        r
+        for r in load_semeval(data / "semeval2022-t8/train.csv")
+        if r["lang1"] == r["lang2"] == "en"
+    ]
+    scores = [
+        similarity(extract_evidence(r["text1"]), extract_evidence(r["text2"])).score for r in rows
+    ]
+    assert pearson(scores, [-r["Overall"] for r in rows]) >= 0.74
+
+
+def test_ecb_first_topics(data: Path) -> None:
+    docs = [d for d in load_ecb(data / "ecbplus/dev.jsonl") if d["topic"] <= 11]
+    labels = cluster([extract_evidence(d["text"]) for d in docs])
+    _, _, f1 = bcubed(dict(enumerate(labels)), {i: d["cluster"] for i, d in enumerate(docs)})
+    assert f1 >= FLOOR_ECB
+    assert len(set(labels)) < len(docs) / 2 and not np.isnan(f1)
+
+
+FLOOR_ECB = 0.75

@@ -1,0 +1,91 @@
+"""MemoryCandidateIndex semantics (the SQLite index must match them)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storytrace.match import CandidateIndex, MemoryCandidateIndex, effective_min_shared
+
+
+def arr(*xs: int) -> np.ndarray:
+    return np.array(xs, dtype=np.uint64)
+
+
+def test_is_a_candidate_index() -> None:
+    assert isinstance(MemoryCandidateIndex(), CandidateIndex)
+
+
+def test_add_query_counts_and_order() -> None:
+    ix = MemoryCandidateIndex()
+    ix.add(1, arr(*range(0, 80, 8)))  # 10 anchors
+    ix.add(2, arr(*range(0, 40, 8)))  # 5 of them
+    ix.add(3, arr(8, 999))
+    q = arr(*range(0, 80, 8))
+    assert ix.query(q) == [(1, 10), (2, 5)]  # 3 shares 1 < min_shared 2
+    # at most a quarter of the query's 10 anchors is required: 6 is capped to 2
+    assert ix.query(q, min_shared=6) == [(1, 10), (2, 5)]
+    ix.add(4, arr(*range(0, 8 * 40, 8)))
+    assert ix.query(arr(*range(0, 8 * 40, 8)), min_shared=6) == [(4, 40), (1, 10)]
+    assert len(ix) == 4
+
+
+def test_ties_sorted_by_key() -> None:
+    ix = MemoryCandidateIndex()
+    for key in (7, 3, 5):
+        ix.add(key, arr(*range(0, 80, 8)))
+    assert ix.query(arr(*range(0, 80, 8))) == [(3, 10), (5, 10), (7, 10)]
+
+
+def test_duplicate_anchors_count_once_and_add_is_union() -> None:
+    ix = MemoryCandidateIndex()
+    ix.add(1, arr(8, 8, 16))
+    ix.add(1, arr(16, 24))
+    many = arr(*range(8, 8 * 41, 8))  # 40 distinct anchors -> min_shared stays 2
+    assert ix.query(np.concatenate([many, many])) == [(1, 3)]
+    assert len(ix) == 1
+
+
+def test_remove() -> None:
+    ix = MemoryCandidateIndex()
+    ix.add(1, arr(*range(0, 80, 8)))
+    ix.add(2, arr(*range(0, 80, 8)))
+    ix.remove(1)
+    ix.remove(42)  # unknown: no-op
+    assert ix.query(arr(*range(0, 80, 8))) == [(2, 10)]
+    assert len(ix) == 1
+    assert ix.document_frequency(0) == 1
+    ix.remove(2)
+    assert len(ix) == 0 and ix.query(arr(*range(0, 80, 8))) == []
+
+
+def test_max_df_ignores_frequent_anchors() -> None:
+    ix = MemoryCandidateIndex()
+    common = arr(*range(1000, 1000 + 8 * 10, 8))
+    for key in range(20):
+        ix.add(key, common)  # boilerplate shared by 20 texts
+    ix.add(99, np.concatenate([common, arr(16, 24, 32)]))
+    q = np.concatenate([common, arr(16, 24, 32)])
+    hits = ix.query(q, max_df=10)
+    assert hits == [(99, 3)]
+    assert len(ix.query(q, max_df=21)) == 21
+    # df exactly max_df is still used
+    assert len(ix.query(q, max_df=21)) == len(ix.query(q, max_df=1000))
+
+
+def test_short_query_lowers_min_shared() -> None:
+    ix = MemoryCandidateIndex()
+    ix.add(1, arr(8, 16, 24))
+    ix.add(2, arr(8))
+    # 3 distinct query anchors: need only 1
+    assert ix.query(arr(8, 40, 48)) == [(1, 1), (2, 1)]
+    # 8 distinct anchors: need 2 (the default)
+    assert ix.query(arr(8, 40, 48, 56, 64, 72, 80, 88)) == []
+
+
+def test_effective_min_shared_rule() -> None:
+    assert effective_min_shared(0, 2) == 1
+    assert effective_min_shared(7, 2) == 1
+    assert effective_min_shared(8, 2) == 2
+    assert effective_min_shared(100, 2) == 2
+    assert effective_min_shared(20, 10) == 5
+    assert effective_min_shared(100, 0) == 1

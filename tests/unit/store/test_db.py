@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.errors import StoreError
+from storytrace.store import SCHEMA_VERSION, Store, connect, transaction
+from storytrace.store.candidates import SQLiteCandidateIndex
+
+
+def test_new_database_is_wal_and_at_current_version(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "x.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"articles", "removed", "reprints", "passages", "stories", "story_members",
+            "story_events", "rejects", "inputs", "runs"} <= tables
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    connect(path).close()
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer"):
+        connect(path)
+
+
+def test_foreign_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE t (x)")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="some other program"):
+        connect(path)
+
+
+def test_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        connect(path)
+
+
+def test_missing_folder_gives_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        connect(tmp_path / "nope" / "x.db")
+
+
+def test_transaction_rolls_back_on_interrupt(tmp_path: Path) -> None:
+    store = Store(tmp_path / "x.db")
+    run = store.start_run("test", {})
+    with pytest.raises(KeyboardInterrupt), store.transaction():
+        store.add_reject(run, "a.txt", "empty", "nothing here")
+        raise KeyboardInterrupt
+    assert store.conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
+    with transaction(store.conn):
+        store.add_reject(run, "a.txt", "empty", "nothing here")
+    assert store.conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == 1
+
+
+def test_sqlite_candidate_index_counts_shared_anchors_and_caps_df(tmp_path: Path) -> None:
+    store = Store(tmp_path / "x.db")
+    index = SQLiteCandidateIndex(store.conn)
+    big = np.array([2**63 + 5, 2**64 - 8, 16, 24, 32], dtype=np.uint64)  # includes "negative" int64
+    with store.transaction():
+        index.add(1, big)
+        index.add(2, big[:2])
+        index.add(3, np.array([16, 999], dtype=np.uint64))
+    assert len(index) == 3
+    hits = index.query(big, min_shared=2)
+    assert hits[0] == (1, 5)
+    assert (2, 2) in hits
+    assert all(k != 3 for k, _ in hits)  # shares only one anchor
+    # 16 is in 2 articles: with max_df=1 it is ignored, so article 3 cannot match through it.
+    assert index.query(np.array([16, 999], dtype=np.uint64), min_shared=2, max_df=1) == []
+    with store.transaction():
+        index.remove(1)
+    assert all(k != 1 for k, _ in index.query(big, min_shared=1))

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import random
+
+from storytrace.evidence import extract_evidence
+from storytrace.stories import (
+    Decision,
+    MemoryStoryState,
+    StoryClusterer,
+    StoryConfig,
+    StoryState,
+    cluster,
+    decide,
+)
+
+from .corpus import QUAKE_A, QUAKE_B, corpus
+
+
+def _partition(labels: dict[int, int]) -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for k, s in labels.items():
+        groups.setdefault(s, set()).add(k)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _items() -> tuple[list[tuple[int, object]], set[frozenset[int]]]:
+    items, gold, key = [], set(), 0
+    for _, evs in corpus():
+        group = set()
+        for ev in evs:
+            items.append((key, ev))
+            group.add(key)
+            key += 1
+        gold.add(frozenset(group))
+    return items, gold
+
+
+def test_memory_state_is_a_story_state() -> None:
+    assert isinstance(MemoryStoryState(), StoryState)
+
+
+def test_constructed_corpus_partition() -> None:
+    items, gold = _items()
+    model = StoryClusterer().partial_fit(items)  # type: ignore[arg-type]
+    assert _partition(model.labels_) == gold
+    assert any(e[0] == "join" for e in model.events_)
+
+
+def test_earthquakes_and_visits_kept_apart() -> None:
+    groups = dict(corpus())
+    quakes = groups["quake-a"][:1] + groups["quake-b"][:1]
+    assert len(set(cluster(quakes))) == 2
+    visits = groups["visit-1"] + groups["visit-2"]
+    labels = cluster(visits)
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
+
+
+def test_arrival_order_does_not_matter() -> None:
+    items, gold = _items()
+    for seed in range(4):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)
+        model = StoryClusterer().partial_fit(shuffled)  # type: ignore[arg-type]
+        assert _partition(model.labels_) == gold
+
+
+def test_partial_fit_in_batches_matches_one_batch() -> None:
+    items, gold = _items()
+    model = StoryClusterer()
+    for i in range(0, len(items), 3):
+        model.partial_fit(items[i : i + 3])  # type: ignore[arg-type]
+    assert _partition(model.labels_) == gold
+
+
+def test_no_chaining_through_a_mixed_article() -> None:
+    # C reports both earthquakes; it may join one story but must not merge the two.
+    mix = (
+        "Two earthquakes: Malatya and Sulawesi\nA magnitude 6.1 earthquake struck Malatya in "
+        "Turkey, killing 12 people, Governor Aydin Barus said, and a magnitude 7.2 earthquake "
+        'struck Sulawesi, killing 40 people in Palu, spokesman Raditya Jati said. "We are doing '
+        'everything we can to reach the people under the debris," Barus said. "The main need '
+        'now is tents and clean water for the survivors," Jati said.'
+    )
+    a = [extract_evidence(t, published=p) for p, t in QUAKE_A]
+    b = [extract_evidence(t, published=p) for p, t in QUAKE_B]
+    c = extract_evidence(mix, published="2020-04-23T12:00")
+    for order in ([*a, *b, c], [c, *a, *b], [a[0], c, b[0], *a[1:], *b[1:]]):
+        labels = cluster(order)
+        ka = {labels[order.index(x)] for x in a}
+        kb = {labels[order.index(x)] for x in b}
+        assert len(ka) == 1 and len(kb) == 1 and ka != kb
+
+
+def test_decide_is_pure_and_explains() -> None:
+    a = [extract_evidence(t, published=p) for p, t in QUAKE_A]
+    b = [extract_evidence(t, published=p) for p, t in QUAKE_B]
+    cands = {1: list(enumerate(a[:2])), 2: list(enumerate(b[:2], start=10))}
+    d = decide(a[2], cands)
+    assert isinstance(d, Decision) and d.story == 1 and d.merge == [] and d.reasons
+    assert decide(a[2], cands) == d
+    lonely = decide(a[2], {2: cands[2]})
+    assert lonely.story is None
+    strict = decide(a[2], cands, config=StoryConfig(join=0.999))
+    assert strict.story is None
+
+
+def test_decide_merges_strongly_linked_stories() -> None:
+    a = [extract_evidence(t, published=p) for p, t in QUAKE_A]
+    d = decide(a[2], {1: [(0, a[0])], 2: [(1, a[1])]})
+    assert d.story in (1, 2) and len(d.merge) == 1
