@@ -61,6 +61,8 @@ class Context:
 def _newsy(b: Block, ctx: Context) -> bool:
     if b.n_words < 5 or not b.sentence_end or b.self_ref or b.legal or b.cta_start:
         return False
+    if b.glued_rank or b.cap_ratio >= 0.7:  # Title Case: a headline, not a paragraph
+        return False
     reported = b.n_words >= 12 and bool(lx.ATTRIBUTION.search(b.text))
     return ctx.overlap(b) >= (0.1 if reported else 0.25)
 
@@ -85,7 +87,9 @@ def _count(b: Block, vocab: frozenset[str]) -> int:
 
 def _headline_like(b: Block) -> bool:
     """Title Case, no closing full stop (a question or exclamation mark is fine)."""
-    closed = bool(lx.SENTENCE_END.search(b.text)) and not b.text.rstrip("\"'”’").endswith(("?", "!"))
+    closed = bool(lx.SENTENCE_END.search(b.text)) and not b.text.rstrip("\"'”’").endswith(
+        ("?", "!")
+    )
     return 2 <= b.n_words <= 22 and not closed and b.cap_ratio >= 0.6
 
 
@@ -161,9 +165,14 @@ def detect_kinds(bs: Sequence[Block], ctx: Context) -> list[str | None]:
     # A short closing prompt right after a notice belongs to that notice.
     for i in range(1, len(bs)):
         prev = kinds[i - 1]
-        if prev in _NOTICE_KINDS and bs[i].n_words <= 12 and (
-            kinds[i] in (None, "share/subscribe prompt") and (bs[i].cta_start or bs[i].self_ref)
-            or kinds[i] == "share/subscribe prompt"
+        if (
+            prev in _NOTICE_KINDS
+            and bs[i].n_words <= 12
+            and (
+                kinds[i] in (None, "share/subscribe prompt")
+                and (bs[i].cta_start or bs[i].self_ref)
+                or kinds[i] == "share/subscribe prompt"
+            )
         ):
             kinds[i] = prev
     return kinds

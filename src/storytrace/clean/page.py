@@ -29,6 +29,7 @@ from storytrace.model import Cleaned, Removed
 SITE_REASON = "site boilerplate (seen in {n} articles of this outlet)"
 INNER_THRESHOLD = 0.2
 OUTER_THRESHOLD = 0.5
+KIND_MAX_P = 0.8
 
 __all__ = ["REASONS", "SITE_REASON", "clean_page", "decide"]
 
@@ -63,11 +64,13 @@ def decide(bs: Sequence[Block], p: np.ndarray, title: str | None) -> list[str | 
             continue
         inside = first <= i <= last
         low = bool(p[i] < (INNER_THRESHOLD if inside else OUTER_THRESHOLD))
-        removed[i] = low or kinds[i] is not None
+        # A detector's verdict needs the scorer's doubt too: named kinds alone misfire on
+        # guides and blogs (e.g. "we recommend" inside a product review).
+        removed[i] = low or (kinds[i] is not None and p[i] < KIND_MAX_P)
     # After the last news paragraph, an off-topic block that follows removed boilerplate is
     # part of the same trailing run (the last lines of a blurb, a city name, a sign-off).
     for i in range(max(1, ctx.last_news + 1), n):
-        if not removed[i] and removed[i - 1] and ctx.overlap(bs[i]) < 0.2:
+        if not removed[i] and removed[i - 1] and ctx.overlap(bs[i]) < 0.2 and p[i] < KIND_MAX_P:
             removed[i] = True
     named = [kinds[i] if removed[i] else None for i in range(n)]
     return name_removed(bs, named, removed, ctx)

@@ -60,6 +60,9 @@ def read_warc(path: str, *, max_bytes: int) -> Iterator[Document | Reject]:
                      f"archive damaged after {count} records: {exc}")
     except OSError as exc:
         yield Reject(Source(path), "unreadable", f"cannot read file: {exc.strerror or exc}")
+    except Exception as exc:  # warcio fails on garbage headers in many ways (AttributeError, ...)
+        yield Reject(Source(path), "malformed-warc",
+                     f"archive damaged after {count} records: {type(exc).__name__}: {exc}")
 
 
 def _drain(record: Any) -> None:

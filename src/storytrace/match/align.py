@@ -113,7 +113,9 @@ def _blocks(pairs: npt.NDArray[np.int64], k: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def _gap_ok(c: _Chain, a0: int, b0: int, ta: list[str], tb: list[str], max_gap: int, k: int) -> bool:
+def _gap_ok(
+    c: _Chain, a0: int, b0: int, ta: list[str], tb: list[str], max_gap: int, k: int
+) -> bool:
     ga, gb = a0 - c.a_end, b0 - c.b_end
     # small overlaps happen when a repeated word starts the next block
     if ga < -(k - 1) or gb < -(k - 1):

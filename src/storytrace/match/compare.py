@@ -42,9 +42,7 @@ def passage_coverage(
     """Share of ``[0, length)`` covered by the union of the passages' ``a`` (or ``b``) ranges."""
     if length <= 0:
         return 0.0
-    spans = sorted(
-        (p.a_start, p.a_end) if which == "a" else (p.b_start, p.b_end) for p in passages
-    )
+    spans = sorted((p.a_start, p.a_end) if which == "a" else (p.b_start, p.b_end) for p in passages)
     covered = 0
     end = 0
     for s, e in spans:

@@ -76,7 +76,9 @@ def test_trimmed_copy(story_paras: list[str]) -> None:
 
 def test_changed_sentence_splits_passage(story_paras: list[str]) -> None:
     paras = list(story_paras)
-    paras[3] = "Talks between the two sides were expected to resume in the coming weeks, diplomats said."
+    paras[3] = (
+        "Talks between the two sides were expected to resume in the coming weeks, diplomats said."
+    )
     a = "\n\n".join(story_paras)
     b = "\n\n".join(paras)
     ps = align(a, b)
@@ -121,7 +123,7 @@ def test_shared_quotes_between_rewrites(seed_ap: str, seed_rewrite: str) -> None
 
 
 def test_long_texts_align(story_paras: list[str]) -> None:
-    a = "\n\n".join(story_paras * 25)  # about 10k words, repetitive
+    a = "\n\n".join(story_paras * 32)  # about 10k words, repetitive
     assert len(words(a)) > 9000
     ps = align(a, a)
     assert len(ps) == 1 and ps[0].words == len(words(a))

@@ -11,8 +11,27 @@ from storytrace.match.align import tokens
 from storytrace.match.shingle import _fix_percent, _fold_joined, _hash_folded, _joined_tokens
 from storytrace.normalize import words
 
-WORDS = ["serbia", "Dačić", "Kosovo", "talks", "100", "percent", "per", "cent", "U.S", "don’t",
-         "1,000", "%", "café", "ÉTÉ", "the", "of", "Straße", "pct", "x"]
+WORDS = [
+    "serbia",
+    "Dačić",
+    "Kosovo",
+    "talks",
+    "100",
+    "percent",
+    "per",
+    "cent",
+    "U.S",
+    "don’t",
+    "1,000",
+    "%",
+    "café",
+    "ÉTÉ",
+    "the",
+    "of",
+    "Straße",
+    "pct",
+    "x",
+]
 word = st.sampled_from(WORDS) | st.text(alphabet="abcdé’'.,%0123", min_size=1, max_size=6)
 seps = st.sampled_from([" ", "  ", "\n\n", ", ", " — ", "“", "” ", "'", " (", ") ", "."])
 

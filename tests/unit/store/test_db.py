@@ -71,18 +71,22 @@ def test_transaction_rolls_back_on_interrupt(tmp_path: Path) -> None:
 def test_sqlite_candidate_index_counts_shared_anchors_and_caps_df(tmp_path: Path) -> None:
     store = Store(tmp_path / "x.db")
     index = SQLiteCandidateIndex(store.conn)
-    big = np.array([2**63 + 5, 2**64 - 8, 16, 24, 32], dtype=np.uint64)  # includes "negative" int64
+    # 10 anchors (so two must be shared), including values that are negative as int64.
+    big = np.array([2**63 + 5, 2**64 - 8, 16, 24, 32, 40, 48, 56, 64, 72], dtype=np.uint64)
     with store.transaction():
         index.add(1, big)
         index.add(2, big[:2])
         index.add(3, np.array([16, 999], dtype=np.uint64))
     assert len(index) == 3
     hits = index.query(big, min_shared=2)
-    assert hits[0] == (1, 5)
+    assert hits[0] == (1, 10)
     assert (2, 2) in hits
     assert all(k != 3 for k, _ in hits)  # shares only one anchor
-    # 16 is in 2 articles: with max_df=1 it is ignored, so article 3 cannot match through it.
-    assert index.query(np.array([16, 999], dtype=np.uint64), min_shared=2, max_df=1) == []
+    # A short query (under 8 anchors) needs only one shared anchor.
+    assert index.query(np.array([16, 1000], dtype=np.uint64), min_shared=2) == [(1, 1), (3, 1)]
+    # 16 is in 2 articles: with max_df=1 it is ignored; only the rarer 999 still matches.
+    assert index.query(np.array([16, 999], dtype=np.uint64), min_shared=2, max_df=1) == [(3, 1)]
+    assert index.query(np.array([16], dtype=np.uint64), min_shared=1, max_df=1) == []
     with store.transaction():
         index.remove(1)
     assert all(k != 1 for k, _ in index.query(big, min_shared=1))
