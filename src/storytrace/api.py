@@ -7,14 +7,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .config import Config
 from .pipeline.ingest import ingest
 from .pipeline.report import IngestReport
-from .store import Store
-from .store import views
+from .store import Store, views
 
 DEFAULT_DB = "storytrace.db"
 

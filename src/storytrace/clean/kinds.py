@@ -45,8 +45,8 @@ class Context:
 
         topic = {w for w in words(title or "") if len(w) >= 3 and w not in lx.STOP_WORDS}
         lede = [b for i, b in enumerate(bs) if is_prose(b) and p[i] >= 0.5][:3]
-        if not lede:
-            lede = [b for b in bs if is_prose(b)][:3]
+        if not lede:  # the scorer trusts nothing: take the first sentences as the lede
+            lede = [b for b in bs if b.n_words >= 8 and b.sentence_end and not b.self_ref][:2]
         for b in lede:
             topic |= b.content
         ctx = Context(frozenset(topic), -1, p)

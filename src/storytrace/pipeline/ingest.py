@@ -18,7 +18,6 @@ import xxhash
 
 from ..clean import block_key, blocks, clean_page, site_boilerplate
 from ..config import Config
-from ..evidence import extract_evidence
 from ..io import read_inputs
 from ..model import Document, Draft, Reject
 from ..normalize import normalize

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import sqlite3
 from collections.abc import Mapping
 
 import numpy as np
@@ -124,12 +124,12 @@ class ArticleLinker:
         return story_id
 
 
-def _chronological(x: Mapping[str, object], y: Mapping[str, object]) -> tuple[Mapping[str, object], Mapping[str, object]]:
+def _chronological(x: sqlite3.Row, y: sqlite3.Row) -> tuple[sqlite3.Row, sqlite3.Row]:
     """Order two article rows: earlier publication first; unknown dates and ties by id."""
 
-    def key(r: Mapping[str, object]) -> tuple[int, str, int]:
+    def key(r: sqlite3.Row) -> tuple[int, str, int]:
         published = r["published"]
-        return (0 if published else 1, str(published or ""), int(r["id"]))  # type: ignore[call-overload]
+        return (0 if published else 1, str(published or ""), int(r["id"]))
 
     return (x, y) if key(x) <= key(y) else (y, x)
 

@@ -234,8 +234,8 @@ class Store:
         for chunk in _chunks(list(keys), 500):
             marks = ", ".join("?" for _ in chunk)
             rows = self.conn.execute(
-                "SELECT DISTINCT b.article_id FROM article_blocks b JOIN articles a"
-                f" ON a.id = b.article_id WHERE a.outlet = ? AND b.key IN ({marks})",  # noqa: S608
+                "SELECT DISTINCT b.article_id FROM article_blocks b JOIN articles a"  # noqa: S608
+                f" ON a.id = b.article_id WHERE a.outlet = ? AND b.key IN ({marks})",
                 [outlet, *chunk],
             ).fetchall()
             ids.update(int(r[0]) for r in rows)

@@ -55,9 +55,9 @@ class SQLiteStoryState:
             return []
         marks = ", ".join("?" for _ in keys)
         sql = (
-            "SELECT k.story_id, count(*) AS shared FROM story_keys k"
+            "SELECT k.story_id, count(*) AS shared FROM story_keys k"  # noqa: S608 - placeholders only
             " JOIN stories s ON s.id = k.story_id"
-            f" WHERE k.key IN ({marks}) AND s.merged_into IS NULL"  # noqa: S608 - placeholders only
+            f" WHERE k.key IN ({marks}) AND s.merged_into IS NULL"
         )
         params: list[Any] = list(keys)
         published = _iso(getattr(ev, "published", None))

@@ -50,8 +50,8 @@ def _story_outlets(store: Store, ids: list[int]) -> dict[int, list[str]]:
         chunk = ids[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
         for story_id, outlet in store.conn.execute(
-            "SELECT DISTINCT m.story_id, a.outlet FROM story_members m JOIN articles a"
-            f" ON a.id = m.article_id WHERE m.story_id IN ({marks}) AND a.outlet IS NOT NULL"  # noqa: S608
+            "SELECT DISTINCT m.story_id, a.outlet FROM story_members m JOIN articles a"  # noqa: S608
+            f" ON a.id = m.article_id WHERE m.story_id IN ({marks}) AND a.outlet IS NOT NULL"
             " ORDER BY m.story_id, a.outlet",
             chunk,
         ):
