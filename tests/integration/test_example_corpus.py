@@ -92,3 +92,23 @@ def test_reprints_of_the_wire_are_linked(corpus_db: str, example_corpus: Path) -
         assert frozenset((reprint["original"], reprint["copy"])) in links, reprint
     for rewrite in expected["rewrites"]:
         assert frozenset((rewrite["source"], rewrite["rewrite"])) not in links, rewrite
+
+
+def test_passage_offsets_point_at_the_same_words_in_both_articles(corpus_db: str) -> None:
+    from storytrace.normalize import words
+
+    with Store(corpus_db) as store:
+        texts = {int(i): t for i, t in store.conn.execute("SELECT id, text FROM articles")}
+        rows = store.conn.execute(
+            "SELECT p.*, r.kind FROM passages p JOIN reprints r ON r.a = p.a AND r.b = p.b"
+        ).fetchall()
+    assert rows, "the corpus has reprints, so there must be aligned passages"
+    for p in rows:
+        a = words(texts[p["a"]][p["a_start"] : p["a_end"]])
+        b = words(texts[p["b"]][p["b_start"] : p["b_end"]])
+        assert p["words"] >= 8
+        if p["kind"] == "exact":
+            assert a == b
+        # Edits inside a passage are small gaps: the two sides agree on most words.
+        common = len(set(a) & set(b)) / max(len(set(a)), len(set(b)))
+        assert common > 0.8, (p["a"], p["b"], a[:12], b[:12])

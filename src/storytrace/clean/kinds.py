@@ -81,6 +81,17 @@ def is_news(b: Block, ctx: Context, i: int) -> bool:
     return b.n_words >= 12 or ctx.overlap(b) >= 0.34
 
 
+def plain_sentence(b: Block) -> bool:
+    """A short sentence of running text, not addressed to the reader ("Schools stayed closed.")."""
+    return (
+        b.n_words >= 3
+        and b.text.endswith((".", '."', ".”"))
+        and b.text[:1].isupper()
+        and b.cap_ratio < 0.6
+        and not (b.self_ref or b.cta_start or b.furniture or b.legal or b.urlish)
+    )
+
+
 def _count(b: Block, vocab: frozenset[str]) -> int:
     return sum(w in vocab for w in b.words)
 

@@ -22,7 +22,14 @@ import numpy as np
 
 from storytrace.clean.blocks import block_key, blocks
 from storytrace.clean.features import Block, measure
-from storytrace.clean.kinds import REASONS, Context, detect_kinds, is_news, name_removed
+from storytrace.clean.kinds import (
+    REASONS,
+    Context,
+    detect_kinds,
+    is_news,
+    name_removed,
+    plain_sentence,
+)
 from storytrace.clean.model import load_weights, predict
 from storytrace.model import Cleaned, Removed
 
@@ -30,6 +37,7 @@ SITE_REASON = "site boilerplate (seen in {n} articles of this outlet)"
 INNER_THRESHOLD = 0.2
 OUTER_THRESHOLD = 0.5
 KIND_MAX_P = 0.8
+_ANYWHERE = frozenset({"headline list", "promo line"})
 
 __all__ = ["REASONS", "SITE_REASON", "clean_page", "decide"]
 
@@ -66,11 +74,23 @@ def decide(bs: Sequence[Block], p: np.ndarray, title: str | None) -> list[str | 
         low = bool(p[i] < (INNER_THRESHOLD if inside else OUTER_THRESHOLD))
         # A detector's verdict needs the scorer's doubt too: named kinds alone misfire on
         # guides and blogs (e.g. "we recommend" inside a product review).
-        removed[i] = low or (kinds[i] is not None and p[i] < KIND_MAX_P)
+        # Unmistakable kinds (a numbered headline list, a labelled promo, any kind after the
+        # last news paragraph) are removed outright; elsewhere a kind also needs the scorer's
+        # doubt, because named kinds alone misfire on guides and blogs ("we recommend ...").
+        kind = kinds[i]
+        strong = kind is not None and (i > ctx.last_news or kind in _ANYWHERE)
+        removed[i] = strong or low or (kind is not None and p[i] < KIND_MAX_P)
+        # Prefer keeping inside the body: a plain sentence right after kept text stays.
+        if removed[i] and kind is None and i > 0 and not removed[i - 1] and plain_sentence(b):
+            removed[i] = False
     # After the last news paragraph, an off-topic block that follows removed boilerplate is
     # part of the same trailing run (the last lines of a blurb, a city name, a sign-off).
+    # A block sandwiched between removed blocks there goes whatever its score.
     for i in range(max(1, ctx.last_news + 1), n):
-        if not removed[i] and removed[i - 1] and ctx.overlap(bs[i]) < 0.2 and p[i] < KIND_MAX_P:
+        if removed[i] or not removed[i - 1] or ctx.overlap(bs[i]) >= 0.2:
+            continue
+        sandwiched = i + 1 < n and removed[i + 1]
+        if sandwiched or p[i] < KIND_MAX_P:
             removed[i] = True
     named = [kinds[i] if removed[i] else None for i in range(n)]
     return name_removed(bs, named, removed, ctx)

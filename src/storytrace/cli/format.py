@@ -45,11 +45,9 @@ def story_report(s: dict[str, Any]) -> str:
     )
     out.append("")
     out.append("Members (why each belongs)")
-    rows = [
-        (a["id"], day(a["published"]), a["outlet"], a["title"], f"{a['score']:.2f}", "; ".join(a["why"]))
-        for a in s["articles"]
-    ]
-    out.append(table(rows, ["id", "published", "outlet", "title", "score", "why"], [5, 10, 24, 40, 5, 60]))
+    for a in s["articles"]:
+        out.append(f"  [{a['id']}] {day(a['published'])}  {a['outlet'] or '?'}  {clip(a['title'], 70)}")
+        out.append(f"      score {a['score']:.2f}: " + "; ".join(a["why"]))
     out.append("")
     if s["reprint_groups"]:
         out.append("Reprint groups")

@@ -110,9 +110,10 @@ class ArticleLinker:
         candidate_ids = state.candidates(ev, limit=self.config.max_story_candidates)
         candidates = {sid: state.members(sid) for sid in candidate_ids}
         decision = decide(ev, candidates)
-        story_id = state.add(
-            decision.story, article_id, ev, score=decision.score, reasons=decision.reasons
-        )
+        reasons = list(decision.reasons)
+        if decision.story is None:
+            reasons.insert(0, "first article of this story")
+        story_id = state.add(decision.story, article_id, ev, score=decision.score, reasons=reasons)
         if decision.story is None:
             self.report.new_stories += 1
         else:
