@@ -184,5 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+from .eval_cmd import eval_group as _eval_group  # noqa: E402
+cli.add_command(_eval_group)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -161,6 +161,49 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX rejects_source ON rejects(source);
     """,
+    # 2: full-text search over articles (the web app's search) and indexes for its list pages.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+
+    CREATE TABLE story_stats (                     -- per story: distinct outlets, for sorting lists
+        story_id INTEGER PRIMARY KEY,
+        outlets INTEGER NOT NULL,
+        articles INTEGER NOT NULL
+    );
+    CREATE INDEX story_stats_outlets ON story_stats(outlets DESC, articles DESC, story_id);
+    -- Every membership change ends in an UPDATE of stories.articles (StoryState.refresh).
+    CREATE TRIGGER story_stats_refresh AFTER UPDATE OF articles ON stories BEGIN
+        INSERT INTO story_stats (story_id, outlets, articles)
+        VALUES (new.id, (SELECT count(DISTINCT a.outlet) FROM story_members m
+                         JOIN articles a ON a.id = m.article_id WHERE m.story_id = new.id),
+                new.articles)
+        ON CONFLICT (story_id) DO UPDATE SET outlets = excluded.outlets, articles = excluded.articles;
+    END;
+    INSERT INTO story_stats (story_id, outlets, articles)
+        SELECT s.id, (SELECT count(DISTINCT a.outlet) FROM story_members m
+                      JOIN articles a ON a.id = m.article_id WHERE m.story_id = s.id), s.articles
+        FROM stories s;
+
+    CREATE INDEX stories_by_size ON stories(articles DESC, last_seen DESC, id)
+        WHERE merged_into IS NULL;
+    CREATE INDEX stories_by_recency ON stories(last_seen DESC, id DESC) WHERE merged_into IS NULL;
+    CREATE INDEX articles_outlet_published ON articles(outlet, published);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

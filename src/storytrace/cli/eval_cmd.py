@@ -1,0 +1,148 @@
+"""``storytrace eval``: measure storytrace on public data, beside a plain baseline.
+
+Thin shells over :mod:`storytrace.evaluation`: parse options, load the file, run, print a
+table (storytrace vs baseline, one row per metric) or ``--json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+from tqdm import tqdm
+
+from storytrace import evaluation as ev
+from storytrace.cli.format import table
+from storytrace.evaluation.loaders import CLEAN_INPUTS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _common(func: F) -> F:
+    func = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+    return click.option(
+        "--limit", type=int, default=None, metavar="N", help="Only the first N items (quick runs)."
+    )(func)
+
+
+def _bar(items: Iterable[Any], total: int, desc: str) -> Iterable[Any]:
+    # Off when stderr is not a terminal, so logs and pipes stay clean.
+    return tqdm(items, total=total, desc=desc, unit="item", leave=False,
+                disable=not sys.stderr.isatty())
+
+
+def _emit(result: dict[str, Any], as_json: bool, rows: list[tuple[str, ...]],
+          header: list[str], title: str) -> None:
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    widths = [max(len(str(r[i])) for r in [tuple(header), *rows]) for i in range(len(header))]
+    click.echo(title)
+    click.echo(table(rows, header, widths))
+
+
+def _f(x: Any) -> str:
+    return "" if x is None else f"{x:.3f}"
+
+
+@click.group(name="eval")
+def eval_group() -> None:
+    """Measure storytrace on public benchmark data, beside a plain baseline.
+
+    Each command prints a table (storytrace vs baseline, one row per metric) or, with --json,
+    the figures as JSON. See docs/evaluation.md for the data and the current figures.
+    """
+
+
+@eval_group.command("pairs")
+@click.argument("file", metavar="FILE.csv")
+@click.option("--cv", type=int, default=0, show_default=True, metavar="K",
+              help="0: shipped weights; K>=2: K-fold cross-validated weights.")
+@_common
+def pairs_cmd(file: str, cv: int, limit: int | None, as_json: bool) -> None:
+    """Same-story score vs SemEval-2022 Task 8 `Overall` (Pearson with -Overall).
+
+    FILE.csv has columns pair_id, lang1, lang2, text1, text2, Overall (others ignored).
+    Reports Pearson for all pairs and per language pair; baseline: TF-IDF cosine with IDF
+    fitted on the texts of the file.
+    """
+    result = ev.eval_pairs(ev.load_pairs(file, limit), cv=cv, progress=_bar)
+    base = result["baselines"]["tfidf"]["pearson"]
+    header = ["pearson", "storytrace" + (f" ({cv}-fold cv)" if cv else "")]
+    if cv:
+        header.append("shipped weights")
+    header.append("tf-idf cosine")
+    rows = []
+    for key, value in result["pearson"].items():
+        row = [key, _f(value)]
+        if cv:
+            row.append(_f(result["shipped"].get(key)))
+        rows.append((*row, _f(base.get(key))))
+    _emit(result, as_json, rows, header, f"{result['n']} pairs")
+
+
+@eval_group.command("clusters")
+@click.argument("file", metavar="FILE.jsonl")
+@_common
+def clusters_cmd(file: str, limit: int | None, as_json: bool) -> None:
+    """Story clustering vs gold `cluster` labels: B-cubed P/R/F1 and adjusted Rand index.
+
+    FILE.jsonl: one article per line with `text` and the gold `cluster` (optional `title`,
+    `published`). Only text, title and published reach the clusterer; `id` and `url` never
+    do. Baselines: TF-IDF + average-linkage clustering at a fixed cosine threshold, and the
+    threshold tuned on the file itself (an optimistic reference).
+    """
+    items, gold = ev.load_clusters(file, limit)
+    result = ev.eval_clusters(items, gold, progress=_bar)
+    fixed, tuned = result["baselines"]["tfidf"], result["baselines"]["tfidf_tuned"]
+    header = ["metric", "storytrace", f"tf-idf @{fixed['threshold']:g}",
+              f"tf-idf tuned @{tuned['threshold']:g}"]
+    rows = [(f"B3 {k}", *(_f(r["bcubed"][k]) for r in (result, fixed, tuned)))
+            for k in ("p", "r", "f1")]
+    rows.append(("ARI", *(_f(r["ari"]) for r in (result, fixed, tuned))))
+    rows.append(("clusters found", *(str(r["clusters"]["found"]) for r in (result, fixed, tuned))))
+    _emit(result, as_json, rows, header,
+          f"{result['n']} articles, {result['clusters']['gold']} gold clusters")
+
+
+@eval_group.command("clean")
+@click.argument("file", metavar="FILE.jsonl")
+@click.option("--input", "field", type=click.Choice(CLEAN_INPUTS), default="page_text",
+              show_default=True, help="The field holding the scraped text to clean.")
+@_common
+def clean_cmd(file: str, field: str, limit: int | None, as_json: bool) -> None:
+    """Boilerplate cleaning vs gold article text: word P/R/F1 and snippet shares.
+
+    FILE.jsonl: one page per line with the scraped text in the --input field, `gold`, and
+    `with`/`without` snippet lists (optional `title`). Pages with an empty gold are skipped.
+    Baseline: the scraped text left unchanged.
+    """
+    result = ev.eval_clean(ev.load_clean(file, field, limit), progress=_bar)
+    base = result["baselines"]["unchanged"]
+    keys = ("p", "r", "f1", "with_kept", "without_removed")
+    rows = [(k, _f(result[k]), _f(base[k])) for k in keys]
+    _emit(result, as_json, rows, ["metric", "storytrace", "unchanged input"],
+          f"{result['n']} pages, input {field}")
+
+
+@eval_group.command("extract")
+@click.argument("directory", metavar="DIR")
+@click.option("--workers", type=int, default=0, metavar="N",
+              help="Worker processes (default: one per core).")
+@_common
+def extract_cmd(directory: str, workers: int, limit: int | None, as_json: bool) -> None:
+    """HTML extraction + cleaning vs gold article bodies: word P/R/F1.
+
+    DIR has the article-extraction-benchmark layout: html/<id>.html.gz and ground-truth.json
+    (id -> {articleBody, url}). Baseline: trafilatura.extract(html) with its defaults.
+    """
+    result = ev.eval_extract(ev.load_extract(directory, limit),
+                             workers=workers or (os.cpu_count() or 1), progress=_bar)
+    base = result["baselines"]["trafilatura"]
+    rows = [(k, _f(result[k]), _f(base[k])) for k in ("p", "r", "f1")]
+    _emit(result, as_json, rows, ["metric", "storytrace", "trafilatura default"],
+          f"{result['n']} pages")
