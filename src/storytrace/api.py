@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .config import Config
@@ -43,4 +44,30 @@ def rejects(*, db: str = DEFAULT_DB, limit: int | None = None) -> list[dict[str,
         return views.list_rejects(store, limit=limit)
 
 
-__all__ = ["DEFAULT_DB", "Config", "IngestReport", "article", "ingest", "rejects", "stories", "story"]
+def compare(
+    first: int,
+    second: int | None = None,
+    *,
+    db: str = DEFAULT_DB,
+    agencies: Sequence[str] = (),
+    config: str | None = None,
+) -> dict[str, Any]:
+    """Coverage report: of story ``first``, or of articles ``first`` and ``second`` when given.
+
+    ``agencies`` adds news agencies (``"Meridian Press=MP"``) to the packaged list and to
+    ``[coverage] agencies`` of ``config`` (default ./storytrace.toml). Dict shape: docs/coverage.md;
+    ``storytrace.coverage.render_html(report)`` makes the HTML page.
+    """
+    from .coverage import compare_articles, compare_story, load_agencies
+
+    ag = load_agencies(agencies, config=config)
+    with Store(db) as store:
+        if second is None:
+            return compare_story(store, first, agencies=ag)
+        return compare_articles(store, first, second, agencies=ag)
+
+
+__all__ = [
+    "DEFAULT_DB", "Config", "IngestReport", "article", "compare", "ingest", "rejects", "stories",
+    "story",
+]

@@ -17,6 +17,7 @@ Reasons (:data:`REASONS`): ``promo line``, ``headline list``, ``disclaimer``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -97,13 +98,18 @@ def decide(bs: Sequence[Block], p: np.ndarray, title: str | None) -> list[str | 
 
 
 def clean_page(
-    text: str, *, title: str | None = None, site_blocks: Mapping[str, int] | None = None
+    text: str,
+    *,
+    title: str | None = None,
+    site_blocks: Mapping[str, int] | None = None,
+    weights: Mapping[str, Any] | None = None,
 ) -> Cleaned:
     """Remove boilerplate blocks from ``text`` (pure; ``text`` itself is not altered).
 
     Returns the kept blocks joined by blank lines and one :class:`Removed` per removed block,
     with offsets into ``text``. ``site_blocks`` maps :func:`block_key` of an outlet's known
-    boilerplate blocks to the number of its articles they were seen in.
+    boilerplate blocks to the number of its articles they were seen in. ``weights`` replaces
+    the shipped scorer weights (held-out evaluation trains its own).
     """
     spans = blocks(text)
     bs = [measure(text[s:e]) for s, e in spans]
@@ -113,7 +119,7 @@ def clean_page(
             n = site_blocks.get(block_key(b.text))
             if n is not None:
                 reasons[i] = SITE_REASON.format(n=n)
-    page_reasons = decide(bs, predict(load_weights(), bs, title), title)
+    page_reasons = decide(bs, predict(weights or load_weights(), bs, title), title)
     kept: list[str] = []
     removed: list[Removed] = []
     for (s, e), b, site, page in zip(spans, bs, reasons, page_reasons, strict=True):

@@ -72,13 +72,13 @@ def pairs_cmd(file: str, cv: int, limit: int | None, as_json: bool) -> None:
     """
     result = ev.eval_pairs(ev.load_pairs(file, limit), cv=cv, progress=_bar)
     base = result["baselines"]["tfidf"]["pearson"]
-    header = ["pearson", "storytrace" + (f" ({cv}-fold cv)" if cv else "")]
+    header = ["pearson", "pairs", "storytrace" + (f" ({cv}-fold cv)" if cv else "")]
     if cv:
         header.append("shipped weights")
     header.append("tf-idf cosine")
     rows = []
     for key, value in result["pearson"].items():
-        row = [key, _f(value)]
+        row = [key, str(result["groups"].get(key, "")), _f(value)]
         if cv:
             row.append(_f(result["shipped"].get(key)))
         rows.append((*row, _f(base.get(key))))

@@ -14,6 +14,10 @@ from .. import api
 from ..config import load_config
 from ..errors import InputError, StorytraceError
 from . import format as fmt
+from .compare_cmd import compare as compare_command
+from .eval_cmd import eval_group
+from .serve_cmd import serve as serve_command
+from .train_cmd import train_group
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -184,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-from .eval_cmd import eval_group as _eval_group  # noqa: E402
-cli.add_command(_eval_group)
+# Commands that live in their own modules.
+cli.add_command(compare_command)
+cli.add_command(eval_group)
+cli.add_command(serve_command)
+cli.add_command(train_group)
 
 
 if __name__ == "__main__":

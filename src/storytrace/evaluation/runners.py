@@ -55,7 +55,7 @@ def eval_pairs(
         if cv:
             feats.append(features(a, b)[0])
     base = baselines.pair_scores([(r["text1"], r["text2"]) for r in rows])
-    out: dict[str, Any] = {"n": len(rows)}
+    out: dict[str, Any] = {"n": len(rows), "groups": _group_sizes(rows)}
     if cv:
         out["pearson"] = semeval_report(feats, rows, cross_validated_scores(feats, rows, cv, seed))
         out["cv"] = cv
@@ -64,6 +64,14 @@ def eval_pairs(
         out["pearson"] = semeval_report(feats, rows, np.array(shipped))
     out["baselines"] = {"tfidf": {"n": len(rows), "pearson": semeval_report([], rows, np.array(base))}}
     return out
+
+
+def _group_sizes(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for r in rows:
+        key = f"{r['lang1']}-{r['lang2']}"
+        sizes[key] = sizes.get(key, 0) + 1
+    return {"all": len(rows), **dict(sorted(sizes.items()))}
 
 
 # clusters -------------------------------------------------------------------------------------

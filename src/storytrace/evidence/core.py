@@ -14,13 +14,15 @@ from storytrace.evidence.dates import extract_dates, parse_published
 from storytrace.evidence.entities import Entity, extract_entities
 from storytrace.evidence.numbers import extract_numbers
 from storytrace.evidence.quotes import extract_quotes, trigrams
-from storytrace.evidence.terms import idf, weighted_terms
+from storytrace.evidence.terms import char_grams, idf, weighted_terms, weighted_words
 from storytrace.normalize import tokens_with_spans, unify_punctuation
 
 SHINGLE = 5
 SHINGLE_MOD = 8  # keep 1 in 8 shingles, chosen by hash so two texts keep the same ones
 MAX_SHINGLES = 160
 MAX_INDEX_KEYS = 30
+LEAD_WORDS = 20  # headline plus the start of the lede: what a reader compares first
+VERSION = 2  # bumped when fields are added; older stored evidence still loads
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class Evidence:
     shingles: tuple[int, ...] = ()
     published: str | None = None
     n_words: int = 0
+    words: dict[str, float] = field(default_factory=dict)
+    lead: tuple[str, ...] = ()
+    embedding: tuple[float, ...] = ()
+    version: int = VERSION
 
     # Derived views, computed once per instance (not part of equality or the JSON form).
     @cached_property
@@ -70,6 +76,14 @@ class Evidence:
         return out
 
     @cached_property
+    def grams(self) -> dict[str, float]:
+        return char_grams(self.words)
+
+    @cached_property
+    def lead_grams(self) -> dict[str, float]:
+        return char_grams(dict.fromkeys(self.lead, 1.0))
+
+    @cached_property
     def shingle_set(self) -> frozenset[int]:
         return frozenset(self.shingles)
 
@@ -91,7 +105,11 @@ class Evidence:
         d = asdict(self)
         d["entities"] = [list(e) for e in self.entities]
         return json.dumps(
-            {k: v for k, v in d.items() if v not in ((), [], {}, None, 0) or k == "lang"},
+            {
+                k: v
+                for k, v in d.items()
+                if v not in ((), [], {}, None, 0) or k in ("lang", "version")
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         )
@@ -99,7 +117,11 @@ class Evidence:
     @classmethod
     def from_json(cls, s: str) -> Evidence:
         d: dict[str, Any] = json.loads(s)
-        tuples = ("title_terms", "quotes", "dates", "years", "months", "weekdays", "shingles")
+        d.setdefault("version", 1)  # evidence stored before versions existed
+        tuples = (
+            "title_terms", "quotes", "dates", "years", "months", "weekdays", "shingles", "lead",
+            "embedding",
+        )  # fmt: skip
         for k in tuples:
             if k in d:
                 d[k] = tuple(d[k])
@@ -157,6 +179,8 @@ def extract_evidence(
         tw = weighted_terms(tt, lang, limit=15)
         title_terms = tuple(sorted(tw, key=lambda k: -tw[k]))
     dates, years, months, weekdays = extract_dates(tokens, text)
+    words = weighted_words(tokens, lang)
+    lead = tuple(dict.fromkeys(t for t in tokens[:LEAD_WORDS] if t in words))
     return Evidence(
         lang=lang,
         terms=terms,
@@ -171,6 +195,8 @@ def extract_evidence(
         shingles=_shingles(tokens),
         published=published,
         n_words=len(tokens),
+        words=words,
+        lead=lead,
     )
 
 

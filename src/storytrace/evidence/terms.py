@@ -61,6 +61,35 @@ def weighted_terms(tokens: list[str], lang: str = "en", limit: int = MAX_TERMS) 
     return {k: round(v, 2) for k, v in top}
 
 
+MAX_WORDS = 160
+GRAM = 4
+
+
+def weighted_words(tokens: list[str], lang: str = "en", limit: int = MAX_WORDS) -> dict[str, float]:
+    """Unstemmed content words ``-> (1 + log tf) * idf`` (their character grams do the stemming)."""
+    counts = Counter(w for w in tokens if is_content(w, lang))
+    scored = {w: (1.0 + math.log(c)) * idf(w, lang) for w, c in counts.items()}
+    top = sorted(((w, v) for w, v in scored.items() if v > 0.5), key=lambda kv: (-kv[1], kv[0]))
+    return {w: round(v, 2) for w, v in top[:limit]}
+
+
+def char_grams(words: dict[str, float], n: int = GRAM) -> dict[str, float]:
+    """Character ``n``-grams of padded words, each word's weight spread over its grams.
+
+    They match inflections, compounds and transliterations that whole words miss
+    ("Erdbeben"/"Erdbebens", Turkish and Polish case endings, Arabic prefixes).
+    """
+    out: dict[str, float] = {}
+    for w, wt in words.items():
+        p = f"_{w}_"
+        k = max(1, len(p) - n + 1)
+        share = wt / k
+        for i in range(k):
+            g = p[i : i + n]
+            out[g] = out.get(g, 0.0) + share
+    return out
+
+
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if not a or not b:
         return 0.0

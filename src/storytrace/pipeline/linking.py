@@ -39,6 +39,7 @@ class ArticleLinker:
             "UPDATE articles SET shingles = ?, evidence = ? WHERE id = ?",
             (pack_hashes(hashes), ev.to_json(), article_id),
         )
+        self.store.stories.forget(article_id)
         return hashes, ev
 
     def reclean(self, article_id: int, patterns: Mapping[str, int], *, relink: bool) -> None:

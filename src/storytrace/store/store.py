@@ -52,8 +52,12 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with transaction(self.conn) as conn:
-            yield conn
+        try:
+            with transaction(self.conn) as conn:
+                yield conn
+        except BaseException:
+            self.stories.clear_cache()
+            raise
 
     # runs -----------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +47,10 @@ class SQLiteStoryState:
         self.window_days = window_days
         self.max_members = max_members
         self.run_id = 0
+        # Parsed evidence by article id: parsing JSON and the lazily computed parts of an
+        # Evidence cost more than the comparisons, and the same members are read again and again.
+        self._evidence: OrderedDict[int, Evidence] = OrderedDict()
+        self.cache_size = 20_000
 
     # the StoryState protocol ---------------------------------------------------------------
 
@@ -81,7 +86,26 @@ class SQLiteStoryState:
             # The earliest members define the story; the latest show where it went.
             half = self.max_members // 2
             rows = rows[:half] + rows[-half:]
-        return [(int(r[0]), Evidence.from_json(r[1])) for r in rows if r[1]]
+        return [(int(r[0]), self._parsed(int(r[0]), r[1])) for r in rows if r[1]]
+
+    def _parsed(self, article_id: int, blob: str) -> Evidence:
+        ev = self._evidence.get(article_id)
+        if ev is None:
+            ev = Evidence.from_json(blob)
+            self._evidence[article_id] = ev
+            if len(self._evidence) > self.cache_size:
+                self._evidence.popitem(last=False)
+        else:
+            self._evidence.move_to_end(article_id)
+        return ev
+
+    def forget(self, article_id: int) -> None:
+        """Drop a cached evidence after the article's evidence changed."""
+        self._evidence.pop(article_id, None)
+
+    def clear_cache(self) -> None:
+        """After a rollback: ids of rolled-back articles will be given out again."""
+        self._evidence.clear()
 
     def add(
         self,
@@ -95,6 +119,7 @@ class SQLiteStoryState:
         from .store import now
 
         reasons_json = json.dumps(list(reasons))
+        self._evidence[key] = ev
         if story_id is None:
             cur = self.conn.execute("INSERT INTO stories (created) VALUES (?)", (now(),))
             story_id = int(cur.lastrowid or 0)

@@ -1,0 +1,288 @@
+"""Speed, memory and reprint quality of storytrace against datasketch and rensa.
+
+    python benchmarks/bench_pipeline.py --n 10000            # a few minutes
+    python benchmarks/bench_pipeline.py --n 1000000          # the 1M run
+
+Builds a deterministic news stream from ../shared/data (benchmarks/corpus.py), then measures
+each stage on the same articles, end to end through `storytrace ingest` in a child process,
+single-article latency on the filled store, and the two MinHash LSH baselines. Prints a table
+and writes JSON to benchmarks/out/bench-<N>.json. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import Corpus, build_corpus, write_jsonl  # noqa: E402
+
+from storytrace.clean import clean_page  # noqa: E402
+from storytrace.evidence import extract_evidence  # noqa: E402
+from storytrace.match import MemoryCandidateIndex, anchors, compare, shingles_many  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, n: int, mb: float, fn: Callable[[], Any]) -> tuple[dict[str, Any], Any]:
+    start = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - start
+    row = {
+        "stage": label,
+        "articles": n,
+        "seconds": round(seconds, 3),
+        "articles_per_s": round(n / seconds, 1) if seconds else None,
+        "mb_per_s": round(mb / seconds, 2) if seconds else None,
+        "cores": 1,
+    }
+    return row, result
+
+
+def detect_reprints(ids: Sequence[str], texts: Sequence[str]) -> tuple[set[frozenset[str]], float]:
+    """storytrace's reprint detection: shingles, anchors, candidate lookup, verification."""
+    start = time.perf_counter()
+    sigs = shingles_many(list(texts))
+    index = MemoryCandidateIndex()
+    found: set[frozenset[str]] = set()
+    for i, hashes in enumerate(sigs):
+        keys = anchors(hashes)
+        for j, _shared in index.query(keys, min_shared=2, max_df=1000)[:50]:
+            if compare(texts[j], texts[i], a_shingles=sigs[j], b_shingles=hashes) is not None:
+                found.add(frozenset((ids[i], ids[j])))
+        index.add(i, keys)
+    return found, time.perf_counter() - start
+
+
+def word_shingles(text: str, n: int = 5) -> list[str]:
+    words = text.lower().split()
+    return [" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))]
+
+
+def datasketch_reprints(ids: Sequence[str], texts: Sequence[str], threshold: float) -> tuple[set[frozenset[str]], float]:
+    from datasketch import MinHash, MinHashLSH
+
+    start = time.perf_counter()
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    found: set[frozenset[str]] = set()
+    for i, text in enumerate(texts):
+        m = MinHash(num_perm=128)
+        m.update_batch([s.encode("utf-8") for s in word_shingles(text)])
+        for j in lsh.query(m):
+            found.add(frozenset((ids[i], ids[j])))
+        lsh.insert(i, m)
+    return found, time.perf_counter() - start
+
+
+def rensa_reprints(ids: Sequence[str], texts: Sequence[str], threshold: float) -> tuple[set[frozenset[str]], float]:
+    from rensa import RMinHash, RMinHashLSH
+
+    start = time.perf_counter()
+    lsh = RMinHashLSH(threshold=threshold, num_perm=128, num_bands=16)
+    found: set[frozenset[str]] = set()
+    for i, text in enumerate(texts):
+        m = RMinHash(num_perm=128, seed=42)
+        m.update(word_shingles(text))
+        for j in lsh.query(m):
+            found.add(frozenset((ids[i], ids[j])))
+        lsh.insert(i, m)
+    return found, time.perf_counter() - start
+
+
+def quality(found: set[frozenset[str]], truth: set[frozenset[str]]) -> dict[str, float]:
+    tp = len(found & truth)
+    return {
+        "precision": round(tp / len(found), 4) if found else 0.0,
+        "recall": round(tp / len(truth), 4) if truth else 0.0,
+        "pairs_found": len(found),
+        "pairs_true": len(truth),
+    }
+
+
+END_TO_END = """
+import json, resource, sys, time
+import storytrace
+start = time.perf_counter()
+report = storytrace.ingest([sys.argv[1]], db=sys.argv[2])
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "report": report.to_dict(),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+LATENCY = """
+import json, sys, time
+from storytrace import Config
+from storytrace.model import Document, Source
+from storytrace.pipeline.ingest import Ingester
+from storytrace.pipeline.extract_pool import ExtractionPool
+from storytrace.store import Store
+rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+times = []
+with Store(sys.argv[2]) as store, ExtractionPool(workers=1) as pool:
+    ing = Ingester(store, Config())
+    ing.run_id = store.start_run("latency", {})
+    for i, row in enumerate(rows):
+        doc = Document(Source(sys.argv[1], line=i + 1), "jsonl", row["text"], False, row)
+        start = time.perf_counter()
+        ing._run_batch([doc], pool)
+        times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+
+
+def db_sizes(db: str) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        sizes = {str(name): int(size) for name, size in rows}
+    except sqlite3.OperationalError:
+        sizes = {}
+    conn.close()
+    sizes["_file"] = os.path.getsize(db)
+    return sizes
+
+
+def run(n: int, *, baseline_limit: int, threshold: float, end_to_end: bool) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    corpus: Corpus = build_corpus(n)
+    build_s = time.perf_counter() - t0
+    ids = [a["id"] for a in corpus.articles]
+    mb = corpus.bytes / 1e6
+    print(f"corpus: {n} articles, {mb:.1f} MB, {len(corpus.reprint_pairs)} reprint pairs "
+          f"({build_s:.1f} s to build)", file=sys.stderr)
+    stages: list[dict[str, Any]] = []
+
+    row, cleaned = timed("clean", n, mb, lambda: [clean_page(a["text"], title=a["title"]).text for a in corpus.articles])
+    stages.append(row)
+    clean_mb = sum(len(t.encode("utf-8")) for t in cleaned) / 1e6
+    row, _ = timed("sign (shingles)", n, clean_mb, lambda: shingles_many(cleaned))
+    stages.append(row)
+    found, seconds = detect_reprints(ids, cleaned)
+    stages.append({"stage": "reprints (sign + match + verify)", "articles": n, "seconds": round(seconds, 3),
+                   "articles_per_s": round(n / seconds, 1), "mb_per_s": round(clean_mb / seconds, 2), "cores": 1})
+    limit = min(n, 20000)
+    row, _ = timed(f"evidence (first {limit})", limit, clean_mb * limit / n,
+                   lambda: [extract_evidence(t) for t in cleaned[:limit]])
+    stages.append(row)
+    ours = quality(found, corpus.reprint_pairs)
+
+    m = min(n, baseline_limit)
+    sub_truth = {p for p in corpus.reprint_pairs if all(int(x.rsplit("-", 1)[1]) < m for x in p)}
+    ours_sub = quality({p for p in found if p <= set(ids[:m])}, sub_truth)
+    baselines: dict[str, Any] = {}
+    for name, fn in (("datasketch", datasketch_reprints), ("rensa", rensa_reprints)):
+        try:
+            bfound, bsec = fn(ids[:m], cleaned[:m], threshold)
+        except ImportError:
+            baselines[name] = {"error": f"not installed: pip install {name}"}
+            continue
+        baselines[name] = {"articles": m, "seconds": round(bsec, 3), "articles_per_s": round(m / bsec, 1),
+                           **quality(bfound, sub_truth)}
+
+    result: dict[str, Any] = {
+        "n": n, "mb": round(mb, 2), "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "stages": stages, "reprints": ours, "reprints_on_baseline_slice": ours_sub,
+        "baselines": baselines, "baseline_threshold": threshold,
+        "peak_rss_mb_stages": round(peak_rss_mb(), 1),
+    }
+    reprint_rate = n / seconds
+    for name, b in baselines.items():
+        if "articles_per_s" in b:
+            result.setdefault("ratios", {})[name] = round(reprint_rate / b["articles_per_s"], 2)
+
+    if end_to_end:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = write_jsonl(corpus, Path(tmp) / "corpus.jsonl")
+            db = str(Path(tmp) / "bench.db")
+            out = subprocess.run([sys.executable, "-c", END_TO_END, str(data), db],
+                                 capture_output=True, text=True, check=True)
+            e2e = json.loads(out.stdout.strip().splitlines()[-1])
+            sizes = db_sizes(db)
+            result["end_to_end"] = {
+                "articles_per_s": round(n / e2e["seconds"], 1), "seconds": round(e2e["seconds"], 1),
+                "mb_per_s": round(mb / e2e["seconds"], 2), "peak_rss_mb": round(e2e["peak_rss_mb"], 1),
+                "db_bytes_per_article": round(sizes["_file"] / n, 1),
+                "index_bytes_per_article": round(
+                    sum(v for k, v in sizes.items() if k.startswith("anchors")) / n, 1),
+                "report": e2e["report"],
+            }
+            fresh = build_corpus(n + 200, seed=2).articles[-200:]
+            probe = Path(tmp) / "probe.jsonl"
+            probe.write_text("".join(json.dumps(a) + "\n" for a in fresh), encoding="utf-8")
+            out = subprocess.run([sys.executable, "-c", LATENCY, str(probe), db],
+                                 capture_output=True, text=True, check=True)
+            times = sorted(json.loads(out.stdout.strip().splitlines()[-1]))
+            result["add_one_latency_ms"] = {
+                "p50": round(statistics.median(times) * 1000, 2),
+                "p99": round(times[int(len(times) * 0.99) - 1] * 1000, 2),
+                "samples": len(times),
+            }
+    return result
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(f"\nstorytrace benchmark, N = {result['n']:,} articles ({result['mb']} MB), "
+          f"{result['machine']['cores']} cores\n")
+    print(f"{'stage':40} {'articles/s':>12} {'MB/s':>8} {'seconds':>9} {'cores':>5}")
+    for s in result["stages"]:
+        print(f"{s['stage']:40} {s['articles_per_s']:>12,.0f} {s['mb_per_s']:>8.2f} {s['seconds']:>9.2f} {s['cores']:>5}")
+    if "end_to_end" in result:
+        e = result["end_to_end"]
+        print(f"{'end to end (storytrace ingest)':40} {e['articles_per_s']:>12,.0f} {e['mb_per_s']:>8.2f} {e['seconds']:>9.2f}")
+        print(f"\npeak memory end to end: {e['peak_rss_mb']:.0f} MB; database {e['db_bytes_per_article']:.0f} B/article; "
+              f"candidate index {e['index_bytes_per_article']:.0f} B/article")
+        lat = result["add_one_latency_ms"]
+        print(f"adding one article to the filled store: p50 {lat['p50']} ms, p99 {lat['p99']} ms")
+    q = result["reprints"]
+    print(f"\nreprint detection quality: precision {q['precision']:.3f}, recall {q['recall']:.3f} "
+          f"({q['pairs_found']:,} pairs found, {q['pairs_true']:,} true)")
+    print(f"\nbaselines (first {min(result['n'], max((b.get('articles', 0) for b in result['baselines'].values()), default=0)):,} articles, "
+          f"MinHash LSH, word 5-grams, 128 permutations, threshold {result['baseline_threshold']})")
+    sub = result["reprints_on_baseline_slice"]
+    print(f"{'system':14} {'articles/s':>12} {'precision':>10} {'recall':>8} {'storytrace is':>16}")
+    rate = next(s for s in result["stages"] if s["stage"].startswith("reprints"))["articles_per_s"]
+    print(f"{'storytrace':14} {rate:>12,.0f} {sub['precision']:>10.3f} {sub['recall']:>8.3f}")
+    for name, b in result["baselines"].items():
+        if "error" in b:
+            print(f"{name:14} {b['error']}")
+            continue
+        print(f"{name:14} {b['articles_per_s']:>12,.0f} {b['precision']:>10.3f} {b['recall']:>8.3f} "
+              f"{result['ratios'][name]:>14.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10000, help="articles in the generated stream")
+    parser.add_argument("--baseline-limit", type=int, default=100000,
+                        help="run the MinHash baselines on at most this many articles (memory)")
+    parser.add_argument("--threshold", type=float, default=0.5, help="Jaccard threshold of the baselines")
+    parser.add_argument("--no-end-to-end", action="store_true", help="skip the storytrace ingest run")
+    args = parser.parse_args()
+    result = run(args.n, baseline_limit=args.baseline_limit, threshold=args.threshold,
+                 end_to_end=not args.no_end_to_end)
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"bench-{args.n}.json"
+    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print_table(result)
+    print(f"\nJSON: {path}")
+
+
+if __name__ == "__main__":
+    main()

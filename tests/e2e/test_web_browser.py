@@ -1,0 +1,100 @@
+"""The web app in a real browser (Debian chromium driven by Playwright): open the list, search,
+open a story and an article, and check that the hostile article's markup stays inert text."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'storytrace[web]'")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+
+from tests.e2e.test_web import SCRIPT, build_db  # noqa: E402
+from tests.e2e.test_web_serve import free_port, running  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("STORYTRACE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, example_corpus: Path) -> Iterator[tuple[str, int]]:
+    db, evil = build_db(tmp_path_factory.mktemp("browser"), example_corpus)
+    port = free_port()
+    with running(db, port):
+        yield f"http://127.0.0.1:{port}", evil
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no chromium found at /usr/bin/chromium (apt-get install -y chromium) or $STORYTRACE_CHROMIUM")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def test_browse_search_story_article_and_hostile_text_stays_inert(browser: Any, site: tuple[str, int]) -> None:
+    base, evil = site
+    page = browser.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(base + "/")
+    assert page.locator("table.stories tbody tr").count() >= 10
+
+    # search from the header box
+    page.fill("header .search input[name=q]", "coral")
+    page.press("header .search input[name=q]", "Enter")
+    page.wait_for_url("**/stories?q=coral*")
+    rows = page.locator("table.stories tbody tr")
+    assert rows.count() >= 1
+    assert "reef" in rows.first.inner_text().lower()
+
+    # into the story, then the sort picker (JavaScript) and the comparison
+    page.locator("a.story-link").first.click()
+    page.wait_for_url("**/stories/*")
+    assert page.locator("#timeline svg circle").count() >= 2
+    assert page.locator("#compare .side-by-side .column").count() == 2
+
+    # into an article
+    page.locator("a.article-link").first.click()
+    page.wait_for_url("**/articles/*")
+    assert page.locator("#text .article-text").inner_text().strip()
+
+    # the sort picker submits on change (app.js)
+    page.goto(base + "/stories")
+    page.select_option("select[name=sort]", "recent")
+    page.wait_for_url("**sort=recent*")
+
+    # the hostile article: markup shows as text, nothing runs, nothing is injected
+    for path in (f"/articles/{evil}", f"/articles/{evil}?raw=1", "/stories?q=harbour", "/"):
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        assert page.locator("img").count() == 0, path
+        assert page.locator("script").count() == 1, path  # only our own /static/app.js
+        assert page.evaluate("() => document.querySelectorAll('[onerror]').length") == 0
+    page.goto(base + f"/articles/{evil}")
+    assert SCRIPT in page.locator("h1.article-title").inner_text()
+    assert SCRIPT in page.locator("#text").inner_text()
+    assert dialogs == [] and errors == []
+    page.close()
