@@ -32,7 +32,8 @@ class Config:
     """Verify at most this many reprint candidates per article, the best first."""
     story_window_days: float = 30.0
     """Only stories seen within this many days of an article's date are candidates for it."""
-    max_story_candidates: int = 20
+    max_story_candidates: int = 8
+    """Compare an article with at most this many candidate stories (those sharing most keys)."""
     site_min_articles: int = 3
     """A block must recur in this many articles of an outlet to be learned as site boilerplate."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -35,7 +35,7 @@ def _bar(items: Iterable[Any], total: int, desc: str) -> Iterable[Any]:
                 disable=not sys.stderr.isatty())
 
 
-def _emit(result: dict[str, Any], as_json: bool, rows: list[tuple[str, ...]],
+def _emit(result: dict[str, Any], as_json: bool, rows: Sequence[Sequence[str]],
           header: list[str], title: str) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2))

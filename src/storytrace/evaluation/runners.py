@@ -8,7 +8,7 @@ tqdm bar); it must yield the items it is given, in order.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,11 +18,11 @@ import numpy as np
 from storytrace.clean import clean_page
 from storytrace.clean.evaluate import score_cleaning
 from storytrace.errors import InputError
+from storytrace.evaluation import baselines
+from storytrace.evaluation.loaders import ClusterInput
 from storytrace.evidence import extract_evidence, features, similarity
 from storytrace.evidence.calibrate import cross_validated_scores, semeval_report
 from storytrace.evidence.metrics import adjusted_rand, bcubed
-from storytrace.evaluation import baselines
-from storytrace.evaluation.loaders import ClusterInput
 from storytrace.stories import cluster
 
 T = TypeVar("T")
@@ -76,8 +76,8 @@ def _group_sizes(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
 
 # clusters -------------------------------------------------------------------------------------
 def _cluster_scores(labels: Sequence[Any], gold: Sequence[str]) -> dict[str, Any]:
-    pred = dict(enumerate(labels))
-    ref = dict(enumerate(gold))
+    pred: dict[Hashable, Hashable] = dict(enumerate(labels))
+    ref: dict[Hashable, Hashable] = dict(enumerate(gold))
     p, r, f1 = bcubed(pred, ref)
     return {
         "n": len(gold),
@@ -182,7 +182,8 @@ def _map(paths: list[str], workers: int) -> Iterator[tuple[str, str]]:
     if workers <= 1 or len(paths) < 2:
         yield from map(extract_one, paths)
         return
-    with get_context("spawn").Pool(min(workers, len(paths))) as pool:
+    # The default start method, as the ingest pool uses (spawn would re-run a caller's script).
+    with get_context().Pool(min(workers, len(paths))) as pool:
         yield from pool.imap(extract_one, paths, chunksize=1)
 
 

@@ -16,15 +16,17 @@ from typing import Any
 
 import xxhash
 
-from ..clean import block_key, blocks, clean_page, site_boilerplate
+from ..clean import site_boilerplate
 from ..config import Config
+from ..extract import outlet_from_url
 from ..io import read_inputs
-from ..model import Document, Draft, Reject
+from ..match import pack_hashes
+from ..model import Document, Reject
 from ..normalize import normalize
 from ..store import Store
-from ..store.store import pack_hashes
 from .extract_pool import ExtractionPool
 from .linking import ArticleLinker
+from .prepare import Prepared
 from .report import IngestReport
 
 log = logging.getLogger(__name__)
@@ -88,7 +90,11 @@ class Ingester:
         bar = _progress_bar(progress)
         status = "failed"
         try:
-            with ExtractionPool(workers=self.config.workers, timeout=self.config.extract_timeout) as pool:
+            with ExtractionPool(
+                workers=self.config.workers,
+                timeout=self.config.extract_timeout,
+                shingle_size=self.config.shingle_size,
+            ) as pool:
                 for batch in _batches(items, self.config.batch_size):
                     self._run_batch(batch, pool)
                     bar.update(len(batch))
@@ -119,15 +125,22 @@ class Ingester:
                 self.report.already_ingested += 1
                 continue
             todo.append((item, fp))
-        drafts = pool.run([doc for doc, _ in todo])
+        site = self._site_snapshot(todo)
+        prepared = pool.run([doc for doc, _ in todo], site)
         with self.store.transaction():
             for reject, fp in rejects:
                 self._reject(reject, fp)
-            for (_doc, fp), result in zip(todo, drafts, strict=True):
+            for (_doc, fp), result in zip(todo, prepared, strict=True):
                 if isinstance(result, Reject):
                     self._reject(result, fp)
                 else:
                     self._add(result, fp)
+
+    def _site_snapshot(self, todo: list[tuple[Document, str]]) -> dict[str, dict[str, int]]:
+        """Known site boilerplate of the outlets in a batch, for cleaning in the workers."""
+        outlets = {str(doc.meta.get("outlet") or "") for doc, _ in todo}
+        outlets |= {outlet_from_url(str(doc.meta.get("url") or "")) or "" for doc, _ in todo}
+        return {o: p for o in outlets if o and (p := self.store.site_patterns(o))}
 
     def _reject(self, reject: Reject, fp: str) -> None:
         self.report.rejected[reject.reason] += 1
@@ -136,7 +149,8 @@ class Ingester:
         if fp:
             self.store.record_input(str(reject.source), fp, "rejected", None, self.run_id)
 
-    def _add(self, draft: Draft, fp: str) -> None:
+    def _add(self, item: Prepared, fp: str) -> None:
+        draft = item.draft
         source = str(draft.source)
         key = body_key(draft.outlet, draft.text)
         duplicate = self.store.find_duplicate(draft.url, key)
@@ -144,8 +158,6 @@ class Ingester:
             self.report.duplicates += 1
             self.store.record_input(source, fp, "duplicate", duplicate, self.run_id)
             return
-        patterns = self.store.site_patterns(draft.outlet) if draft.outlet else {}
-        cleaned = clean_page(draft.text, title=draft.title, site_blocks=patterns)
         article_id = self.store.add_article(
             {
                 "source": source,
@@ -157,26 +169,29 @@ class Ingester:
                 "title": draft.title,
                 "raw": draft.raw,
                 "body": draft.text,
-                "text": cleaned.text,
+                "text": item.cleaned.text,
                 "body_key": key,
                 "meta": _json(draft.meta),
+                "evidence": item.evidence,
+                "shingles": pack_hashes(item.shingles),
                 "run_id": self.run_id,
             }
         )
-        self.store.add_removed(article_id, cleaned.removed)
+        self.store.add_removed(article_id, item.cleaned.removed)
         self.store.record_input(source, fp, "added", article_id, self.run_id)
         self.report.added += 1
         if draft.outlet:
-            self._learn_site(draft.outlet, article_id, draft.text)
-        self.linker.sign(article_id)
+            patterns = self.store.site_patterns(draft.outlet)
+            if set(patterns) != item.site_keys:
+                # Patterns were learned after the snapshot this article was cleaned with.
+                self.linker.reclean(article_id, patterns, relink=False)
+                self.linker.sign(article_id)
+            self._learn_site(draft.outlet, article_id, item.blocks)
         self.linker.link_reprints(article_id)
         self.linker.assign_story(article_id)
 
-    def _learn_site(self, outlet: str, article_id: int, body: str) -> None:
+    def _learn_site(self, outlet: str, article_id: int, examples: Mapping[str, str]) -> None:
         """Count the body's blocks for its outlet; re-clean the outlet's articles on new patterns."""
-        examples: dict[str, str] = {}
-        for start, end in blocks(body):
-            examples.setdefault(block_key(body[start:end]), body[start:end])
         counts = self.store.count_blocks(outlet, article_id, examples)
         known = self.store.site_patterns(outlet)
         judged = site_boilerplate(
@@ -191,9 +206,12 @@ class Ingester:
         self.report.site_patterns += len(learned)
         patterns = self.store.site_patterns(outlet)
         for other in self.store.articles_with_blocks(outlet, learned):
-            if other != article_id:
+            if other == article_id:
+                self.linker.reclean(other, patterns, relink=False)
+                self.linker.sign(other)
+            else:
                 self.report.recleaned += 1
-            self.linker.reclean(other, patterns, relink=other != article_id)
+                self.linker.reclean(other, patterns, relink=True)
 
 
 def _json(value: Mapping[str, Any]) -> str:
@@ -214,4 +232,4 @@ def _progress_bar(enabled: bool) -> Any:
     return tqdm(desc="ingest", unit=" inputs", disable=not enabled, leave=False, dynamic_ncols=True)
 
 
-__all__ = ["Ingester", "body_key", "fingerprint", "ingest", "pack_hashes"]
+__all__ = ["Ingester", "body_key", "fingerprint", "ingest"]

@@ -6,15 +6,13 @@ import logging
 import sqlite3
 from collections.abc import Mapping
 
-import numpy as np
-
 from ..clean import clean_page
 from ..config import Config
-from ..evidence import Evidence, extract_evidence
-from ..match import anchors, compare, shingles
+from ..evidence import Evidence
+from ..match import anchors, compare, pack_hashes, unpack_hashes
 from ..store import Store
-from ..store.store import pack_hashes, unpack_hashes
 from ..stories import decide
+from .prepare import sign
 from .report import IngestReport
 
 log = logging.getLogger(__name__)
@@ -29,18 +27,18 @@ class ArticleLinker:
 
     # signatures -----------------------------------------------------------------------------
 
-    def sign(self, article_id: int) -> tuple[np.ndarray, Evidence]:
-        """Compute and store the shingles and evidence of an article's cleaned text."""
+    def sign(self, article_id: int) -> None:
+        """Recompute and store the shingles and evidence of an article's (re-)cleaned text."""
         row = self.store.article_row(article_id)
         assert row is not None
-        hashes = shingles(row["text"], n=self.config.shingle_size)
-        ev = extract_evidence(row["text"], title=row["title"], published=row["published"])
+        hashes, evidence = sign(
+            row["text"], row["title"], row["published"], shingle_size=self.config.shingle_size
+        )
         self.store.conn.execute(
             "UPDATE articles SET shingles = ?, evidence = ? WHERE id = ?",
-            (pack_hashes(hashes), ev.to_json(), article_id),
+            (pack_hashes(hashes), evidence, article_id),
         )
         self.store.stories.forget(article_id)
-        return hashes, ev
 
     def reclean(self, article_id: int, patterns: Mapping[str, int], *, relink: bool) -> None:
         """Clean an article again with newly learned site patterns; refresh what depends on it."""

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..match import unpack_hashes
 from ..model import Article, Removed, Reprint
 from .candidates import SQLiteCandidateIndex
 from .db import connect, transaction
@@ -20,16 +21,6 @@ from .story_state import SQLiteStoryState
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def pack_hashes(hashes: np.ndarray) -> bytes:
-    return np.ascontiguousarray(hashes, dtype=np.uint64).tobytes()
-
-
-def unpack_hashes(blob: bytes | None) -> np.ndarray:
-    if not blob:
-        return np.zeros(0, dtype=np.uint64)
-    return np.frombuffer(blob, dtype=np.uint64)
 
 
 class Store:

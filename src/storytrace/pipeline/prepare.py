@@ -1,0 +1,82 @@
+"""Everything done to one input before it meets the store: extract, clean, sign, gather evidence.
+
+:func:`prepare` is pure and picklable: the local runner calls it in worker processes, and a
+distributed backend can map it over a dataset unchanged. It needs only the outlet's known site
+boilerplate, passed in as a snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..clean import block_key, blocks, clean_page
+from ..evidence import extract_evidence
+from ..extract import to_draft
+from ..match import shingles
+from ..model import Cleaned, Document, Draft, Reject
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A draft with its cleaned text, shingles and evidence, ready to be stored and linked."""
+
+    draft: Draft
+    cleaned: Cleaned
+    shingles: np.ndarray
+    evidence: str
+    """JSON of :class:`storytrace.evidence.Evidence`."""
+    blocks: Mapping[str, str]
+    """Block key -> block text of the uncleaned body, for site boilerplate learning."""
+    site_keys: frozenset[str]
+    """The site patterns the text was cleaned with; the runner re-cleans if they changed."""
+
+
+def body_blocks(body: str) -> dict[str, str]:
+    """Distinct block keys of a body, each with its first text."""
+    found: dict[str, str] = {}
+    for start, end in blocks(body):
+        found.setdefault(block_key(body[start:end]), body[start:end])
+    return found
+
+
+def sign(text: str, title: str | None, published: str | None, *, shingle_size: int = 5) -> tuple[np.ndarray, str]:
+    """Shingles and evidence JSON of a cleaned text."""
+    hashes = shingles(text, n=shingle_size)
+    ev = extract_evidence(text, title=title, published=published)
+    return hashes, ev.to_json()
+
+
+def prepare(
+    doc: Document,
+    *,
+    site_blocks: Mapping[str, Mapping[str, int]] | None = None,
+    timeout: float = 10.0,
+    shingle_size: int = 5,
+) -> Prepared | Reject:
+    """Extract, clean (with the outlet's known site boilerplate), sign and gather evidence."""
+    draft = to_draft(doc, timeout=timeout)
+    if isinstance(draft, Reject):
+        return draft
+    return prepare_draft(draft, site_blocks=site_blocks, shingle_size=shingle_size)
+
+
+def prepare_draft(
+    draft: Draft,
+    *,
+    site_blocks: Mapping[str, Mapping[str, int]] | None = None,
+    shingle_size: int = 5,
+) -> Prepared:
+    patterns = (site_blocks or {}).get(draft.outlet or "", {})
+    cleaned = clean_page(draft.text, title=draft.title, site_blocks=patterns)
+    hashes, evidence = sign(cleaned.text, draft.title, draft.published, shingle_size=shingle_size)
+    return Prepared(
+        draft=draft,
+        cleaned=cleaned,
+        shingles=hashes,
+        evidence=evidence,
+        blocks=body_blocks(draft.text) if draft.outlet else {},
+        site_keys=frozenset(patterns),
+    )
