@@ -60,13 +60,33 @@ def load_base_texts(data: Path | None = None, min_words: int = 120) -> list[list
             sentences = re.split(r"(?<=[.!?])\s+", json.loads(line)["text"])
             texts.append("\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)))
     bases = []
+    seen: set[str] = set()
     for text in texts:
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if len(p.split()) >= 8]
-        if sum(len(p.split()) for p in paragraphs) >= min_words:
-            bases.append(paragraphs[:14])
+        if sum(len(p.split()) for p in paragraphs) < min_words:
+            continue
+        # The datasets hold copies of the same wire stories: keep one, or the "unrelated"
+        # events built from them would really be reprints of each other.
+        grams = _five_grams(" ".join(paragraphs))
+        if len(grams & seen) > 0.1 * len(grams):
+            continue
+        seen |= grams
+        bases.append(paragraphs[:14])
     if not bases:
         raise SystemExit(f"no base texts found under {data}; set STORYTRACE_DATA")
     return bases
+
+
+def _five_grams(text: str) -> set[str]:
+    words = text.lower().split()
+    return {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
+
+
+def _quote(paragraph: str, rng: random.Random) -> str:
+    """A sentence of the original, cut to at most 25 words: what a rewrite quotes."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", paragraph) if len(s.split()) >= 6]
+    words = (rng.choice(sentences) if sentences else paragraph).split()[:25]
+    return " ".join(words).rstrip(".,;:")
 
 
 def _mutate(paragraphs: list[str], rng: random.Random, rate: float) -> list[str]:
@@ -142,8 +162,9 @@ def build_corpus(n: int, *, seed: int = 1, outlets: int = 40, days: int = 60) ->
             if made:
                 family.append(made)
         for _ in range(rng.choice([0, 0, 0, 1, 2])):
+            # Another outlet's own wording (another base text) that quotes two sentences.
             other = _mutate(bases[rng.randrange(len(bases))], rng, 0.2)
-            quotes = rng.sample(original[1:], k=min(2, len(original) - 1))
+            quotes = [f'"{_quote(p, rng)}," the report said.' for p in rng.sample(original[1:], k=min(2, len(original) - 1))]
             rewrite = [original[0]] + other[1:4] + quotes + other[4:7]
             emit(rewrite, rng.randrange(outlets), rng.uniform(2, 96), "rewrite")
         for i, a in enumerate(family):
