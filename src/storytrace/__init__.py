@@ -4,7 +4,7 @@ Clean scraped articles of site and page boilerplate, find reprints and shared pa
 group articles into stories, in an embedded SQLite database. See README.md and docs/.
 """
 
-from .api import DEFAULT_DB, article, ingest, rejects, stories, story
+from .api import DEFAULT_DB, article, compare, ingest, rejects, stories, story
 from .config import Config, load_config
 from .errors import ConfigError, InputError, NotFoundError, StoreError, StorytraceError
 from .model import Article, Cleaned, Document, Draft, Passage, Reject, Removed, Reprint, Source
@@ -33,6 +33,7 @@ __all__ = [
     "StoreError",
     "StorytraceError",
     "article",
+    "compare",
     "ingest",
     "load_config",
     "rejects",

@@ -1,0 +1,128 @@
+"""Contrastive evidence for story decisions: what sets an article apart within a collection.
+
+Two events of one type (two rehab check-ins, two title fights of one boxer) share their event
+vocabulary, so the pair score of :func:`storytrace.evidence.similarity` rates them alike. What
+tells them apart is what is rare *in the collection at hand*: the other boxer, the other
+minister, the rehab clinic. :func:`contrast_vectors` re-weights each article's own evidence
+(its content terms and entity heads, already weighted by general-language rarity) by how few
+articles of the collection share each key, so the vocabulary common to a topic fades and the
+participants stand out. The cosine of two such vectors is the *contrast* of the pair; the story
+decisions multiply it with the pair score, so a join needs both the same-story evidence and
+agreement on what is specific.
+
+The collection is whatever the caller holds: the articles of the in-memory state at re-check
+time. No corpus statistics are shipped and nothing is fitted here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from storytrace.evidence import Evidence
+
+Vector = dict[str, float]
+ENTITY_SHARE = 0.5  # share of the vector's mass given to entity heads (the rest: terms)
+
+
+def _unit(v: Mapping[str, float]) -> Vector:
+    n = math.sqrt(sum(x * x for x in v.values()))
+    return {k: x / n for k, x in v.items()} if n > 0 else {}
+
+
+def _keys(ev: Evidence) -> tuple[Mapping[str, float], Mapping[str, float]]:
+    return ev.terms, ev.entity_heads
+
+
+def collection_idf(df: Counter[str], n: int, key: str) -> float:
+    """Smoothed rarity in a collection of ``n`` articles: small collections stay gentle."""
+    return math.log((n + 1) / (df[key] + 0.5))
+
+
+def contrast_vectors(evs: Sequence[Evidence]) -> list[Vector]:
+    """One unit vector per article: its terms and entity heads, each weighted by its evidence
+    weight times its rarity in ``evs``; terms and entities get equal mass."""
+    df: Counter[str] = Counter()
+    for ev in evs:
+        terms, heads = _keys(ev)
+        df.update("t:" + k for k in terms)
+        df.update("e:" + k for k in heads)
+    n = len(evs)
+    out: list[Vector] = []
+    for ev in evs:
+        terms, heads = _keys(ev)
+        tv = _unit({"t:" + k: w * collection_idf(df, n, "t:" + k) for k, w in terms.items()})
+        hv = _unit({"e:" + k: w * collection_idf(df, n, "e:" + k) for k, w in heads.items()})
+        if not hv or not tv:
+            out.append(tv or hv)
+            continue
+        a, b = math.sqrt(1 - ENTITY_SHARE), math.sqrt(ENTITY_SHARE)
+        out.append({**{k: a * x for k, x in tv.items()}, **{k: b * x for k, x in hv.items()}})
+    return out
+
+
+def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return max(0.0, min(1.0, sum(x * b.get(k, 0.0) for k, x in a.items())))
+
+
+def contrast_pairs(vectors: Sequence[Vector], floor: float) -> dict[tuple[int, int], float]:
+    """``{(i, j): cosine}`` for ``i < j`` with cosine >= ``floor``, through an inverted index
+    (pairs sharing no key are never visited)."""
+    post: dict[str, list[tuple[int, float]]] = {}
+    for i, v in enumerate(vectors):
+        for k, x in v.items():
+            post.setdefault(k, []).append((i, x))
+    acc: dict[tuple[int, int], float] = {}
+    for plist in post.values():
+        for a in range(len(plist)):
+            i, x = plist[a]
+            for j, y in plist[a + 1 :]:
+                acc[(i, j)] = acc.get((i, j), 0.0) + x * y
+    return {p: min(1.0, c) for p, c in acc.items() if c >= floor}
+
+
+def agglomerate(
+    sims: Mapping[tuple[int, int], float], groups: Sequence[Sequence[int]], threshold: float
+) -> list[list[int]]:
+    """Average-linkage agglomeration of ``groups`` (lists of item indices), best pair first,
+    while the mean pair similarity between two groups is >= ``threshold``. ``sims`` holds
+    ``(i, j)`` with ``i < j``; a missing pair counts as 0. Deterministic for given groups."""
+    import numpy as np
+
+    groups = [list(g) for g in groups if g]
+    if len(groups) < 2:
+        return groups
+    of = {i: gi for gi, g in enumerate(groups) for i in g}
+    n = len(groups)
+    total = np.zeros((n, n))
+    for (i, j), s in sims.items():
+        a, b = of.get(i), of.get(j)
+        if a is None or b is None or a == b:
+            continue
+        total[a, b] += s
+        total[b, a] += s
+    size = np.array([len(g) for g in groups], dtype=float)
+    alive = np.ones(n, dtype=bool)
+    while True:
+        link = total / np.outer(size, size)
+        link[~alive, :] = -1.0
+        link[:, ~alive] = -1.0
+        np.fill_diagonal(link, -1.0)
+        flat = int(np.argmax(link))
+        a, b = divmod(flat, n)
+        if link[a, b] < threshold:
+            break
+        a, b = min(a, b), max(a, b)
+        groups[a].extend(groups[b])
+        groups[b] = []
+        total[a, :] += total[b, :]
+        total[:, a] += total[:, b]
+        total[a, a] = 0.0
+        total[b, :] = 0.0
+        total[:, b] = 0.0
+        size[a] += size[b]
+        alive[b] = False
+    return [sorted(g) for g in groups if g]
