@@ -112,3 +112,39 @@ def test_passage_offsets_point_at_the_same_words_in_both_articles(corpus_db: str
         # Edits inside a passage are small gaps: the two sides agree on most words.
         common = len(set(a) & set(b)) / max(len(set(a)), len(set(b)))
         assert common > 0.8, (p["a"], p["b"], a[:12], b[:12])
+
+
+def test_site_boilerplate_is_learned_and_earlier_articles_recleaned(
+    example_corpus: Path, tmp_path: Path
+) -> None:
+    from storytrace.normalize import normalize
+
+    expected = json.loads((example_corpus.parent / "expected.json").read_text(encoding="utf-8"))
+    # One outlet's .txt articles, ingested one run at a time, oldest first.
+    outlet = "harbortimes.example"
+    files = sorted(
+        p for p in example_corpus.glob("*.txt")
+        if expected["articles"][p.name]["outlet"] == outlet
+    )
+    assert len(files) >= 3
+    db = str(tmp_path / "site.db")
+    for f in files:
+        storytrace.ingest([str(f)], db=db)
+    lines = [normalize(x) for x in expected["boilerplate"][outlet]]
+    with Store(db) as store:
+        rows = store.conn.execute("SELECT id, text FROM articles ORDER BY id").fetchall()
+        first_removed = [
+            r["reason"] for r in store.conn.execute(
+                "SELECT reason FROM removed WHERE article_id = ?", (rows[0]["id"],)
+            )
+        ]
+        learned = store.conn.execute(
+            "SELECT count(*) FROM site_patterns WHERE outlet = ?", (outlet,)
+        ).fetchone()[0]
+    assert learned > 0
+    for row in rows:
+        text = normalize(row["text"])
+        for line in lines:
+            assert line not in text, (row["id"], line)
+    # The first article was stored before any pattern was known: it was cleaned again later.
+    assert any(r.startswith("site boilerplate") for r in first_removed)

@@ -9,12 +9,16 @@ there) is moved; repeat until nothing changes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, Self
 
 from storytrace.evidence import Evidence, Similarity, similarity
 from storytrace.stories.decide import StoryConfig, average_linkage, decide
+from storytrace.stories.profile import agglomerate, contrast_pairs, contrast_vectors
 from storytrace.stories.state import MemoryStoryState
+
+CONTRAST_FLOOR = 0.5  # contrast pairs kept: at least this share of the threshold
 
 
 class StoryClusterer:
@@ -31,6 +35,7 @@ class StoryClusterer:
         max_rounds: int = 5,
         window_days: float | None = None,
         weights: dict[str, float] | None = None,
+        contrast: float = 0.075,
     ) -> None:
         self.join = join
         self.profile = profile
@@ -43,6 +48,7 @@ class StoryClusterer:
         self.max_rounds = max_rounds
         self.window_days = window_days
         self.weights = weights
+        self.contrast = contrast
 
     # scikit-learn style ---------------------------------------------------------------------
     def get_params(self) -> dict[str, Any]:
@@ -89,65 +95,63 @@ class StoryClusterer:
 
     # re-check pass --------------------------------------------------------------------------
     def recheck_(self) -> None:
-        for _ in range(self.max_rounds):
-            merged = self._merge_pass()
-            moved = self._move_pass()
-            if not merged and not moved:
-                break
+        """Contrastive re-check over all articles held: split, then merge, by average linkage
+        of ``score x contrast`` (see :mod:`storytrace.stories.profile`) at ``contrast``.
+
+        Each story is first re-agglomerated from its own members (an article that joined on
+        topical vocabulary alone falls out), then stories are merged best pair first. The
+        result depends on the set of articles, not on their arrival order.
+        """
+        keys = sorted(self.state_.labels())
+        if len(keys) < 2:
+            self.labels_ = self.state_.labels()
+            return
+        evs = self._evidence(keys)
+        sims = self._contrast_sims(evs)
+        index = {k: i for i, k in enumerate(keys)}
+        by_story: dict[int, list[int]] = {}
+        for k in keys:
+            sid = self.state_.story_of(k)
+            assert sid is not None
+            by_story.setdefault(sid, []).append(index[k])
+        groups: list[list[int]] = []
+        for sid in sorted(by_story, key=lambda s: by_story[s][0]):
+            members = by_story[sid]
+            inner = {p: v for p, v in sims.items() if p[0] in set(members) and p[1] in set(members)}
+            groups += agglomerate(inner, [[i] for i in members], self.contrast)
+        groups.sort(key=lambda g: g[0])
+        final = agglomerate(sims, groups, self.contrast)
+        self._apply([[keys[i] for i in g] for g in final], evs, index)
         self.labels_ = self.state_.labels()
 
-    def _neighbours(self, sid: int) -> list[int]:
-        out: set[int] = set()
-        for _, ev in self.state_.members(sid):
-            out.update(self.state_.candidates(ev, limit=self.candidates))
-        out.discard(sid)
-        return sorted(out)
+    def _evidence(self, keys: Sequence[int]) -> list[Evidence]:
+        by_key: dict[int, Evidence] = {}
+        for sid in self.state_.stories():
+            by_key.update(self.state_.members(sid))
+        return [by_key[k] for k in keys]
 
-    def _merge_pass(self) -> int:
-        cfg = self.config
-        merged = 0
-        while True:
-            best: tuple[float, int, int] | None = None
-            for a in self.state_.stories():
-                ma = self.state_.members(a)
-                for b in self._neighbours(a):
-                    if b < a:
-                        continue
-                    link = average_linkage(ma, self.state_.members(b), cfg, self._score)
-                    if link >= cfg.merge and (best is None or link > best[0]):
-                        best = (link, a, b)
-            if best is None:
-                return merged
-            _, a, b = best
-            self.state_.merge(a, b)
-            self.events_.append(("merge", a, b))
-            merged += 1
+    def _contrast_sims(self, evs: Sequence[Evidence]) -> dict[tuple[int, int], float]:
+        # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
+        pairs = contrast_pairs(contrast_vectors(evs), self.contrast * CONTRAST_FLOOR)
+        return {(i, j): self._score(evs[i], evs[j]).score * c for (i, j), c in pairs.items()}
 
-    def _mean(self, ev: Evidence, members: Sequence[tuple[int, Evidence]], skip: int) -> float:
-        sims = [self._score(ev, m).score for k, m in members if k != skip]
-        return sum(sims) / len(sims) if sims else 0.0
-
-    def _move_pass(self) -> int:
-        cfg = self.config
-        moved = 0
-        for key in sorted(self.state_.labels()):
-            sid = self.state_.story_of(key)
-            assert sid is not None
-            members = self.state_.members(sid)
-            ev = dict(members)[key]
-            own = self._mean(ev, members, key) if len(members) > 1 else 0.0
-            best, best_sid = own, sid
-            for other in self.state_.candidates(ev, limit=self.candidates):
-                if other == sid:
+    def _apply(
+        self, groups: Sequence[Sequence[int]], evs: Sequence[Evidence], index: dict[int, int]
+    ) -> None:
+        used: set[int] = set()
+        for g in sorted(groups, key=lambda g: (-len(g), g[0])):
+            held = Counter(self.state_.story_of(k) for k in g)
+            free = [s for s, _ in sorted(held.items(), key=lambda kv: (-kv[1], kv[0] or 0))]
+            free = [s for s in free if s is not None and s not in used]
+            sid: int | None = free[0] if free else None
+            for k in g:
+                if sid is not None and self.state_.story_of(k) == sid:
                     continue
-                m = self._mean(ev, self.state_.members(other), key)
-                if m >= cfg.join and m > best:
-                    best, best_sid = m, other
-            if best_sid != sid and best >= own + cfg.move_margin:
-                self.state_.add(best_sid, key, ev)
-                self.events_.append(("move", key, sid, best_sid))
-                moved += 1
-        return moved
+                before = self.state_.story_of(k)
+                sid = self.state_.add(sid, k, evs[index[k]])
+                self.events_.append(("move", k, before, sid))
+            assert sid is not None
+            used.add(sid)
 
 
 def cluster(evidences: Sequence[Evidence], **config: Any) -> list[int]:
