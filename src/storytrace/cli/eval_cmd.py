@@ -119,9 +119,12 @@ def clean_cmd(file: str, field: str, limit: int | None, as_json: bool) -> None:
 
     FILE.jsonl: one page per line with the scraped text in the --input field, `gold`, and
     `with`/`without` snippet lists (optional `title`). Pages with an empty gold are skipped.
-    Baseline: the scraped text left unchanged.
+    Baseline: the scraped text left unchanged. `recall_text` is an extractor's output, so it
+    is cleaned in the mode `ingest` uses for bodies extracted from HTML (`extracted=True`).
     """
-    result = ev.eval_clean(ev.load_clean(file, field, limit), progress=_bar)
+    result = ev.eval_clean(
+        ev.load_clean(file, field, limit), extracted=field == "recall_text", progress=_bar
+    )
     base = result["baselines"]["unchanged"]
     keys = ("p", "r", "f1", "with_kept", "without_removed")
     rows = [(k, _f(result[k]), _f(base[k])) for k in keys]

@@ -139,11 +139,16 @@ def _word_report(scored: dict[str, float], snippets: bool) -> dict[str, Any]:
     return out
 
 
-def eval_clean(pages: Sequence[dict[str, Any]], *, progress: Progress = no_progress) -> dict[str, Any]:
+def eval_clean(
+    pages: Sequence[dict[str, Any]], *, extracted: bool = False, progress: Progress = no_progress
+) -> dict[str, Any]:
     """Word P/R/F1 and snippet shares of ``clean_page`` on each page's ``input``, and of the
-    input left unchanged (the baseline). Pages with an empty gold are skipped (not in ``n``)."""
+    input left unchanged (the baseline). Pages with an empty gold are skipped (not in ``n``).
+
+    ``extracted`` says the input is an extractor's output (as ``recall_text`` is), which
+    ``clean_page`` treats more conservatively, exactly as ``ingest`` does for HTML bodies."""
     cleaned = [
-        dict(p, output=clean_page(p["input"], title=p.get("title")).text)
+        dict(p, output=clean_page(p["input"], title=p.get("title"), extracted=extracted).text)
         for p in progress(pages, len(pages), "clean")
     ]
     out = _word_report(score_cleaning(cleaned), True)
@@ -157,8 +162,9 @@ def extract_one(path: str, timeout: float = 10.0) -> tuple[str, str]:
     """(storytrace's cleaned body, trafilatura's default output) of one HTML page.
 
     The Document comes from :func:`storytrace.io.read_inputs`, as ``ingest`` reads it; the body
-    is ``to_draft`` then ``clean_page`` with the draft's title, as ``ingest`` cleans it (minus
-    site boilerplate, which needs many pages of one outlet). A rejected page scores as empty.
+    is ``to_draft`` then ``clean_page(..., extracted=True)`` with the draft's title, as ``ingest``
+    cleans an HTML body (minus site boilerplate, which needs many pages of one outlet). A
+    rejected page scores as empty.
     """
     import trafilatura
 
@@ -170,7 +176,7 @@ def extract_one(path: str, timeout: float = 10.0) -> tuple[str, str]:
     if not isinstance(doc, Document):
         return "", ""
     draft = to_draft(doc, timeout=timeout)
-    ours = clean_page(draft.text, title=draft.title).text if isinstance(draft, Draft) else ""
+    ours = clean_page(draft.text, title=draft.title, extracted=True).text if isinstance(draft, Draft) else ""
     try:
         theirs = trafilatura.extract(doc.content) or ""
     except Exception:  # the baseline failing on one page costs that page only

@@ -171,7 +171,7 @@ class Ingester:
                 "body": draft.text,
                 "text": item.cleaned.text,
                 "body_key": key,
-                "meta": _json(draft.meta),
+                "meta": _json({**draft.meta, "from_html": True} if item.from_html else draft.meta),
                 "evidence": item.evidence,
                 "shingles": pack_hashes(item.shingles),
                 "run_id": self.run_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Mapping
@@ -44,7 +45,8 @@ class ArticleLinker:
         """Clean an article again with newly learned site patterns; refresh what depends on it."""
         row = self.store.article_row(article_id)
         assert row is not None
-        cleaned = clean_page(row["body"], title=row["title"], site_blocks=patterns)
+        from_html = bool(json.loads(row["meta"] or "{}").get("from_html"))
+        cleaned = clean_page(row["body"], title=row["title"], site_blocks=patterns, extracted=from_html)
         if cleaned.text == row["text"] and relink:
             return
         self.store.conn.execute("UPDATE articles SET text = ? WHERE id = ?", (cleaned.text, article_id))

@@ -32,6 +32,8 @@ class Prepared:
     """Block key -> block text of the uncleaned body, for site boilerplate learning."""
     site_keys: frozenset[str]
     """The site patterns the text was cleaned with; the runner re-cleans if they changed."""
+    from_html: bool = False
+    """The body was extracted from HTML (cleaned in the cleaner's ``extracted`` mode)."""
 
 
 def body_blocks(body: str) -> dict[str, str]:
@@ -60,7 +62,7 @@ def prepare(
     draft = to_draft(doc, timeout=timeout)
     if isinstance(draft, Reject):
         return draft
-    return prepare_draft(draft, site_blocks=site_blocks, shingle_size=shingle_size)
+    return prepare_draft(draft, site_blocks=site_blocks, shingle_size=shingle_size, from_html=doc.is_html)
 
 
 def prepare_draft(
@@ -68,9 +70,12 @@ def prepare_draft(
     *,
     site_blocks: Mapping[str, Mapping[str, int]] | None = None,
     shingle_size: int = 5,
+    from_html: bool = False,
 ) -> Prepared:
+    """Clean, sign and gather evidence for a draft. ``from_html``: the body is an extractor's
+    output, which the cleaner treats conservatively (the extractor already removed the page)."""
     patterns = (site_blocks or {}).get(draft.outlet or "", {})
-    cleaned = clean_page(draft.text, title=draft.title, site_blocks=patterns)
+    cleaned = clean_page(draft.text, title=draft.title, site_blocks=patterns, extracted=from_html)
     hashes, evidence = sign(cleaned.text, draft.title, draft.published, shingle_size=shingle_size)
     return Prepared(
         draft=draft,
@@ -79,4 +84,5 @@ def prepare_draft(
         evidence=evidence,
         blocks=body_blocks(draft.text) if draft.outlet else {},
         site_keys=frozenset(patterns),
+        from_html=from_html,
     )
