@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..evidence.dates import parse_published
+from ..groups import connected_groups
 from ..match import compare
 from ..model import Article
 from .attribution import STRONG, Claim
@@ -101,24 +102,6 @@ def _links(articles: Sequence[Article], links: Sequence[Mapping[str, Any]], comp
     return out
 
 
-def _components(ids: list[int], pairs: Mapping[tuple[int, int], Any]) -> list[list[int]]:
-    parent = {i: i for i in ids}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-    comps: dict[int, list[int]] = {}
-    for i in ids:
-        comps.setdefault(find(i), []).append(i)
-    return list(comps.values())
-
-
 def _wire_of(claims: Sequence[Claim]) -> Claim | None:
     strong = [c for c in claims if c.agency and c.kind in STRONG]
     strong.sort(key=lambda c: STRONG.index(c.kind))
@@ -159,7 +142,7 @@ def provenance(
     edges: list[Edge] = []
     role: dict[int, str] = {i: "independent" for i in ids}
     roots: dict[int, int] = {}  # member -> root of its reprint group
-    for comp in _components(ids, pairs):
+    for comp in connected_groups(ids, pairs):
         def contains_others(i: int, comp: list[int] = comp) -> float:
             return sum(pairs.get((o, i), {}).get("c_xy", 0.0) for o in comp if o != i)
         root = min(comp, key=lambda i: (not owns[i], _sort_time(arts[i]), -contains_others(i), i))

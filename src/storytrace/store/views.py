@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import NotFoundError
+from ..groups import connected_groups
 from .store import Store
 
 
@@ -150,20 +151,8 @@ def _links_among(store: Store, ids: list[int]) -> list[dict[str, Any]]:
 
 def _groups(ids: list[int], links: list[dict[str, Any]]) -> list[list[int]]:
     """Connected groups of articles joined by reprint links (singletons left out)."""
-    parent = {i: i for i in ids}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for link in links:
-        parent[find(link["a"])] = find(link["b"])
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in ids:
-        groups[find(i)].append(i)
-    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g))
+    groups = connected_groups(ids, ((link["a"], link["b"]) for link in links))
+    return sorted((sorted(g) for g in groups if len(g) > 1), key=lambda g: (-len(g), g))
 
 
 def article_detail(store: Store, article_id: int, *, raw: bool = False) -> dict[str, Any]:
