@@ -34,13 +34,20 @@ class Config:
     """Only stories seen within this many days of an article's date are candidates for it."""
     max_story_candidates: int = 8
     """Compare an article with at most this many candidate stories (those sharing most keys)."""
+    recheck_neighbours: int = 8
+    """After each batch, re-check each touched story together with this many nearest stories."""
+    recheck_max_articles: int = 2000
+    """Regroup at most this many articles per batch (the smallest stories first)."""
+    recheck_background: int = 500
+    """Recent articles outside the re-checked stories that count for the rarity of terms."""
     site_min_articles: int = 3
     """A block must recur in this many articles of an outlet to be learned as site boilerplate."""
 
     def __post_init__(self) -> None:
         positive = ("max_bytes", "extract_timeout", "batch_size", "shingle_size", "anchor_modulus",
                     "max_anchor_df", "max_reprint_candidates", "story_window_days",
-                    "max_story_candidates", "site_min_articles")
+                    "max_story_candidates", "site_min_articles", "recheck_neighbours",
+                    "recheck_max_articles", "recheck_background")
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)!r}")

@@ -99,6 +99,13 @@ def decide(bs: Sequence[Block], p: np.ndarray, title: str | None) -> list[str | 
         sandwiched = i + 1 < n and removed[i + 1]
         if sandwiched or p[i] < KIND_MAX_P:
             removed[i] = True
+    if all(removed):
+        # Every page has an article: when nothing would be left, keep the best run of blocks
+        # (for a body of one paragraph, that paragraph), unless the blocks are named kinds.
+        region = range(first, last + 1) if last >= first else range(int(np.argmax(nw)), int(np.argmax(nw)) + 1)
+        for i in region:
+            if kinds[i] is None or kinds[i] not in _ANYWHERE:
+                removed[i] = False
     named = [kinds[i] if removed[i] else None for i in range(n)]
     return name_removed(bs, named, removed, ctx)
 

@@ -23,7 +23,6 @@ from storytrace.evaluation.loaders import ClusterInput
 from storytrace.evidence import extract_evidence, features, similarity
 from storytrace.evidence.calibrate import cross_validated_scores, semeval_report
 from storytrace.evidence.metrics import adjusted_rand, bcubed
-from storytrace.stories import cluster
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
@@ -88,12 +87,36 @@ def _cluster_scores(labels: Sequence[Any], gold: Sequence[str]) -> dict[str, Any
 
 
 def cluster_labels(items: Sequence[ClusterInput], progress: Progress = no_progress) -> list[int]:
-    """storytrace's story of each article, from its text, title and published date only."""
-    evs = [
-        extract_evidence(it.text, title=it.title, published=it.published)
-        for it in progress(items, len(items), "evidence")
-    ]
-    return cluster(evs)
+    """storytrace's story of each article, from its text, title and published date only.
+
+    The articles go through the real ingest path (cleaning, reprint links, story decisions
+    and the re-check after each batch) into a throwaway database, so the figure is what a
+    user ingesting these articles gets. An article dropped as a duplicate of another gets
+    that article's story.
+    """
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from storytrace.pipeline.ingest import ingest
+    from storytrace.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="storytrace-eval-") as tmp:
+        source = Path(tmp) / "articles.jsonl"
+        with source.open("w", encoding="utf-8") as fh:
+            for it in progress(items, len(items), "write"):
+                row = {"text": it.text, "title": it.title, "published": it.published}
+                fh.write(json.dumps({k: v for k, v in row.items() if v}, ensure_ascii=False) + "\n")
+        db = str(Path(tmp) / "eval.db")
+        ingest([str(source)], db=db)
+        with Store(db) as store:
+            rows = store.conn.execute(
+                "SELECT i.source, m.story_id FROM inputs i"
+                " JOIN story_members m ON m.article_id = i.article_id"
+            ).fetchall()
+    story_of_line = {int(str(src).rsplit(":", 1)[1]): int(sid) for src, sid in rows}
+    # An input the store rejected (e.g. empty text) is a story of its own.
+    return [story_of_line.get(n + 1, -(n + 1)) for n in range(len(items))]
 
 
 def eval_clusters(

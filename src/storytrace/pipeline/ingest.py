@@ -25,7 +25,7 @@ from ..model import Document, Reject
 from ..normalize import normalize
 from ..store import Store
 from .extract_pool import ExtractionPool
-from .linking import ArticleLinker
+from .linking import ArticleLinker, StoryRecheck
 from .prepare import Prepared
 from .report import IngestReport
 
@@ -69,6 +69,8 @@ class Ingester:
         self.report = IngestReport()
         self.run_id = 0
         self.linker = ArticleLinker(store, config, self.report)
+        self.recheck = StoryRecheck(store, config, self.report)
+        self.touched: set[int] = set()
 
     def run(
         self,
@@ -135,6 +137,9 @@ class Ingester:
                     self._reject(result, fp)
                 else:
                     self._add(result, fp)
+            if self.touched:
+                self.recheck.run(self.touched)
+                self.touched = set()
 
     def _site_snapshot(self, todo: list[tuple[Document, str]]) -> dict[str, dict[str, int]]:
         """Known site boilerplate of the outlets in a batch, for cleaning in the workers."""
@@ -188,7 +193,7 @@ class Ingester:
                 self.linker.sign(article_id)
             self._learn_site(draft.outlet, article_id, item.blocks)
         self.linker.link_reprints(article_id)
-        self.linker.assign_story(article_id)
+        self.touched.add(self.linker.assign_story(article_id))
 
     def _learn_site(self, outlet: str, article_id: int, examples: Mapping[str, str]) -> None:
         """Count the body's blocks for its outlet; re-clean the outlet's articles on new patterns."""

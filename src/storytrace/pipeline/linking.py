@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections import Counter
 from collections.abc import Mapping
 
 from ..clean import clean_page
@@ -12,7 +13,7 @@ from ..config import Config
 from ..evidence import Evidence
 from ..match import anchors, compare, pack_hashes, unpack_hashes
 from ..store import Store
-from ..stories import decide
+from ..stories import StoryClusterer, decide
 from .prepare import sign
 from .report import IngestReport
 
@@ -124,6 +125,71 @@ class ArticleLinker:
                 state.merge(story_id, other)
                 self.report.merges += 1
         return story_id
+
+
+class StoryRecheck:
+    """The contrastive re-check of :class:`storytrace.stories.StoryClusterer`, on the store.
+
+    After each batch, the stories the batch touched and their nearest neighbours are regrouped
+    from their members' evidence (split what joined on topical vocabulary alone, merge what
+    belongs together), so the stored result depends on the set of articles, not on their
+    arrival order, and matches what ``storytrace eval clusters`` measures.
+    """
+
+    def __init__(self, store: Store, config: Config, report: IngestReport) -> None:
+        self.store = store
+        self.config = config
+        self.report = report
+
+    def run(self, touched: set[int]) -> None:
+        state = self.store.stories
+        hood: set[int] = set(state.live(touched))
+        for sid in sorted(hood):
+            hood.update(state.neighbours(sid, limit=self.config.recheck_neighbours))
+        total = 0
+        chosen: list[int] = []
+        # Smallest first: huge stories (thousands of reprints) are stable and costly to regroup.
+        for sid in sorted(hood, key=lambda s: (state.size(s), s)):
+            size = state.size(sid)
+            if total + size > self.config.recheck_max_articles:
+                continue
+            chosen.append(sid)
+            total += size
+        if len(chosen) < 1 or total < 2:
+            return
+        stories = {sid: state.all_members(sid) for sid in chosen}
+        current = {key: sid for sid, members in stories.items() for key, _ in members}
+        background = state.background(exclude=set(current), limit=self.config.recheck_background)
+        groups = StoryClusterer().regroup(stories, background)
+        used: set[int] = set()
+        changed: set[int] = set()
+        for group in sorted(groups, key=lambda g: (-len(g), min(g))):
+            held = Counter(current[k] for k in group)
+            free = [s for s, _ in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])) if s not in used]
+            target: int | None = free[0] if free else None
+            for key in sorted(group):
+                if current[key] == target:
+                    continue
+                reason = (
+                    f"moved by the re-check: closer to the members of story {target}"
+                    if target is not None
+                    else "split off by the re-check: apart from its former story's members"
+                )
+                changed.add(current[key])
+                target = state.move(key, target, reason)
+                self.report.moved += 1
+            assert target is not None
+            used.add(target)
+            changed.add(target)
+        for sid in sorted(changed):
+            state.refresh(sid)
+            state.rebuild_keys(sid)
+        for sid in sorted(changed):
+            if state.size(sid) == 0:
+                takers = Counter(state.story_of(k) for k, s in current.items() if s == sid)
+                into = takers.most_common(1)[0][0] if takers else None
+                state.retire(sid, into)
+                self.report.merges += 1
 
 
 def _chronological(x: sqlite3.Row, y: sqlite3.Row) -> tuple[sqlite3.Row, sqlite3.Row]:

@@ -22,6 +22,8 @@ class IngestReport:
     new_stories: int = 0
     joined: int = 0
     merges: int = 0
+    moved: int = 0
+    """Articles moved between stories by the re-check after each batch."""
     site_patterns: int = 0
     recleaned: int = 0
     seconds: float = 0.0
@@ -39,6 +41,7 @@ class IngestReport:
             "new_stories": self.new_stories,
             "joined_stories": self.joined,
             "story_merges": self.merges,
+            "story_moves": self.moved,
             "site_patterns_learned": self.site_patterns,
             "recleaned": self.recleaned,
             "seconds": round(self.seconds, 3),
@@ -58,7 +61,7 @@ class IngestReport:
             f"{self.already_ingested} already ingested",
             f"{rejected} rejected" + (f" ({reasons})" if reasons else ""),
             f"{self.reprints} reprint links",
-            f"{self.new_stories} new stories, {self.joined} joined, {self.merges} merged",
+            f"{self.new_stories} new stories, {self.joined} joined, {self.merges} merged, {self.moved} moved",
             f"{self.site_patterns} site patterns learned",
             f"{self.stories} stories in store",
         ]

@@ -154,6 +154,93 @@ class SQLiteStoryState:
         self.refresh(keep)
         self.refresh(drop)
 
+    # re-check support ----------------------------------------------------------------------
+
+    def live(self, story_ids: Iterable[int]) -> list[int]:
+        """The ids among these that are stories with members (not merged away)."""
+        ids = sorted(set(story_ids))
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = self.conn.execute(
+            f"SELECT id FROM stories WHERE id IN ({marks})"  # noqa: S608 - placeholders only
+            " AND merged_into IS NULL AND articles > 0",
+            ids,
+        )
+        return [int(r[0]) for r in rows]
+
+    def neighbours(self, story_id: int, *, limit: int) -> list[int]:
+        """Live stories sharing the most evidence keys with this one, within the time window."""
+        row = self.conn.execute(
+            "SELECT first_seen, last_seen FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        sql = (
+            "SELECT k.story_id, count(*) AS shared FROM story_keys k JOIN stories s ON s.id = k.story_id"
+            " WHERE k.key IN (SELECT key FROM story_keys WHERE story_id = ?) AND k.story_id != ?"
+            " AND s.merged_into IS NULL AND s.articles > 0"
+        )
+        params: list[Any] = [story_id, story_id]
+        if row is not None and row[0] and row[1]:
+            sql += " AND (s.last_seen IS NULL OR s.last_seen >= ?) AND (s.first_seen IS NULL OR s.first_seen <= ?)"
+            params += [_shift(str(row[0]), -self.window_days), _shift(str(row[1]), self.window_days)]
+        sql += " GROUP BY k.story_id ORDER BY shared DESC, k.story_id LIMIT ?"
+        params.append(limit)
+        return [int(r[0]) for r in self.conn.execute(sql, params)]
+
+    def size(self, story_id: int) -> int:
+        row = self.conn.execute("SELECT articles FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def all_members(self, story_id: int) -> list[tuple[int, Evidence]]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.evidence FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = ? ORDER BY a.id",
+            (story_id,),
+        ).fetchall()
+        return [(int(r[0]), self._parsed(int(r[0]), r[1])) for r in rows if r[1]]
+
+    def background(self, *, exclude: set[int], limit: int) -> list[Evidence]:
+        """Evidence of up to ``limit`` recent articles outside ``exclude``: a sample of the
+        collection against which the re-check judges how rare a term or name is."""
+        rows = self.conn.execute(
+            "SELECT id, evidence FROM articles WHERE evidence IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (limit + len(exclude),),
+        ).fetchall()
+        out = [self._parsed(int(r[0]), r[1]) for r in rows if int(r[0]) not in exclude]
+        return out[:limit]
+
+    def move(self, article_id: int, story_id: int | None, reason: str) -> int:
+        """Move an article to another story (None: a new one), as the re-check decided."""
+        from .store import now
+
+        before = self.story_of(article_id)
+        if story_id is None:
+            cur = self.conn.execute("INSERT INTO stories (created) VALUES (?)", (now(),))
+            story_id = int(cur.lastrowid or 0)
+            self._event("new", story_id, article_id, before, None, json.dumps([reason]))
+        self.conn.execute(
+            "UPDATE story_members SET story_id = ?, reasons = ? WHERE article_id = ?",
+            (story_id, json.dumps([reason]), article_id),
+        )
+        self._event("move", story_id, article_id, before, None, json.dumps([reason]))
+        return story_id
+
+    def rebuild_keys(self, story_id: int) -> None:
+        """Index a story under its current members' keys only."""
+        self.conn.execute("DELETE FROM story_keys WHERE story_id = ?", (story_id,))
+        keys = {k for _, ev in self.all_members(story_id) for k in ev.index_keys()}
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)",
+            [(k, story_id) for k in sorted(keys)],
+        )
+
+    def retire(self, story_id: int, into: int | None) -> None:
+        """Mark a story emptied by the re-check as merged into the one that took its members."""
+        self.conn.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (into, story_id))
+        if into is not None:
+            self.conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, story_id))
+            self._event("merge", into, None, story_id, None, None)
+
     # helpers --------------------------------------------------------------------------------
 
     def story_of(self, article_id: int) -> int | None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from storytrace.evidence import Evidence
 
 Vector = dict[str, float]
+STRAY_SHARE = 0.25  # conflict veto: a signature named by this share of the other group is absent
 ENTITY_SHARE = 0.5  # share of the vector's mass given to entity heads (the rest: terms)
 
 
@@ -40,15 +41,17 @@ def collection_idf(df: Counter[str], n: int, key: str) -> float:
     return math.log((n + 1) / (df[key] + 0.5))
 
 
-def contrast_vectors(evs: Sequence[Evidence]) -> list[Vector]:
+def contrast_vectors(evs: Sequence[Evidence], background: Sequence[Evidence] = ()) -> list[Vector]:
     """One unit vector per article: its terms and entity heads, each weighted by its evidence
-    weight times its rarity in ``evs``; terms and entities get equal mass."""
+    weight times its rarity in ``evs`` plus ``background`` (other articles that only count
+    for rarity, so a small set of near stories is not judged against itself alone); terms and
+    entities get equal mass."""
     df: Counter[str] = Counter()
-    for ev in evs:
+    for ev in (*evs, *background):
         terms, heads = _keys(ev)
         df.update("t:" + k for k in terms)
         df.update("e:" + k for k in heads)
-    n = len(evs)
+    n = len(evs) + len(background)
     out: list[Vector] = []
     for ev in evs:
         terms, heads = _keys(ev)
@@ -85,18 +88,22 @@ def contrast_pairs(vectors: Sequence[Vector], floor: float) -> dict[tuple[int, i
 
 
 def agglomerate(
-    sims: Mapping[tuple[int, int], float], groups: Sequence[Sequence[int]], threshold: float
+    sims: Mapping[tuple[int, int], float],
+    groups: Sequence[Sequence[int]],
+    threshold: float,
+    veto: Callable[[Sequence[int], Sequence[int]], bool] | None = None,
 ) -> list[list[int]]:
     """Average-linkage agglomeration of ``groups`` (lists of item indices), best pair first,
     while the mean pair similarity between two groups is >= ``threshold``. ``sims`` holds
-    ``(i, j)`` with ``i < j``; a missing pair counts as 0. Deterministic for given groups."""
+    ``(i, j)`` with ``i < j``; a missing pair counts as 0. ``veto(a, b)``: True blocks that
+    merge (re-asked once either group has grown). Deterministic for given groups."""
     import numpy as np
 
-    groups = [list(g) for g in groups if g]
-    if len(groups) < 2:
-        return groups
-    of = {i: gi for gi, g in enumerate(groups) for i in g}
-    n = len(groups)
+    out: list[list[int]] = [list(g) for g in groups if g]
+    if len(out) < 2:
+        return out
+    of = {i: gi for gi, g in enumerate(out) for i in g}
+    n = len(out)
     total = np.zeros((n, n))
     for (i, j), s in sims.items():
         a, b = of.get(i), of.get(j)
@@ -104,20 +111,26 @@ def agglomerate(
             continue
         total[a, b] += s
         total[b, a] += s
-    size = np.array([len(g) for g in groups], dtype=float)
+    size = np.array([len(g) for g in out], dtype=float)
     alive = np.ones(n, dtype=bool)
+    blocked = np.zeros((n, n), dtype=bool)
     while True:
         link = total / np.outer(size, size)
         link[~alive, :] = -1.0
         link[:, ~alive] = -1.0
+        link[blocked] = -1.0
         np.fill_diagonal(link, -1.0)
         flat = int(np.argmax(link))
         a, b = divmod(flat, n)
         if link[a, b] < threshold:
             break
         a, b = min(a, b), max(a, b)
-        groups[a].extend(groups[b])
-        groups[b] = []
+        if veto is not None and veto(out[a], out[b]):
+            blocked[a, b] = blocked[b, a] = True
+            continue
+        blocked[a, :] = blocked[:, a] = False
+        out[a].extend(out[b])
+        out[b] = []
         total[a, :] += total[b, :]
         total[:, a] += total[:, b]
         total[a, a] = 0.0
@@ -125,4 +138,28 @@ def agglomerate(
         total[:, b] = 0.0
         size[a] += size[b]
         alive[b] = False
-    return [sorted(g) for g in groups if g]
+    return [sorted(g) for g in out if g]
+
+
+def signatures(evs: Sequence[Evidence], share: float, min_weight: float) -> dict[str, float]:
+    """Entity heads named by at least ``share`` of ``evs`` (with rarity >= ``min_weight``):
+    the participants that make a story this story. Returns head -> share of articles."""
+    c: Counter[str] = Counter()
+    for ev in evs:
+        c.update(h for h, w in ev.entity_heads.items() if w >= min_weight)
+    return {h: k / len(evs) for h, k in c.items() if k / len(evs) >= share}
+
+
+def conflicting(
+    a: Sequence[Evidence], b: Sequence[Evidence], *, share: float, min_weight: float, both: bool
+) -> bool:
+    """Two groups name different key participants: a signature of one is named by at most
+    :data:`STRAY_SHARE` of the other's articles (on both sides when ``both``). The tolerance
+    keeps one article that reports both events from hiding the conflict."""
+
+    def missing(x: Sequence[Evidence], y: Sequence[Evidence]) -> bool:
+        named: Counter[str] = Counter(h for ev in y for h in ev.entity_heads)
+        return any(named[h] <= STRAY_SHARE * len(y) for h in signatures(x, share, min_weight))
+
+    ab, ba = missing(a, b), missing(b, a)
+    return (ab and ba) if both else (ab or ba)

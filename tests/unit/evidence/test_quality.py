@@ -36,7 +36,7 @@ def test_ecb_first_topics(data: Path) -> None:
     assert len(set(labels)) < len(docs) / 2 and not np.isnan(f1)
 
 
-FLOOR_ECB = 0.75
+FLOOR_ECB = 0.86  # measured 0.879 (topics 1-11, shipped settings)
 
 
 def test_semeval_all_languages_cross_validated(data: Path) -> None:
