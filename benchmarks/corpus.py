@@ -3,8 +3,8 @@
 Each event has an original (a wire story or an outlet's own report), verbatim, trimmed and
 edited reprints by other outlets, and rewrites that share a few sentences (quotes). Every copy
 carries its outlet's site boilerplate. Events are spread over weeks. Base texts are reused for
-many events, so each event's original is a mutated copy (about 20% of its words replaced from
-the same text's vocabulary): two events built from one base text share almost no 5-grams, as
+many events, so each event's original is a mutated copy (35% of its content words replaced
+from the same text's vocabulary): two events built from one base text share almost no 5-grams, as
 two different stories would.
 """
 
@@ -90,13 +90,21 @@ def _quote(paragraph: str, rng: random.Random) -> str:
 
 
 def _mutate(paragraphs: list[str], rng: random.Random, rate: float) -> list[str]:
-    vocab = [w for p in paragraphs for w in p.split()]
+    """Replace a share of the content words (4+ letters) with other content words of the text.
+
+    Function words, punctuation and capitalisation stay, so the text still reads like prose to
+    the cleaner, while two events made from one base text share few 5-grams.
+    """
+    vocab = [w for p in paragraphs for w in p.split() if len(w) >= 4 and w.isalpha()]
+    if not vocab:
+        return paragraphs[:]
     out = []
     for p in paragraphs:
         words = p.split()
-        for i in range(len(words)):
-            if rng.random() < rate:
-                words[i] = rng.choice(vocab)
+        for i, w in enumerate(words):
+            if len(w) >= 4 and w.isalpha() and rng.random() < rate:
+                new = rng.choice(vocab)
+                words[i] = new.capitalize() if w[0].isupper() else new.lower()
         out.append(" ".join(words))
     return out
 
@@ -112,6 +120,31 @@ def _outlet_boilerplate(i: int) -> list[str]:
     return lines[: 2 + i % 3]
 
 
+def _emit(
+    corpus: Corpus, n: int, ev_id: str, when: datetime,
+    paragraphs: list[str], outlet: int, hours: float, kind: str,
+) -> str | None:
+    """Append one article of an event (with its outlet's boilerplate); None when full."""
+    if len(corpus.articles) >= n:
+        return None
+    art_id = f"{ev_id}-{kind}-{len(corpus.articles)}"
+    boiler = _outlet_boilerplate(outlet)
+    body = paragraphs[:]
+    body.insert(min(3, len(body)), boiler[-1])
+    body += boiler[:-1]
+    corpus.articles.append(
+        {
+            "id": art_id,
+            "url": f"https://www.outlet{outlet:03d}.example/news/{art_id}",
+            "published": (when + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "title": paragraphs[0][:90],
+            "text": "\n\n".join(body[1:]),
+        }
+    )
+    corpus.stories[art_id] = ev_id
+    return art_id
+
+
 def build_corpus(n: int, *, seed: int = 1, outlets: int = 40, days: int = 60) -> Corpus:
     """About ``n`` articles (exactly ``n``), deterministic for a given seed and data."""
     rng = random.Random(seed)
@@ -121,32 +154,12 @@ def build_corpus(n: int, *, seed: int = 1, outlets: int = 40, days: int = 60) ->
     event = 0
     while len(corpus.articles) < n:
         base = bases[event % len(bases)]
-        original = _mutate(base, rng, 0.2)
+        original = _mutate(base, rng, 0.35)
         when = start + timedelta(seconds=rng.randrange(days * 86400))
         family: list[str] = []
         ev_id = f"e{event}"
 
-        def emit(paragraphs: list[str], outlet: int, hours: float, kind: str) -> str | None:
-            if len(corpus.articles) >= n:
-                return None
-            art_id = f"{ev_id}-{kind}-{len(corpus.articles)}"
-            boiler = _outlet_boilerplate(outlet)
-            body = paragraphs[:]
-            body.insert(min(3, len(body)), boiler[-1])
-            body += boiler[:-1]
-            corpus.articles.append(
-                {
-                    "id": art_id,
-                    "url": f"https://www.outlet{outlet:03d}.example/news/{art_id}",
-                    "published": (when + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "title": paragraphs[0][:90],
-                    "text": "\n\n".join(body[1:]),
-                }
-            )
-            corpus.stories[art_id] = ev_id
-            return art_id
-
-        first = emit(original, rng.randrange(outlets), 0, "orig")
+        first = _emit(corpus, n, ev_id, when, original, rng.randrange(outlets), 0, "orig")
         if first:
             family.append(first)
         for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 5, 8])):
@@ -158,15 +171,15 @@ def build_corpus(n: int, *, seed: int = 1, outlets: int = 40, days: int = 60) ->
                 copy = _mutate(copy, rng, 0.03)
                 if len(copy) > 4:
                     del copy[rng.randrange(2, len(copy))]
-            made = emit(copy, rng.randrange(outlets), rng.uniform(0.5, 72), kind)
+            made = _emit(corpus, n, ev_id, when, copy, rng.randrange(outlets), rng.uniform(0.5, 72), kind)
             if made:
                 family.append(made)
         for _ in range(rng.choice([0, 0, 0, 1, 2])):
             # Another outlet's own wording (another base text) that quotes two sentences.
-            other = _mutate(bases[rng.randrange(len(bases))], rng, 0.2)
+            other = _mutate(bases[rng.randrange(len(bases))], rng, 0.35)
             quotes = [f'"{_quote(p, rng)}," the report said.' for p in rng.sample(original[1:], k=min(2, len(original) - 1))]
             rewrite = [original[0]] + other[1:4] + quotes + other[4:7]
-            emit(rewrite, rng.randrange(outlets), rng.uniform(2, 96), "rewrite")
+            _emit(corpus, n, ev_id, when, rewrite, rng.randrange(outlets), rng.uniform(2, 96), "rewrite")
         for i, a in enumerate(family):
             for b in family[i + 1 :]:
                 corpus.reprint_pairs.add(frozenset((a, b)))

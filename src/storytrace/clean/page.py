@@ -100,12 +100,11 @@ def decide(bs: Sequence[Block], p: np.ndarray, title: str | None) -> list[str | 
         if sandwiched or p[i] < KIND_MAX_P:
             removed[i] = True
     if all(removed):
-        # Every page has an article: when nothing would be left, keep the best run of blocks
-        # (for a body of one paragraph, that paragraph), unless the blocks are named kinds.
-        region = range(first, last + 1) if last >= first else range(int(np.argmax(nw)), int(np.argmax(nw)) + 1)
-        for i in region:
-            if kinds[i] is None or kinds[i] not in _ANYWHERE:
-                removed[i] = False
+        # Every page has an article: when nothing would be left, keep the blocks no detector
+        # named (for a body of one paragraph, that paragraph), else the longest block.
+        unnamed = [i for i in range(n) if kinds[i] is None]
+        for i in unnamed or [int(np.argmax(nw))]:
+            removed[i] = False
     named = [kinds[i] if removed[i] else None for i in range(n)]
     return name_removed(bs, named, removed, ctx)
 

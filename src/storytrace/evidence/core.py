@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from collections import Counter
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
+import numpy as np
 import xxhash
 
 from storytrace.evidence.dates import extract_dates, parse_published
 from storytrace.evidence.entities import Entity, extract_entities
 from storytrace.evidence.numbers import extract_numbers
 from storytrace.evidence.quotes import extract_quotes, trigrams
-from storytrace.evidence.terms import char_grams, idf, weighted_terms, weighted_words
-from storytrace.normalize import tokens_with_spans, unify_punctuation
+from storytrace.evidence.terms import char_grams, idf, terms_of_counts, words_of_counts
+from storytrace.normalize import _WORD, fold_word, unify_punctuation
 
 SHINGLE = 5
 SHINGLE_MOD = 8  # keep 1 in 8 shingles, chosen by hash so two texts keep the same ones
@@ -23,6 +27,8 @@ MAX_SHINGLES = 160
 MAX_INDEX_KEYS = 30
 LEAD_WORDS = 20  # headline plus the start of the lede: what a reader compares first
 VERSION = 2  # bumped when fields are added; older stored evidence still loads
+_GROUP = re.Match.group
+_SPAN = re.Match.span
 
 
 @dataclass(frozen=True)
@@ -102,17 +108,15 @@ class Evidence:
         return set(keys[:MAX_INDEX_KEYS])
 
     def to_json(self) -> str:
-        d = asdict(self)
-        d["entities"] = [list(e) for e in self.entities]
-        return json.dumps(
-            {
-                k: v
-                for k, v in d.items()
-                if v not in ((), [], {}, None, 0) or k in ("lang", "version")
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        # Fields read directly (dataclasses.asdict deep-copies every dict and tuple).
+        d: dict[str, Any] = {}
+        for name in _FIELDS:
+            v = getattr(self, name)
+            if v not in _EMPTY or name in ("lang", "version"):
+                d[name] = v
+        if "entities" in d:
+            d["entities"] = [list(e) for e in self.entities]
+        return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, s: str) -> Evidence:
@@ -132,18 +136,31 @@ class Evidence:
         return cls(**d)
 
 
+_FIELDS = tuple(f.name for f in fields(Evidence))
+_EMPTY = ((), [], {}, None, 0)
+
+
 def _h(s: str) -> str:
     return xxhash.xxh32_hexdigest(s.encode())
 
 
 def _shingles(tokens: list[str]) -> tuple[int, ...]:
-    kept: set[int] = set()
-    for i in range(len(tokens) - SHINGLE + 1):
-        h = xxhash.xxh32_intdigest(" ".join(tokens[i : i + SHINGLE]).encode())
-        if h % SHINGLE_MOD == 0:
-            kept.add(h)
+    n = len(tokens) - SHINGLE + 1
+    if n <= 0:
+        return ()
+    # Each window is a slice of the joined bytes (no per-window join); hashes are the same.
+    data = " ".join(tokens).encode()
+    ends = list(accumulate(len(t.encode()) + 1 for t in tokens))  # end of each token + 1
+    starts = [0, *ends[: n - 1]]
+    stops = [e - 1 for e in ends[SHINGLE - 1 :]]
+    hashes = np.fromiter(
+        map(xxhash.xxh32_intdigest, map(data.__getitem__, map(slice, starts, stops))),
+        dtype=np.int64,
+        count=n,
+    )
+    kept = np.unique(hashes[hashes % SHINGLE_MOD == 0])
     # When there are too many, the smallest hashes are a consistent sample across texts.
-    return tuple(sorted(kept)[:MAX_SHINGLES])
+    return tuple(kept[:MAX_SHINGLES].tolist())
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
@@ -165,21 +182,24 @@ def extract_evidence(
         title = unify_punctuation(title)
         if not text.lstrip().startswith(title.strip()):
             text = title + "\n" + text
-    tokens, spans = tokens_with_spans(text)
+    matches = list(_WORD.finditer(text))
+    tokens = list(map(fold_word, map(_GROUP, matches)))
+    spans = list(map(_SPAN, matches))
     # "per cent" -> "%" so that it reads like "100%".
-    for i in range(1, len(tokens)):
-        if tokens[i] == "cent" and tokens[i - 1] == "per":
-            tokens[i - 1], tokens[i] = "", "%"
-    kept = [i for i, t in enumerate(tokens) if t]
-    tokens, spans = [tokens[i] for i in kept], [spans[i] for i in kept]
-    terms = weighted_terms(tokens, lang)
+    if "cent" in tokens:
+        for i in range(1, len(tokens)):
+            if tokens[i] == "cent" and tokens[i - 1] == "per":
+                tokens[i - 1], tokens[i] = "", "%"
+        kept = [i for i, t in enumerate(tokens) if t]
+        tokens, spans = [tokens[i] for i in kept], [spans[i] for i in kept]
+    counts = Counter(tokens)
+    terms = terms_of_counts(counts, lang)
     title_terms: tuple[str, ...] = ()
     if title:
-        tt, _ = tokens_with_spans(title)
-        tw = weighted_terms(tt, lang, limit=15)
+        tw = terms_of_counts(Counter(map(fold_word, _WORD.findall(title))), lang, limit=15)
         title_terms = tuple(sorted(tw, key=lambda k: -tw[k]))
-    dates, years, months, weekdays = extract_dates(tokens, text)
-    words = weighted_words(tokens, lang)
+    dates, years, months, weekdays = extract_dates(tokens, text, counts)
+    words = words_of_counts(counts, lang)
     lead = tuple(dict.fromkeys(t for t in tokens[:LEAD_WORDS] if t in words))
     return Evidence(
         lang=lang,
@@ -187,7 +207,7 @@ def extract_evidence(
         title_terms=title_terms,
         entities=tuple(extract_entities(text, lang)),
         quotes=tuple(extract_quotes(text)),
-        numbers=tuple(extract_numbers(tokens, spans, text, lang)),
+        numbers=tuple(extract_numbers(tokens, spans, text, lang, counts)),
         dates=tuple(dates),
         years=tuple(years),
         months=tuple(months),

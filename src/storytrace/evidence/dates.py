@@ -7,7 +7,9 @@ happened: full dates that disagree, or publication times months apart.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 
 # English and the commonest other languages of the data; folded (no accents).
 _MONTHS: dict[str, int] = {}
@@ -60,36 +62,43 @@ def month_of(tok: str) -> int | None:
 
 
 def extract_dates(
-    tokens: list[str], text: str
+    tokens: list[str], text: str, counts: Mapping[str, int] | None = None
 ) -> tuple[list[str], list[int], list[int], list[int]]:
-    """(dates as "YYYY-MM-DD" or "MM-DD", years, months, weekdays) found in folded ``tokens``."""
+    """(dates as "YYYY-MM-DD" or "MM-DD", years, months, weekdays) found in folded ``tokens``.
+
+    ``counts``: the tokens' counts when the caller has them (only distinct tokens are read).
+    """
     dates: set[str] = set()
-    years: set[int] = set()
-    months: set[int] = set()
-    weekdays: set[int] = set()
     n = len(tokens)
-    for i, tok in enumerate(tokens):
-        if is_year(tok):
-            years.add(int(tok))
-        elif tok in _WEEKDAYS:
-            weekdays.add(_WEEKDAYS[tok])
-        m = _MONTHS.get(tok)
-        if m is None:
-            continue
-        prev = tokens[i - 1] if i else ""
-        nxt = tokens[i + 1] if i + 1 < n else ""
-        day = None
-        if nxt.isdigit() and 1 <= int(nxt) <= 31:
-            day, after = int(nxt), tokens[i + 2] if i + 2 < n else ""
-        elif prev.isdigit() and 1 <= int(prev) <= 31:
-            day, after = int(prev), nxt
-        else:
-            after = nxt
-        if tok in _AMBIGUOUS_MONTHS and day is None and not is_year(after):
-            continue  # "may" the verb, "mar" the verb
-        months.add(m)
-        if day is not None:
-            dates.add(f"{after}-{m:02d}-{day:02d}" if is_year(after) else f"{m:02d}-{day:02d}")
+    distinct = counts.keys() if counts is not None else set(tokens)
+    years = {int(t) for t in distinct if is_year(t)}
+    weekdays = {_WEEKDAYS[t] for t in distinct & _WEEKDAYS.keys()}
+    months: set[int] = set()
+    # Only the positions of month names are visited (the rest of the text has none).
+    for tok in distinct & _MONTHS.keys():
+        m = _MONTHS[tok]
+        i = -1
+        while True:
+            try:
+                i = tokens.index(tok, i + 1)
+            except ValueError:
+                break
+            prev = tokens[i - 1] if i else ""
+            nxt = tokens[i + 1] if i + 1 < n else ""
+            day = None
+            if nxt.isdigit() and 1 <= int(nxt) <= 31:
+                day, after = int(nxt), tokens[i + 2] if i + 2 < n else ""
+            elif prev.isdigit() and 1 <= int(prev) <= 31:
+                day, after = int(prev), nxt
+            else:
+                after = nxt
+            if tok in _AMBIGUOUS_MONTHS and day is None and not is_year(after):
+                continue  # "may" the verb, "mar" the verb
+            months.add(m)
+            if day is not None:
+                dates.add(
+                    f"{after}-{m:02d}-{day:02d}" if is_year(after) else f"{m:02d}-{day:02d}"
+                )
     for mt in _NUMERIC_DATE.finditer(text):
         if mt.group(1):
             y, mo, d = int(mt.group(1)), int(mt.group(2)), int(mt.group(3))
@@ -118,6 +127,7 @@ def parse_published(value: str | None) -> datetime | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def date_distance_days(a: str, b: str) -> float | None:
     """Days between two mentioned dates; "MM-DD" dates compare within a year."""
     if len(a) == 10 and len(b) == 10:

@@ -54,6 +54,11 @@ def skeleton(word: str) -> str:
 
 
 @lru_cache(maxsize=131072)
+def _folded(word: str) -> str:
+    return unidecode(word).lower()
+
+
+@lru_cache(maxsize=131072)
 def _is_common(word: str, lang: str) -> bool:
     low = word.lower()
     return low in _CALENDAR or zipf_frequency(low, lang) >= 5.3
@@ -98,8 +103,10 @@ def extract_entities(text: str, lang: str = "en") -> list[Entity]:
     pending: list[str] = []
     for m in _TOKEN.finditer(text):
         tok = m.group()
-        gap = text[last_end : m.start()]
-        adjacent = last_end >= 0 and gap in (" ", "-")
+        if not cur and not tok[0].isupper():
+            last_end = m.end()  # the common case: a lower-case word outside any name
+            continue
+        adjacent = last_end >= 0 and text[last_end : m.start()] in (" ", "-")
         if tok[0].isupper() and not (tok.isupper() and len(tok) > 6):
             if cur and adjacent:
                 cur.extend(pending)
@@ -145,7 +152,7 @@ def extract_entities(text: str, lang: str = "en") -> list[Entity]:
         if len(name) > len(surface.get(key, "")):
             surface[key] = name
         heads[key] = skeleton(words[-1])
-        rarity[key] = max(idf(unidecode(w).lower(), lang) for w in words)
+        rarity[key] = max(idf(_folded(w), lang) for w in words)
 
     out = [
         Entity(k, heads[k], surface[k], c, round(rarity[k] * (1.0 + 0.5 * (c - 1) ** 0.5), 2))

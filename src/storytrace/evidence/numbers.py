@@ -10,6 +10,7 @@ magnitude 6.1 and 7.2 are two stories.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from wordfreq import zipf_frequency
 
@@ -56,13 +57,41 @@ def _unit_word(tok: str, lang: str) -> str | None:
     return term_key(tok)
 
 
+def _candidates(tokens: list[str], distinct: Iterable[str], lang: str) -> list[int]:
+    """Positions of the tokens that can be figures (start with a digit, or a number word)."""
+    words = _WORD_NUMS if lang == "en" else {}
+    wanted = [t for t in distinct if t[:1].isdigit() or t in words]
+    if not wanted:
+        return []
+    pos: list[int] = []
+    for tok in wanted:
+        i = -1
+        while True:
+            try:
+                i = tokens.index(tok, i + 1)
+            except ValueError:
+                break
+            pos.append(i)
+    pos.sort()
+    return pos
+
+
 def extract_numbers(
-    tokens: list[str], spans: list[tuple[int, int]], text: str, lang: str = "en"
+    tokens: list[str],
+    spans: list[tuple[int, int]],
+    text: str,
+    lang: str = "en",
+    counts: Mapping[str, int] | None = None,
 ) -> list[tuple[str, float]]:
-    """``(unit, value)`` figures of folded ``tokens`` (spans index punctuation-unified ``text``)."""
+    """``(unit, value)`` figures of folded ``tokens`` (spans index punctuation-unified ``text``).
+
+    ``counts``: the tokens' counts when the caller has them (only distinct tokens are read).
+    """
     out: dict[tuple[str, float], None] = {}
     n = len(tokens)
-    for i, tok in enumerate(tokens):
+    distinct = counts.keys() if counts is not None else set(tokens)
+    for i in _candidates(tokens, distinct, lang):
+        tok = tokens[i]
         value = _WORD_NUMS.get(tok) if lang == "en" else None
         numeric = value is None
         if numeric:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
 
 from wordfreq import zipf_frequency
@@ -46,19 +47,38 @@ def is_content(word: str, lang: str = "en") -> bool:
 
 def weighted_terms(tokens: list[str], lang: str = "en", limit: int = MAX_TERMS) -> dict[str, float]:
     """``term -> (1 + log tf) * idf`` for the ``limit`` heaviest content terms."""
-    counts: Counter[str] = Counter()
+    return terms_of_counts(Counter(tokens), lang, limit)
+
+
+@lru_cache(maxsize=262144)
+def _info(word: str, lang: str) -> tuple[str, float] | None:
+    """(term key, idf) of a content word, None for other tokens: one cached lookup per word."""
+    if not is_content(word, lang):
+        return None
+    return term_key(word), idf(word, lang)
+
+
+def terms_of_counts(
+    counts: Mapping[str, int], lang: str = "en", limit: int = MAX_TERMS
+) -> dict[str, float]:
+    """:func:`weighted_terms` from token counts (each distinct token looked up once)."""
+    tf: dict[str, int] = {}
     rarity: dict[str, float] = {}
-    for w in tokens:
-        if not is_content(w, lang):
+    for w, c in counts.items():
+        info = _info(w, lang)
+        if info is None:
             continue
-        k = term_key(w)
-        counts[k] += 1
-        r = idf(w, lang)
+        k, r = info
+        tf[k] = tf.get(k, 0) + c
         if r > rarity.get(k, -1.0):
             rarity[k] = r
-    scored = {k: (1.0 + math.log(c)) * rarity[k] for k, c in counts.items() if rarity[k] > 0.5}
-    top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    scored = {k: (1.0 + math.log(c)) * rarity[k] for k, c in tf.items() if rarity[k] > 0.5}
+    top = sorted(scored.items(), key=_by_weight)[:limit]
     return {k: round(v, 2) for k, v in top}
+
+
+def _by_weight(kv: tuple[str, float]) -> tuple[float, str]:
+    return -kv[1], kv[0]
 
 
 MAX_WORDS = 160
@@ -67,10 +87,22 @@ GRAM = 4
 
 def weighted_words(tokens: list[str], lang: str = "en", limit: int = MAX_WORDS) -> dict[str, float]:
     """Unstemmed content words ``-> (1 + log tf) * idf`` (their character grams do the stemming)."""
-    counts = Counter(w for w in tokens if is_content(w, lang))
-    scored = {w: (1.0 + math.log(c)) * idf(w, lang) for w, c in counts.items()}
-    top = sorted(((w, v) for w, v in scored.items() if v > 0.5), key=lambda kv: (-kv[1], kv[0]))
-    return {w: round(v, 2) for w, v in top[:limit]}
+    return words_of_counts(Counter(tokens), lang, limit)
+
+
+def words_of_counts(
+    counts: Mapping[str, int], lang: str = "en", limit: int = MAX_WORDS
+) -> dict[str, float]:
+    """:func:`weighted_words` from token counts."""
+    scored: list[tuple[str, float]] = []
+    for w, c in counts.items():
+        info = _info(w, lang)
+        if info is not None:
+            v = (1.0 + math.log(c)) * info[1]
+            if v > 0.5:
+                scored.append((w, v))
+    scored.sort(key=_by_weight)
+    return {w: round(v, 2) for w, v in scored[:limit]}
 
 
 def char_grams(words: dict[str, float], n: int = GRAM) -> dict[str, float]:

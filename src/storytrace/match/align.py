@@ -2,7 +2,8 @@
 
 Seed and extend over word tokens:
 
-1. Seeds: word k-grams (k = min(5, min_words)) present in both texts, found by sorting hashes.
+1. Seeds: word k-grams (k = min(5, min_words)) present in both texts, found by sorting hashes
+   (tokens and seeds in native loops, :mod:`._kernels`; tokens compared by their hashes).
 2. Blocks: seeds on one diagonal (``j - i``) at consecutive positions make one maximal exact
    match of folded words.
 3. Chains: blocks taken in order of position in ``a`` are joined to an open chain when the gap
@@ -19,13 +20,15 @@ r-th occurrence in ``a`` with its r-th in ``b`` (a full cross product would expl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from ..model import Passage
 from ..normalize import tokens_with_spans
-from .shingle import ngram_hashes, token_hashes
+from . import _kernels
+from .shingle import U64, ngram_hashes, token_table
 
 MAX_SEED_PAIRS = 64  # above this (occurrences in a) x (in b), pair r-th with r-th occurrence
 SEED_SIZE = 5
@@ -56,78 +59,40 @@ class _Chain:
     matched: int
 
 
-def _seed_pairs(ha: npt.NDArray[np.uint64], hb: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    """(i, j) pairs with ``ha[i] == hb[j]``, as an (n, 2) array sorted by diagonal then i."""
+def _blocks(ha: U64, hb: U64, k: int) -> list[tuple[int, int, int]]:
+    """Maximal exact matches ``(a_start, b_start, length)`` of k-gram seeds, ordered by a_start.
+
+    Seeds: pairs with ``ha[i] == hb[j]``; a k-gram occurring many times in both pairs only its
+    r-th occurrence in ``a`` with its r-th in ``b`` (keeps verbatim copies of repetitive texts
+    aligned without the cross product). Seeds on one diagonal at consecutive positions make one
+    block.
+    """
     if ha.size == 0 or hb.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    ob = np.argsort(hb, kind="stable")
-    sb = hb[ob]
-    lo = np.searchsorted(sb, ha, side="left")
-    hi = np.searchsorted(sb, ha, side="right")
-    cnt_b = hi - lo
-    # occurrences of each a k-gram in a, and the rank of each occurrence among them
-    oa = np.argsort(ha, kind="stable")
-    sa = ha[oa]
-    first_a = np.searchsorted(sa, ha, side="left")
-    cnt_a = np.searchsorted(sa, ha, side="right") - first_a
-    rank_a = np.empty(ha.size, dtype=np.int64)
-    rank_a[oa] = np.arange(ha.size) - first_a[oa]
-    full = (cnt_b > 0) & (cnt_a * cnt_b <= MAX_SEED_PAIRS)
-    # a phrase repeated many times in both: pair the r-th occurrences only (keeps verbatim copies
-    # of repetitive texts aligned without the cross product)
-    ranked = (cnt_b > 0) & ~full & (rank_a < cnt_b)
-    ia = np.flatnonzero(full)
-    reps = cnt_b[ia]
-    i = np.repeat(ia, reps)
-    # j: for each a position, its run lo..hi-1 in the sorted b order (ascending positions)
-    offs = np.arange(i.size) - np.repeat(np.cumsum(reps) - reps, reps)
-    j = ob[np.repeat(lo[ia], reps) + offs]
-    ir = np.flatnonzero(ranked)
-    i = np.concatenate((i, ir))
-    j = np.concatenate((j, ob[lo[ir] + rank_a[ir]]))
-    if i.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((i, j - i))
-    return np.stack((i[order], j[order]), axis=1).astype(np.int64)
-
-
-def _blocks(pairs: npt.NDArray[np.int64], k: int) -> list[tuple[int, int, int]]:
-    """Maximal exact matches ``(a_start, b_start, length)`` from seed pairs, ordered by a_start."""
-    if pairs.size == 0:
         return []
-    i, j = pairs[:, 0], pairs[:, 1]
-    d = j - i
-    new = np.ones(i.size, dtype=bool)
-    new[1:] = (d[1:] != d[:-1]) | (i[1:] != i[:-1] + 1)
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], i.size) - 1
-    out = list(
-        zip(
-            i[starts].tolist(),
-            j[starts].tolist(),
-            (i[ends] - i[starts] + k).tolist(),
-            strict=True,
-        )
-    )
+    out = [tuple(r) for r in _kernels.seed_blocks(ha, hb, k, MAX_SEED_PAIRS).tolist()]
     out.sort()
     return out
 
 
-def _gap_ok(
-    c: _Chain, a0: int, b0: int, ta: list[str], tb: list[str], max_gap: int, k: int
-) -> bool:
+@lru_cache(maxsize=256)
+def _table(text: str) -> tuple[U64, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    # texts are aligned against several others in a row (a story's copies): tokenise once
+    return token_table(text)
+
+
+def _gap_ok(c: _Chain, a0: int, b0: int, ta: U64, tb: U64, max_gap: int, k: int) -> bool:
     ga, gb = a0 - c.a_end, b0 - c.b_end
     # small overlaps happen when a repeated word starts the next block
     if ga < -(k - 1) or gb < -(k - 1):
         return False
     if ga == gb and ga > 0:  # same diagonal: count substituted words
-        diff = sum(1 for x, y in zip(ta[c.a_end : a0], tb[c.b_end : b0], strict=True) if x != y)
+        diff = int(np.count_nonzero(ta[c.a_end : a0] != tb[c.b_end : b0]))
         return diff <= max_gap
     return max(ga, 0) <= max_gap and max(gb, 0) <= max_gap
 
 
 def _chains(
-    blocks: list[tuple[int, int, int]], ta: list[str], tb: list[str], max_gap: int, k: int
+    blocks: list[tuple[int, int, int]], ta: U64, tb: U64, max_gap: int, k: int
 ) -> list[_Chain]:
     done: list[_Chain] = []
     open_: list[_Chain] = []
@@ -163,14 +128,12 @@ def align(a: str, b: str, *, min_words: int = 8, max_gap: int = 3) -> list[Passa
     """
     if min_words < 1:
         raise ValueError("min_words must be >= 1")
-    ta, sa = tokens(a)
-    tb, sb = tokens(b)
+    ta, a_starts, a_ends = _table(a)
+    tb, b_starts, b_ends = _table(b)
     k = min(SEED_SIZE, min_words)
-    if len(ta) < k or len(tb) < k:
+    if ta.size < k or tb.size < k:
         return []
-    ha = ngram_hashes(token_hashes(ta), k)
-    hb = ngram_hashes(token_hashes(tb), k)
-    blocks = _blocks(_seed_pairs(ha, hb), k)
+    blocks = _blocks(ngram_hashes(ta, k), ngram_hashes(tb, k), k)
     chains = [c for c in _chains(blocks, ta, tb, max_gap, k) if c.matched >= min_words]
     # drop echoes: a chain whose a and b ranges both lie inside bigger chains
     chains.sort(key=lambda c: (-c.matched, c.a_start, c.b_start))
@@ -183,10 +146,10 @@ def align(a: str, b: str, *, min_words: int = 8, max_gap: int = 3) -> list[Passa
     kept.sort(key=lambda c: (c.a_start, c.b_start))
     return [
         Passage(
-            a_start=sa[c.a_start][0],
-            a_end=sa[c.a_end - 1][1],
-            b_start=sb[c.b_start][0],
-            b_end=sb[c.b_end - 1][1],
+            a_start=int(a_starts[c.a_start]),
+            a_end=int(a_ends[c.a_end - 1]),
+            b_start=int(b_starts[c.b_start]),
+            b_end=int(b_ends[c.b_end - 1]),
             words=c.matched,
         )
         for c in kept

@@ -23,6 +23,7 @@ Semantics every implementation must follow (the SQLite one in ``storytrace.store
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -60,25 +61,32 @@ def _distinct(anchors: np.ndarray) -> list[int]:
 
 
 class MemoryCandidateIndex:
-    """:class:`CandidateIndex` in memory: ``dict`` of anchor -> set of keys."""
+    """:class:`CandidateIndex` in memory: ``dict`` of anchor -> list of keys (no duplicates)."""
 
     def __init__(self) -> None:
-        self._postings: dict[int, set[int]] = {}
+        self._postings: dict[int, list[int]] = {}
         self._keys: dict[int, set[int]] = {}
 
     def add(self, key: int, anchors: np.ndarray) -> None:
         values = _distinct(anchors)
         if not values:
             return
-        mine = self._keys.setdefault(int(key), set())
-        for a in values:
-            mine.add(a)
-            self._postings.setdefault(a, set()).add(int(key))
+        key = int(key)
+        mine = self._keys.setdefault(key, set())
+        new = [a for a in values if a not in mine] if mine else values
+        mine.update(new)
+        postings = self._postings
+        for a in new:
+            keys = postings.get(a)
+            if keys is None:
+                postings[a] = [key]
+            else:
+                keys.append(key)
 
     def remove(self, key: int) -> None:
         for a in self._keys.pop(int(key), ()):
             keys = self._postings[a]
-            keys.discard(int(key))
+            keys.remove(int(key))
             if not keys:
                 del self._postings[a]
 
@@ -92,11 +100,10 @@ class MemoryCandidateIndex:
         self, anchors: np.ndarray, *, min_shared: int = 2, max_df: int = 1000
     ) -> list[tuple[int, int]]:
         values = _distinct(anchors)
-        shared: Counter[int] = Counter()
-        for a in values:
-            keys = self._postings.get(a)
-            if keys and len(keys) <= max_df:
-                shared.update(keys)
+        get = self._postings.get
+        lists = [keys for keys in map(get, values) if keys and len(keys) <= max_df]
+        # one C-level count over all postings instead of one update per anchor
+        shared = Counter(chain.from_iterable(lists))
         need = effective_min_shared(len(values), min_shared)
         hits = [(k, n) for k, n in shared.items() if n >= need]
         hits.sort(key=lambda kn: (-kn[1], kn[0]))

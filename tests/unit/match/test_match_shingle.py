@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from storytrace.match import anchors, pack_hashes, shingles, shingles_many, unpack_hashes
 from storytrace.match.align import tokens
-from storytrace.match.shingle import _fix_percent, _fold_joined, _hash_folded, _joined_tokens
+from storytrace.match.shingle import token_table
 from storytrace.normalize import words
 
 WORDS = [
@@ -47,11 +47,24 @@ def texts(draw: st.DrawFn, max_words: int = 40) -> str:
 
 
 def _token_hashes_via_numpy(text: str) -> list[int]:
-    joined, _ = _joined_tokens([text])
-    if not joined:
-        return []
-    h, _ = _fix_percent(*_hash_folded(_fold_joined(joined)))
-    return [int(x) for x in h]
+    # the native tokenizer (token_table) against the regex reference
+    return [int(x) for x in token_table(text)[0]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts())
+def test_token_spans_equal_align_tokens(text: str) -> None:
+    # offsets of the native tokenizer == the regex spans ("per cent" merged)
+    _, starts, ends = token_table(text)
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == tokens(text)[1]
+
+
+def test_tokenizer_on_unicode_edge_cases() -> None:
+    from storytrace.match import token_hashes
+
+    for text in ["ﬁnance ＡＢＣ", "Ǆemal İstanbul ΣΊΣΥΦΟΣ", "x²³ 1.5,2", "a'b a''b ’t", "٣.٤ ۱,۲",
+                 "per\n\ncent pér cent per per cent", "%%a%"]:
+        assert _token_hashes_via_numpy(text) == [int(x) for x in token_hashes(words(text))], text
 
 
 @settings(max_examples=200, deadline=None)
