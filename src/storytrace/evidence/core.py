@@ -18,7 +18,8 @@ from storytrace.evidence.dates import extract_dates, parse_published
 from storytrace.evidence.entities import Entity, extract_entities
 from storytrace.evidence.numbers import extract_numbers
 from storytrace.evidence.quotes import extract_quotes, trigrams
-from storytrace.evidence.terms import char_grams, idf, terms_of_counts, words_of_counts
+from storytrace.evidence.terms import GRAM, char_grams, idf, terms_of_counts, words_of_counts
+from storytrace.evidence.vectors import Lexical, build_from_words
 from storytrace.normalize import _WORD, fold_word, unify_punctuation
 
 SHINGLE = 5
@@ -90,6 +91,32 @@ class Evidence:
         return char_grams(dict.fromkeys(self.lead, 1.0))
 
     @cached_property
+    def lexical(self) -> Lexical:
+        """Terms, grams and lede grams as sorted hashed vectors (see :mod:`.vectors`)."""
+        return build_from_words(self.terms, self.words, self.lead, GRAM)
+
+    @cached_property
+    def entity_summary(self) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+        """(total entity weight, the 3 heaviest heads by (weight, head), the 3 heaviest by
+        weight then first mention): what every pair comparison reads."""
+        ha = self.entity_heads
+        top = tuple(sorted(ha, key=lambda h: (-ha[h], h))[:3])
+        first = tuple(sorted(ha, key=lambda h: -ha[h])[:3])
+        return sum(ha.values()), top, first
+
+    @cached_property
+    def unit_values(self) -> dict[str, set[float]]:
+        """unit -> the figures mentioned with it."""
+        out: dict[str, set[float]] = {}
+        for u, v in self.numbers:
+            out.setdefault(u, set()).add(v)
+        return out
+
+    @cached_property
+    def year_set(self) -> frozenset[int]:
+        return frozenset(self.years)
+
+    @cached_property
     def shingle_set(self) -> frozenset[int]:
         return frozenset(self.shingles)
 
@@ -137,7 +164,7 @@ class Evidence:
 
 
 _FIELDS = tuple(f.name for f in fields(Evidence))
-_EMPTY = ((), [], {}, None, 0)
+_EMPTY: tuple[Any, ...] = ((), [], {}, None, 0)
 
 
 def _h(s: str) -> str:

@@ -20,10 +20,11 @@ import numpy as np
 
 from storytrace.evidence.core import Evidence
 from storytrace.evidence.dates import date_distance_days, describe_gap
-from storytrace.evidence.numbers import compare as compare_numbers
 from storytrace.evidence.numbers import describe
 from storytrace.evidence.quotes import shared_quotes
-from storytrace.evidence.terms import cosine, overlap
+from storytrace.evidence.vectors import compare as compare_lexical
+from storytrace.evidence.vectors import cosine as vcosine
+from storytrace.evidence.vectors import overlap as voverlap
 
 FEATURES: tuple[str, ...] = (
     "terms_cos",
@@ -75,13 +76,16 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
     f = dict.fromkeys(FEATURES, 0.0)
     why: list[str] = []
     # Square roots: the human scale is concave in raw lexical overlap (Pearson 0.77 -> 0.82).
-    f["terms_cos"] = math.sqrt(cosine(a.terms, b.terms))
-    f["terms_overlap"] = math.sqrt(overlap(a.terms, b.terms))
+    # All lexical intersections of the pair in one pass over precomputed sorted vectors.
+    la, lb = a.lexical, b.lexical
+    dt, mt, dg, mg, dl, lead_ab, lead_ba = compare_lexical(la, lb)
+    f["terms_cos"] = math.sqrt(vcosine(dt, la.terms, lb.terms))
+    f["terms_overlap"] = math.sqrt(voverlap(mt, la.terms, lb.terms))
     if a.words and b.words:
-        f["grams_cos"] = math.sqrt(cosine(a.grams, b.grams))
-        f["grams_overlap"] = math.sqrt(overlap(a.grams, b.grams))
+        f["grams_cos"] = math.sqrt(vcosine(dg, la.grams, lb.grams))
+        f["grams_overlap"] = math.sqrt(voverlap(mg, la.grams, lb.grams))
     if a.lead and b.lead:
-        f["lead"] = math.sqrt(cosine(a.lead_grams, b.lead_grams))
+        f["lead"] = math.sqrt(vcosine(dl, la.lead, lb.lead))
         if f["lead"] >= 0.6:
             why.append(f"similar headline and lede ({f['lead']:.0%})")
     if a.embedding and b.embedding and len(a.embedding) == len(b.embedding):
@@ -89,7 +93,11 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
         f["embed_cos"] = max(0.0, min(1.0, dot))
 
     # Is each article's headline and lede told in the other one? (grams, so inflections count)
-    titles = [math.sqrt(overlap(x.lead_grams, y.grams)) for x, y in ((a, b), (b, a)) if x.lead]
+    titles = []
+    if a.lead:
+        titles.append(math.sqrt(voverlap(lead_ab, la.lead, lb.grams)))
+    if b.lead:
+        titles.append(math.sqrt(voverlap(lead_ba, lb.lead, la.grams)))
     if not titles:  # evidence stored before version 2
         for x, y in ((a, b), (b, a)):
             if x.title_terms:
@@ -100,21 +108,22 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
             why.append(f"headline words found in the other article ({f['title']:.0%})")
 
     ha, hb = a.entity_heads, b.entity_heads
-    shared_heads = sorted(ha.keys() & hb.keys(), key=lambda h: -(ha[h] + hb[h]))
     if ha and hb:
-        mass = sum(min(ha[h], hb[h]) for h in shared_heads)
-        f["entities"] = math.sqrt(mass / min(sum(ha.values()), sum(hb.values())))
-        rare = [h for h in shared_heads if min(ha[h], hb[h]) >= 3.0]
-        f["entities_n"] = min(1.0, math.log1p(len(rare)) / math.log(8))
-        tops = []
-        for hx, hy in ((ha, hb), (hb, ha)):
-            top = sorted(hx, key=lambda h: (-hx[h], h))[:3]
-            tops.append(sum(h in hy for h in top) / len(top))
-        f["entities_top"] = sum(tops) / 2
-        if shared_heads:
+        mass_a, top_a, first_a = a.entity_summary
+        mass_b, top_b, first_b = b.entity_summary
+        shared_set = ha.keys() & hb.keys()
+        mass = sum(min(ha[h], hb[h]) for h in shared_set)
+        f["entities"] = math.sqrt(mass / min(mass_a, mass_b))
+        rare = sum(1 for h in shared_set if min(ha[h], hb[h]) >= 3.0)
+        f["entities_n"] = min(1.0, math.log1p(rare) / math.log(8))
+        f["entities_top"] = (
+            sum(h in hb for h in top_a) / len(top_a) + sum(h in ha for h in top_b) / len(top_b)
+        ) / 2
+        if shared_set:
+            shared_heads = sorted(shared_set, key=lambda h: -(ha[h] + hb[h]))
             why.append(f"shared names: {_names(shared_heads, a)}")
-        only_a = [h for h in sorted(ha, key=lambda h: -ha[h])[:3] if h not in hb and ha[h] >= 4]
-        only_b = [h for h in sorted(hb, key=lambda h: -hb[h])[:3] if h not in ha and hb[h] >= 4]
+        only_a = [h for h in first_a if h not in hb and ha[h] >= 4]
+        only_b = [h for h in first_b if h not in ha and hb[h] >= 4]
         if only_a and only_b:
             f["names_differ"] = min(len(only_a), len(only_b)) / 3
             why.append(f"different names: {_names(only_a, a, 2)} vs {_names(only_b, b, 2)}")
@@ -134,7 +143,7 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
         if f["passages"] >= 0.2:
             why.append(f"shared passages (~{f['passages']:.0%} of the shorter text)")
 
-    shared, conflicts = compare_numbers(list(a.numbers), list(b.numbers))
+    shared, conflicts = _compare_units(a.unit_values, b.unit_values)
     shared = [s for s in shared if s[0] != "#"]
     f["numbers_shared"] = min(1.0, len(shared) / 3)
     f["numbers_conflict"] = min(1.0, len(conflicts) / 2)
@@ -152,7 +161,7 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
         elif best > 3:
             f["date_conflict"] = min(1.0, math.log1p(best) / math.log(60))
             why.append(f"dates mentioned {describe_gap(best)} apart")
-    if a.years and b.years and not set(a.years) & set(b.years):
+    if a.years and b.years and not a.year_set & b.year_set:
         f["years_conflict"] = 1.0
         why.append(f"different years: {a.years[-1]} vs {b.years[-1]}")
     if a.years and b.years and a.years[-1] != b.years[-1]:
@@ -167,6 +176,21 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
             f["time_far"] = min(1.0, math.log(days / 7) / math.log(365 / 7))
         why.append(f"published {describe_gap(days)} apart")
     return f, why
+
+
+def _compare_units(
+    ua: Mapping[str, set[float]], ub: Mapping[str, set[float]]
+) -> tuple[list[tuple[str, float]], list[tuple[str, list[float], list[float]]]]:
+    """:func:`storytrace.evidence.numbers.compare` on each side's unit -> figures map."""
+    shared: list[tuple[str, float]] = []
+    conflicts: list[tuple[str, list[float], list[float]]] = []
+    for u in ua.keys() & ub.keys():
+        common = ua[u] & ub[u]
+        if common:
+            shared.extend((u, v) for v in sorted(common))
+        elif u != "#":
+            conflicts.append((u, sorted(ua[u]), sorted(ub[u])))
+    return shared, conflicts
 
 
 def combine(f: Mapping[str, float], weights: Mapping[str, float]) -> float:

@@ -1,0 +1,182 @@
+"""Sparse vectors of an article's terms, character grams and lede grams, built once per
+:class:`~storytrace.evidence.Evidence`, and one pass that compares two of them.
+
+The dict-based :func:`~storytrace.evidence.terms.cosine` and
+:func:`~storytrace.evidence.terms.overlap` walk hundreds of grams per pair in Python. Here each
+dict becomes a sorted array of 64-bit key hashes with its weights (float64, so the values only
+differ from the dict sums by the order of additions), and the five intersections a pair needs
+(terms, grams, lede, and each lede against the other's grams) are merged in one native call
+(numba, when installed; numpy's ``searchsorted`` otherwise). Norms and masses are summed once,
+in the dicts' own order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import xxhash
+
+try:  # numba is a dependency of storytrace.match; stay usable without it
+    from numba import njit
+except ImportError:  # pragma: no cover - exercised only where numba is missing
+    njit = None  # type: ignore[assignment,unused-ignore]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Norm and mass (sum of weights) of one sparse vector; 0 when it is empty."""
+
+    size: int
+    norm: float
+    mass: float
+
+
+@dataclass(frozen=True, slots=True)
+class Lexical:
+    """Terms, grams and lede grams of one article, each sorted by key hash, end to end."""
+
+    keys: np.ndarray  # uint64
+    weights: np.ndarray  # float64
+    bounds: np.ndarray  # int64: [0, end of terms, end of grams, end of lede]
+    terms: Segment
+    grams: Segment
+    lead: Segment
+
+
+def _segment(d: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray, Segment]:
+    n = len(d)
+    keys = np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, d)), np.uint64, count=n)
+    weights = np.fromiter(d.values(), np.float64, count=n)
+    order = np.argsort(keys, kind="stable")
+    keys, weights = keys[order], weights[order]
+    if n > 1 and bool((keys[1:] == keys[:-1]).any()):  # a 64-bit collision: add up the weights
+        keys, inverse = np.unique(keys, return_inverse=True)
+        weights = np.bincount(inverse, weights=weights, minlength=len(keys)).astype(np.float64)
+    # The same expressions as terms.cosine / terms.overlap, so norms and masses are identical.
+    norm = math.sqrt(sum(v * v for v in d.values()))
+    mass = sum(d.values())
+    return keys, weights, Segment(n, norm, mass)
+
+
+@lru_cache(maxsize=262144)
+def _word_grams(word: str, n: int) -> np.ndarray:
+    """Key hashes of the character ``n``-grams of a padded word, as in ``terms.char_grams``."""
+    p = f"_{word}_"
+    k = max(1, len(p) - n + 1)
+    return np.fromiter(
+        (xxhash.xxh3_64_intdigest(p[i : i + n].encode()) for i in range(k)), np.uint64, count=k
+    )
+
+
+def _gram_segment(words: Mapping[str, float], n: int) -> tuple[np.ndarray, np.ndarray, Segment]:
+    """:func:`_segment` of ``char_grams(words)`` without building the dict: each word's grams
+    are hashed once per process; a gram's shares are added in the same order as there."""
+    if not words:
+        return np.zeros(0, np.uint64), np.zeros(0, np.float64), Segment(0, 0.0, 0.0)
+    arrays = [_word_grams(w, n) for w in words]
+    keys = np.concatenate(arrays)
+    shares = np.repeat(
+        np.fromiter(words.values(), np.float64, count=len(words))
+        / np.fromiter(map(len, arrays), np.float64, count=len(arrays)),
+        list(map(len, arrays)),
+    )
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    weights = np.bincount(inverse, weights=shares, minlength=len(uniq))
+    return uniq, weights, Segment(len(uniq), math.sqrt(float(weights @ weights)), float(weights.sum()))
+
+
+def build_from_words(
+    terms: Mapping[str, float], words: Mapping[str, float], lead: Sequence[str], n: int
+) -> Lexical:
+    """The :class:`Lexical` of terms, ``char_grams(words)`` and ``char_grams(lead)``."""
+    return _assemble(
+        [_segment(terms), _gram_segment(words, n), _gram_segment(dict.fromkeys(lead, 1.0), n)]
+    )
+
+
+def build(terms: Mapping[str, float], grams: Mapping[str, float], lead: Mapping[str, float]) -> Lexical:
+    return _assemble([_segment(d) for d in (terms, grams, lead)])
+
+
+def _assemble(parts: list[tuple[np.ndarray, np.ndarray, Segment]]) -> Lexical:
+    sizes = [len(p[0]) for p in parts]
+    bounds = np.array([0, sizes[0], sizes[0] + sizes[1], sum(sizes)], dtype=np.int64)
+    return Lexical(
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        bounds,
+        parts[0][2],
+        parts[1][2],
+        parts[2][2],
+    )
+
+
+def _merge_py(ka, wa, a0, a1, kb, wb, b0, b1):  # type: ignore[no-untyped-def,unused-ignore]
+    """(dot, sum of minima) over the keys two sorted segments share."""
+    dot = 0.0
+    low = 0.0
+    i, j = a0, b0
+    while i < a1 and j < b1:
+        x, y = ka[i], kb[j]
+        if x < y:
+            i += 1
+        elif y < x:
+            j += 1
+        else:
+            u, v = wa[i], wb[j]
+            dot += u * v
+            low += u if u < v else v
+            i += 1
+            j += 1
+    return dot, low
+
+
+def _compare_py(ka, wa, oa, kb, wb, ob):  # type: ignore[no-untyped-def,unused-ignore]
+    dt, mt = _merge(ka, wa, oa[0], oa[1], kb, wb, ob[0], ob[1])
+    dg, mg = _merge(ka, wa, oa[1], oa[2], kb, wb, ob[1], ob[2])
+    dl, _ = _merge(ka, wa, oa[2], oa[3], kb, wb, ob[2], ob[3])
+    _, lg_ab = _merge(ka, wa, oa[2], oa[3], kb, wb, ob[1], ob[2])
+    _, lg_ba = _merge(kb, wb, ob[2], ob[3], ka, wa, oa[1], oa[2])
+    return dt, mt, dg, mg, dl, lg_ab, lg_ba
+
+
+def _merge_np(ka, wa, a0, a1, kb, wb, b0, b1):  # type: ignore[no-untyped-def,unused-ignore]
+    xa, xb = ka[a0:a1], kb[b0:b1]
+    if not len(xa) or not len(xb):
+        return 0.0, 0.0
+    idx = np.searchsorted(xb, xa)
+    np.minimum(idx, len(xb) - 1, out=idx)
+    hit = xb[idx] == xa
+    u, v = wa[a0:a1][hit], wb[b0:b1][idx[hit]]
+    return float(u @ v), float(np.minimum(u, v).sum())
+
+
+if njit is not None:
+    _merge = njit(cache=True, nogil=True)(_merge_py)
+    _compare = njit(cache=True, nogil=True)(_compare_py)
+else:  # pragma: no cover
+    _merge = _merge_np
+    _compare = _compare_py
+
+
+def compare(a: Lexical, b: Lexical) -> tuple[float, ...]:
+    """(terms dot, terms shared mass, grams dot, grams shared mass, lede dot,
+    shared mass of a's lede in b's grams, of b's lede in a's grams)."""
+    out: tuple[float, ...] = _compare(a.keys, a.weights, a.bounds, b.keys, b.weights, b.bounds)
+    return out
+
+
+def cosine(dot: float, a: Segment, b: Segment) -> float:
+    if not a.size or not b.size:
+        return 0.0
+    return dot / (a.norm * b.norm) if a.norm and b.norm else 0.0
+
+
+def overlap(shared: float, a: Segment, b: Segment) -> float:
+    if not a.size or not b.size:
+        return 0.0
+    return shared / min(a.mass, b.mass)
