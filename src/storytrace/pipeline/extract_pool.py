@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -45,25 +45,38 @@ class ExtractionPool:
             self._executor = None
 
     def run(self, docs: Sequence[Document], site: SiteSnapshot | None = None) -> list[Prepared | Reject]:
+        return self.submit(docs, site)()
+
+    def submit(
+        self, docs: Sequence[Document], site: SiteSnapshot | None = None
+    ) -> Callable[[], list[Prepared | Reject]]:
+        """Start preparing a batch; the returned function waits for and returns the results.
+
+        With worker processes, the next batch is prepared while the runner stores this one.
+        """
         work = partial(prepare, site_blocks=site or {}, timeout=self.timeout, shingle_size=self.shingle_size)
         if self.workers <= 1 or len(docs) < 4 * self.workers:
-            return [self._safe(work, d) for d in docs]
+            return lambda: [self._safe(work, d) for d in docs]
         if self._executor is None:
             self._executor = ProcessPoolExecutor(max_workers=self.workers)
         chunk = max(1, len(docs) // (4 * self.workers))
-        futures = [self._executor.submit(_run_chunk, work, list(docs[i : i + chunk])) for i in range(0, len(docs), chunk)]
-        results: list[Prepared | Reject] = []
-        broken = False
-        for i, future in zip(range(0, len(docs), chunk), futures, strict=True):
-            part = docs[i : i + chunk]
-            try:
-                results.extend(future.result())
-            except BrokenProcessPool:
-                broken = True
-                results.extend(self._isolate(work, part))
-        if broken:
-            self.close()
-        return results
+        starts = range(0, len(docs), chunk)
+        futures = [self._executor.submit(_run_chunk, work, list(docs[i : i + chunk])) for i in starts]
+
+        def collect() -> list[Prepared | Reject]:
+            results: list[Prepared | Reject] = []
+            broken = False
+            for i, future in zip(starts, futures, strict=True):
+                try:
+                    results.extend(future.result())
+                except BrokenProcessPool:
+                    broken = True
+                    results.extend(self._isolate(work, docs[i : i + chunk]))
+            if broken:
+                self.close()
+            return results
+
+        return collect
 
     @staticmethod
     def _isolate(work: partial[Prepared | Reject], docs: Sequence[Document]) -> list[Prepared | Reject]:

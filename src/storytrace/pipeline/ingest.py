@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import xxhash
@@ -71,6 +72,7 @@ class Ingester:
         self.linker = ArticleLinker(store, config, self.report)
         self.recheck = StoryRecheck(store, config, self.report)
         self.touched: set[int] = set()
+        self.sources: set[str] = set()
 
     def run(
         self,
@@ -97,10 +99,15 @@ class Ingester:
                 timeout=self.config.extract_timeout,
                 shingle_size=self.config.shingle_size,
             ) as pool:
+                # The next batch is prepared in the workers while this one is stored.
+                pending: _Started | None = None
                 for batch in _batches(items, self.config.batch_size):
-                    self._run_batch(batch, pool)
-                    bar.update(len(batch))
-                    bar.set_postfix_str(self.report.short(), refresh=False)
+                    started_batch = self._start(batch, pool)
+                    if pending is not None:
+                        self._finish(pending, bar)
+                    pending = started_batch
+                if pending is not None:
+                    self._finish(pending, bar)
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -115,6 +122,10 @@ class Ingester:
         return self.report
 
     def _run_batch(self, batch: list[Document | Reject], pool: ExtractionPool) -> None:
+        """Prepare and store one batch (used for single articles; ``run`` overlaps batches)."""
+        self._finish(self._start(batch, pool), None)
+
+    def _start(self, batch: list[Document | Reject], pool: ExtractionPool) -> _Started:
         todo: list[tuple[Document, str]] = []
         rejects: list[tuple[Reject, str]] = []
         for item in batch:
@@ -122,17 +133,22 @@ class Ingester:
             if isinstance(item, Reject):
                 rejects.append((item, ""))
                 continue
+            source = str(item.source)
             fp = fingerprint(item.content)
-            if self.store.seen_input(str(item.source), fp) is not None:
+            if source in self.sources or self.store.seen_input(source, fp) is not None:
                 self.report.already_ingested += 1
                 continue
+            self.sources.add(source)
             todo.append((item, fp))
         site = self._site_snapshot(todo)
-        prepared = pool.run([doc for doc, _ in todo], site)
+        return _Started(len(batch), todo, rejects, pool.submit([doc for doc, _ in todo], site))
+
+    def _finish(self, started: _Started, bar: Any) -> None:
+        prepared = started.results()
         with self.store.transaction():
-            for reject, fp in rejects:
+            for reject, fp in started.rejects:
                 self._reject(reject, fp)
-            for (_doc, fp), result in zip(todo, prepared, strict=True):
+            for (_doc, fp), result in zip(started.todo, prepared, strict=True):
                 if isinstance(result, Reject):
                     self._reject(result, fp)
                 else:
@@ -140,6 +156,9 @@ class Ingester:
             if self.touched:
                 self.recheck.run(self.touched)
                 self.touched = set()
+        if bar is not None:
+            bar.update(started.size)
+            bar.set_postfix_str(self.report.short(), refresh=False)
 
     def _site_snapshot(self, todo: list[tuple[Document, str]]) -> dict[str, dict[str, int]]:
         """Known site boilerplate of the outlets in a batch, for cleaning in the workers."""
@@ -217,6 +236,16 @@ class Ingester:
             else:
                 self.report.recleaned += 1
                 self.linker.reclean(other, patterns, relink=True)
+
+
+@dataclass
+class _Started:
+    """A batch whose inputs are being prepared in the workers."""
+
+    size: int
+    todo: list[tuple[Document, str]]
+    rejects: list[tuple[Reject, str]]
+    results: Callable[[], list[Prepared | Reject]]
 
 
 def _json(value: Mapping[str, Any]) -> str:
