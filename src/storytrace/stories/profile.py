@@ -141,6 +141,52 @@ def agglomerate(
     return [sorted(g) for g in out if g]
 
 
+def reassign(
+    sims: Mapping[tuple[int, int], float],
+    groups: Sequence[Sequence[int]],
+    rounds: int = 2,
+    margin: float = 0.0,
+) -> list[list[int]]:
+    """Move each article of a group of two or more to the other such group it is closest to on
+    average (by more than ``margin``), all moves of a round at once. Agglomeration fixes an
+    article early, before the two events of a type have drawn apart; this undoes that."""
+    import numpy as np
+
+    out = [list(g) for g in groups if g]
+    items = sorted(i for g in out for i in g)
+    if len(out) < 2 or not items:
+        return out
+    pos = {i: k for k, i in enumerate(items)}
+    m = np.zeros((len(items), len(items)))
+    for (i, j), v in sims.items():
+        if i in pos and j in pos:
+            m[pos[i], pos[j]] = m[pos[j], pos[i]] = v
+    for _ in range(rounds):
+        member = np.zeros((len(items), len(out)))
+        for gi, g in enumerate(out):
+            member[[pos[i] for i in g], gi] = 1.0
+        size = member.sum(axis=0)
+        total = m @ member  # an item's summed similarity to each group (itself excluded: m[i,i]=0)
+        own = member.astype(bool)
+        mean = total / np.maximum(size - own, 1)
+        mean[:, size < 2] = -1.0
+        moved = False
+        new: list[list[int]] = [[] for _ in out]
+        for i in items:
+            k = pos[i]
+            cur = int(np.argmax(member[k]))
+            best = int(np.argmax(mean[k]))
+            if size[cur] >= 2 and best != cur and mean[k, best] > mean[k, cur] + margin:
+                new[best].append(i)
+                moved = True
+            else:
+                new[cur].append(i)
+        out = [g for g in new if g]
+        if not moved:
+            break
+    return [sorted(g) for g in out]
+
+
 def signatures(evs: Sequence[Evidence], share: float, min_weight: float) -> dict[str, float]:
     """Entity heads named by at least ``share`` of ``evs`` (with rarity >= ``min_weight``):
     the participants that make a story this story. Returns head -> share of articles."""
@@ -163,3 +209,46 @@ def conflicting(
 
     ab, ba = missing(a, b), missing(b, a)
     return (ab and ba) if both else (ab or ba)
+
+
+def _when(ev: Evidence, months: bool) -> set[str]:
+    keys = {f"y:{y}" for y in ev.years}
+    if months:
+        keys.update(f"m:{m}" for m in ev.months)
+    return keys
+
+
+def time_signatures(evs: Sequence[Evidence], share: float, months: bool = True) -> dict[str, float]:
+    """When a story happened: the latest year named by at least ``share`` of ``evs`` (older
+    years are background: "in 2010 she was ...") and, with ``months``, the most named month
+    if it reaches ``share``. Returns ``"y:2013"`` / ``"m:9"`` -> share of articles."""
+    n = len(evs)
+    years: Counter[int] = Counter(y for ev in evs for y in set(ev.years))
+    out = {}
+    common = [y for y, k in years.items() if k / n >= share]
+    if common:
+        out[f"y:{max(common)}"] = years[max(common)] / n
+    if months:
+        ms: Counter[int] = Counter(m for ev in evs for m in set(ev.months))
+        top = ms.most_common(1)
+        if top and top[0][1] / n >= share:
+            out[f"m:{top[0][0]}"] = top[0][1] / n
+    return out
+
+
+def time_conflicting(
+    a: Sequence[Evidence],
+    b: Sequence[Evidence],
+    *,
+    share: float,
+    months: bool = True,
+) -> bool:
+    """One group keeps naming a year (or month) that the other hardly names (at most
+    :data:`STRAY_SHARE` of its articles): two events of one type at different times. Either
+    way round (one-sided), as the articles of an older event often name no year at all."""
+
+    def missing(x: Sequence[Evidence], y: Sequence[Evidence]) -> bool:
+        named: Counter[str] = Counter(k for ev in y for k in _when(ev, months))
+        return any(named[k] <= STRAY_SHARE * len(y) for k in time_signatures(x, share, months))
+
+    return missing(a, b) or missing(b, a)

@@ -6,7 +6,10 @@ from storytrace.stories.profile import (
     conflicting,
     contrast_pairs,
     contrast_vectors,
+    reassign,
     signatures,
+    time_conflicting,
+    time_signatures,
 )
 
 from .corpus import QUAKE_A, QUAKE_B
@@ -39,3 +42,25 @@ def test_conflicting_participants() -> None:
     assert signatures(a, 0.6, 3.0)
     assert conflicting(a, b, share=0.6, min_weight=3.0, both=True)
     assert not conflicting(a[:2], a[2:], share=0.6, min_weight=3.0, both=True)
+
+
+def test_time_signature_is_the_latest_common_year() -> None:
+    evs = [extract_evidence(t) for t in (
+        "The fire of March 2013 was the worst since 2010, officials said.",
+        "In 2013 the fire destroyed the plant; a smaller one hit it in 2010.",
+        "The 2013 blaze gutted the factory.",
+    )]  # fmt: skip
+    assert time_signatures(evs, 0.6, months=False) == {"y:2013": 1.0}
+    old = [extract_evidence(t) for t in (
+        "A fire destroyed the plant on Tuesday.",
+        "Firefighters fought the blaze at the plant for hours.",
+        "The plant burned down, the company said.",
+    )]  # fmt: skip
+    assert time_conflicting(evs, old, share=0.6, months=False)  # one-sided: old names no year
+    assert not time_conflicting(evs[:2], evs[2:], share=0.6, months=False)
+
+
+def test_reassign_moves_an_article_to_the_group_it_is_closest_to() -> None:
+    sims = {(0, 1): 0.1, (0, 2): 0.9, (0, 3): 0.9, (1, 2): 0.0, (1, 3): 0.0, (2, 3): 0.9}
+    assert sorted(reassign(sims, [[0, 1], [2, 3]])) == [[0, 2, 3], [1]]
+    assert sorted(reassign(sims, [[0, 1], [2, 3]], margin=0.9)) == [[0, 1], [2, 3]]

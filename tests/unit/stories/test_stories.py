@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from storytrace.evidence import extract_evidence
+from storytrace.evidence import Evidence, extract_evidence
 from storytrace.stories import (
     Decision,
     MemoryStoryState,
@@ -23,7 +23,7 @@ def _partition(labels: dict[int, int]) -> set[frozenset[int]]:
     return {frozenset(g) for g in groups.values()}
 
 
-def _items() -> tuple[list[tuple[int, object]], set[frozenset[int]]]:
+def _items() -> tuple[list[tuple[int, Evidence]], set[frozenset[int]]]:
     items, gold, key = [], set(), 0
     for _, evs in corpus():
         group = set()
@@ -41,7 +41,7 @@ def test_memory_state_is_a_story_state() -> None:
 
 def test_constructed_corpus_partition() -> None:
     items, gold = _items()
-    model = StoryClusterer().partial_fit(items)  # type: ignore[arg-type]
+    model = StoryClusterer().partial_fit(items)
     assert _partition(model.labels_) == gold
     assert any(e[0] == "join" for e in model.events_)
 
@@ -60,7 +60,7 @@ def test_arrival_order_does_not_matter() -> None:
     for seed in range(4):
         shuffled = items[:]
         random.Random(seed).shuffle(shuffled)
-        model = StoryClusterer().partial_fit(shuffled)  # type: ignore[arg-type]
+        model = StoryClusterer().partial_fit(shuffled)
         assert _partition(model.labels_) == gold
 
 
@@ -68,7 +68,7 @@ def test_partial_fit_in_batches_matches_one_batch() -> None:
     items, gold = _items()
     model = StoryClusterer()
     for i in range(0, len(items), 3):
-        model.partial_fit(items[i : i + 3])  # type: ignore[arg-type]
+        model.partial_fit(items[i : i + 3])
     assert _partition(model.labels_) == gold
 
 
