@@ -178,9 +178,14 @@ class StoryClusterer:
             assert sid is not None
             by_story.setdefault(sid, []).append(index[k])
         groups: list[list[int]] = []
+        story_at = {i: sid for sid, members in by_story.items() for i in members}
+        inner_sims: dict[int, dict[tuple[int, int], float]] = {}
+        for p, v in sims.items():
+            if story_at[p[0]] == story_at[p[1]]:
+                inner_sims.setdefault(story_at[p[0]], {})[p] = v
         for sid in sorted(by_story, key=lambda s: by_story[s][0]):
             members = by_story[sid]
-            inner = {p: v for p, v in sims.items() if p[0] in set(members) and p[1] in set(members)}
+            inner = inner_sims.get(sid, {})
             groups += agglomerate(inner, [[i] for i in members], self.contrast, self._veto(evs))
         groups.sort(key=lambda g: g[0])
         final = agglomerate(sims, groups, self.contrast, self._veto(evs))
