@@ -43,6 +43,8 @@ class Block:
     urlish: bool
     byline: bool
     digit_ratio: float
+    comment_head: bool
+    end_head: bool
     key: str
 
 
@@ -84,6 +86,8 @@ def measure(text: str) -> Block:
         urlish=bool(lx.URLISH.search(text)),
         byline=bool(lx.BYLINE.match(text)),
         digit_ratio=digits / max(1, len(text)),
+        comment_head=len(ws) <= 10 and bool(lx.COMMENT_HEAD.search(text)),
+        end_head=len(ws) <= 8 and bool(lx.END_HEAD.match(text)),
         key=normalize(text),
     )
 
@@ -151,6 +155,26 @@ FEATURES = (
     "topic_x_prose",
     "self_x_long",
     "list_ctx",
+    # Where the article ends: comment and trailing-furniture headings seen so far.
+    "comment_head",
+    "end_head",
+    "after_comment_head",
+    "after_end_heads",
+    "commenter_lines_ctx",
+    # Position relative to the title line (the block that repeats the title).
+    "is_title_line",
+    "before_title_line",
+    "blocks_from_title",
+    "title_found",
+    # Runs of short Title Case lines (link lists) and the shape of the immediate neighbours.
+    "title_case_run",
+    "prev_log_words",
+    "next_log_words",
+    "prev_stop_ratio",
+    "next_stop_ratio",
+    "prev_cap_ratio",
+    "next_cap_ratio",
+    "prose_after_share",
 )
 
 
@@ -237,5 +261,80 @@ def feature_matrix(bs: Sequence[Block], title: str | None) -> np.ndarray:
             min(b.self_ref, 4) / 4 * float(b.n_words >= 12),
             window(listy, i, 2),
         )
-        out[i] = row
+        out[i, : len(row)] = row
+    _add_end_and_title(bs, out, nw, prose, tw)
     return out
+
+
+_BASE = FEATURES.index("comment_head")
+
+
+def _add_end_and_title(
+    bs: Sequence[Block], out: np.ndarray, nw: np.ndarray, prose: np.ndarray, tw: frozenset[str]
+) -> None:
+    """Fill the features from ``comment_head`` on (see :data:`FEATURES`)."""
+    n = len(bs)
+    ch = np.array([b.comment_head for b in bs], dtype=np.float64)
+    eh = np.array([b.end_head for b in bs], dtype=np.float64)
+    after_ch = np.concatenate([[0.0], np.maximum.accumulate(ch)[:-1]])
+    after_eh = np.log1p(np.concatenate([[0.0], np.cumsum(eh)[:-1]]))
+    said = np.array([b.text.endswith(":") and b.n_words <= 6 for b in bs], dtype=np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(said)])
+    lo = np.clip(np.arange(n) - 3, 0, n)
+    hi = np.clip(np.arange(n) + 4, 0, n)
+    said_ctx = (csum[hi] - csum[lo]) / 7.0
+    # The title line: the first block that uses most of the title's words and little else.
+    title_at = -1
+    if tw:
+        for i, b in enumerate(bs[:200]):
+            if 0 < b.n_words <= 2 * len(tw) + 6 and len(tw & set(b.words)) >= 0.6 * len(tw):
+                title_at = i
+                break
+    tc = np.array(
+        [b.n_words <= 8 and b.cap_ratio >= 0.6 and not b.sentence_end for b in bs],
+        dtype=np.float64,
+    )
+    run = np.zeros(n)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and tc[j]:
+            j += 1
+        if j > i:
+            run[i:j] = math.log1p(j - i)
+            i = j
+        else:
+            i += 1
+    lw = np.log1p(nw)
+    stop = np.array([b.stop_ratio for b in bs])
+    cap = np.array([b.cap_ratio for b in bs])
+
+    def prev(a: np.ndarray) -> np.ndarray:
+        return np.concatenate([[0.0], a[:-1]])
+
+    def nxt(a: np.ndarray) -> np.ndarray:
+        return np.concatenate([a[1:], [0.0]])
+
+    pw = nw * prose
+    after_prose = (pw.sum() - np.cumsum(pw)) / max(1.0, float(pw.sum()))
+    idx = np.arange(n)
+    cols = [
+        ch,
+        eh,
+        after_ch,
+        after_eh,
+        said_ctx,
+        (idx == title_at).astype(np.float64),
+        (idx < title_at).astype(np.float64),
+        np.sign(idx - title_at) * np.log1p(np.abs(idx - title_at)) if title_at >= 0 else idx * 0.0,
+        np.full(n, float(title_at >= 0)),
+        run,
+        prev(lw),
+        nxt(lw),
+        prev(stop),
+        nxt(stop),
+        prev(cap),
+        nxt(cap),
+        after_prose,
+    ]
+    out[:, _BASE:] = np.column_stack(cols)

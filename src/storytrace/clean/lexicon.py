@@ -94,3 +94,20 @@ ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|according to|stated|added|wrote|announced|reported|confirmed)\b",
     re.IGNORECASE,
 )
+
+# Reader comments: their heading ("12 Comments", "Leave a Reply", "3 thoughts on ...") and the
+# commenter line ("Jane says:"). Everything after such a heading is usually not the article.
+COMMENT_HEAD = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|thoughts on|reader comments|discussion)\b|"
+    r"^(?:leave|post|add|write|join) (?:a |the )?(?:reply|comment|response|discussion)|"
+    r"^reply$|\b(?:says|wrote|replied):$",
+    re.IGNORECASE,
+)
+# Short headings that open the trailing furniture: related links, tags, the author box.
+END_HEAD = re.compile(
+    r"^(?:related|recommended|more (?:from|in|on|like|stories|articles|news)|read (?:more|next)|"
+    r"you (?:may|might) (?:also )?like|also (?:read|see)|tags?|topics?|categories|filed under|"
+    r"share (?:this|on|the)|about (?:the )?author|popular|trending|latest|recent posts|"
+    r"most (?:read|popular|viewed)|further reading|see also|keep reading|up next)\b",
+    re.IGNORECASE,
+)

@@ -48,12 +48,13 @@ class ArticleLinker:
         assert row is not None
         from_html = bool(json.loads(row["meta"] or "{}").get("from_html"))
         cleaned = clean_page(row["body"], title=row["title"], site_blocks=patterns, extracted=from_html)
-        if cleaned.text == row["text"] and relink:
-            return
+        unchanged = cleaned.text == row["text"]
+        # The reasons change even when the text does not (a block the page rules already
+        # removed is now known as site boilerplate): always store them.
         self.store.conn.execute("UPDATE articles SET text = ? WHERE id = ?", (cleaned.text, article_id))
         self.store.conn.execute("DELETE FROM removed WHERE article_id = ?", (article_id,))
         self.store.add_removed(article_id, cleaned.removed)
-        if relink:
+        if relink and not unchanged:
             # Offsets of passages point into the cleaned text: recompute this article's links.
             self.store.candidates.remove(article_id)
             self.store.forget_reprints(article_id)
