@@ -148,3 +148,15 @@ def test_site_boilerplate_is_learned_and_earlier_articles_recleaned(
             assert line not in text, (row["id"], line)
     # The first article was stored before any pattern was known: it was cleaned again later.
     assert any(r.startswith("site boilerplate") for r in first_removed)
+
+
+def test_store_iterates_articles_by_outlet_and_date(corpus_db: str) -> None:
+    with Store(corpus_db) as store:
+        everything = list(store.iter_articles())
+        harbour = list(store.iter_articles(outlet="harbortimes.example"))
+        recent = list(store.iter_articles(since="2026-04-01"))
+    assert len(everything) == 40
+    assert harbour and all(a.outlet == "harbortimes.example" for a in harbour)
+    assert len(harbour) < len(everything)
+    assert recent and all(a.published and a.published >= "2026-04-01" for a in recent)
+    assert all(a.text for a in everything)

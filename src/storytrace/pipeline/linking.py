@@ -51,9 +51,7 @@ class ArticleLinker:
         unchanged = cleaned.text == row["text"]
         # The reasons change even when the text does not (a block the page rules already
         # removed is now known as site boilerplate): always store them.
-        self.store.conn.execute("UPDATE articles SET text = ? WHERE id = ?", (cleaned.text, article_id))
-        self.store.conn.execute("DELETE FROM removed WHERE article_id = ?", (article_id,))
-        self.store.add_removed(article_id, cleaned.removed)
+        self.store.replace_cleaned(article_id, cleaned.text, cleaned.removed)
         if relink and not unchanged:
             # Offsets of passages point into the cleaned text: recompute this article's links.
             self.store.candidates.remove(article_id)

@@ -10,9 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ..match import unpack_hashes
 from ..model import Article, Removed, Reprint
 from .candidates import SQLiteCandidateIndex
 from .db import connect, transaction
@@ -118,13 +115,9 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
-    def update_cleaned(
-        self, article_id: int, text: str, removed: Sequence[Removed], evidence: str, shingles: bytes
-    ) -> None:
-        self.conn.execute(
-            "UPDATE articles SET text = ?, evidence = ?, shingles = ? WHERE id = ?",
-            (text, evidence, shingles, article_id),
-        )
+    def replace_cleaned(self, article_id: int, text: str, removed: Sequence[Removed]) -> None:
+        """Store a new cleaning of an article: its text and the removed blocks with reasons."""
+        self.conn.execute("UPDATE articles SET text = ? WHERE id = ?", (text, article_id))
         self.conn.execute("DELETE FROM removed WHERE article_id = ?", (article_id,))
         self.add_removed(article_id, removed)
 
@@ -168,16 +161,9 @@ class Store:
             if art is not None:
                 yield art
 
-    def shingles_of(self, article_id: int) -> np.ndarray:
-        row = self.conn.execute("SELECT shingles FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return unpack_hashes(row[0] if row else None)
-
     def text_of(self, article_id: int) -> str:
         row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         return str(row[0]) if row else ""
-
-    def count_articles(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     # site boilerplate -----------------------------------------------------------------------
 
