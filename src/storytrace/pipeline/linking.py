@@ -139,6 +139,8 @@ class StoryRecheck:
         self.store = store
         self.config = config
         self.report = report
+        # One clusterer for the whole run: it keeps pair scores between batches.
+        self.clusterer = StoryClusterer()
 
     def run(self, touched: set[int]) -> None:
         state = self.store.stories
@@ -159,7 +161,7 @@ class StoryRecheck:
         stories = {sid: state.all_members(sid) for sid in chosen}
         current = {key: sid for sid, members in stories.items() for key, _ in members}
         background = state.background(exclude=set(current), limit=self.config.recheck_background)
-        groups = StoryClusterer().regroup(stories, background)
+        groups = self.clusterer.regroup(stories, background)
         used: set[int] = set()
         changed: set[int] = set()
         for group in sorted(groups, key=lambda g: (-len(g), min(g))):

@@ -37,6 +37,7 @@ from storytrace.stories.profile import (
 )
 from storytrace.stories.state import MemoryStoryState
 
+CACHE_PAIRS = 50_000  # pair scores kept between calls (bounded: entries hold their Evidence)
 CONTRAST_FLOOR = 0.5  # contrast pairs kept: at least this share of the threshold
 
 
@@ -98,17 +99,23 @@ class StoryClusterer:
         )
 
     def _score(self, a: Evidence, b: Evidence) -> Similarity:
-        key = (id(a), id(b)) if id(a) <= id(b) else (id(b), id(a))
-        hit = self.cache_.get(key)
-        if hit is None:
-            hit = similarity(a, b, weights=self.weights)
-            self.cache_[key] = hit
-        return hit
+        # Keyed by object identity; the entry holds both objects, so an id cannot be reused
+        # by another Evidence while its entry lives (regroup keeps the cache between calls).
+        if id(a) > id(b):
+            a, b = b, a
+        hit = self.cache_.get((id(a), id(b)))
+        if hit is not None and hit[0] is a and hit[1] is b:
+            return hit[2]
+        sim = similarity(a, b, weights=self.weights)
+        if len(self.cache_) >= CACHE_PAIRS:
+            self.cache_.clear()
+        self.cache_[(id(a), id(b))] = (a, b, sim)
+        return sim
 
     def partial_fit(self, items: Iterable[tuple[int, Evidence]]) -> Self:
         if not hasattr(self, "state_"):
             self.state_ = MemoryStoryState(self.window_days)
-            self.cache_: dict[tuple[int, int], Similarity] = {}
+            self.cache_: dict[tuple[int, int], tuple[Evidence, Evidence, Similarity]] = {}
             self.events_: list[tuple[Any, ...]] = []
         cfg = self.config
         for key, ev in items:
@@ -144,7 +151,8 @@ class StoryClusterer:
         """
         self.background_ = list(background)
         self.state_ = MemoryStoryState(self.window_days)
-        self.cache_ = {}
+        if not hasattr(self, "cache_"):
+            self.cache_ = {}
         self.events_ = []
         for _, members in sorted(stories.items()):
             sid: int | None = None
