@@ -1,3 +1,8 @@
+"""Fixtures shared by the unit tests: the seed texts and the shared data folder.
+
+tests/unit/clean overrides `seeds` with (title, body) pairs of its own.
+"""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +11,9 @@ import pytest
 
 from storytrace.evidence.calibrate import data_dir
 
-SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
+from ..conftest import shared_dir
+
+SEEDS = shared_dir() / "seeds"
 
 
 @pytest.fixture(scope="session")
