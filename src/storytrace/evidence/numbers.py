@@ -160,6 +160,13 @@ def compare(
         ua.setdefault(u, set()).add(v)
     for u, v in b:
         ub.setdefault(u, set()).add(v)
+    return compare_units(ua, ub)
+
+
+def compare_units(
+    ua: Mapping[str, set[float]], ub: Mapping[str, set[float]]
+) -> tuple[list[tuple[str, float]], list[tuple[str, list[float], list[float]]]]:
+    """:func:`compare` on each side's unit -> figures map (built once per article)."""
     shared: list[tuple[str, float]] = []
     conflicts: list[tuple[str, list[float], list[float]]] = []
     for u in ua.keys() & ub.keys():

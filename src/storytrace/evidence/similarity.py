@@ -20,7 +20,7 @@ import numpy as np
 
 from storytrace.evidence.core import Evidence
 from storytrace.evidence.dates import date_distance_days, describe_gap
-from storytrace.evidence.numbers import describe
+from storytrace.evidence.numbers import compare_units, describe
 from storytrace.evidence.quotes import shared_quotes
 from storytrace.evidence.vectors import compare as compare_lexical
 from storytrace.evidence.vectors import cosine as vcosine
@@ -143,7 +143,7 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
         if f["passages"] >= 0.2:
             why.append(f"shared passages (~{f['passages']:.0%} of the shorter text)")
 
-    shared, conflicts = _compare_units(a.unit_values, b.unit_values)
+    shared, conflicts = compare_units(a.unit_values, b.unit_values)
     shared = [s for s in shared if s[0] != "#"]
     f["numbers_shared"] = min(1.0, len(shared) / 3)
     f["numbers_conflict"] = min(1.0, len(conflicts) / 2)
@@ -176,21 +176,6 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
             f["time_far"] = min(1.0, math.log(days / 7) / math.log(365 / 7))
         why.append(f"published {describe_gap(days)} apart")
     return f, why
-
-
-def _compare_units(
-    ua: Mapping[str, set[float]], ub: Mapping[str, set[float]]
-) -> tuple[list[tuple[str, float]], list[tuple[str, list[float], list[float]]]]:
-    """:func:`storytrace.evidence.numbers.compare` on each side's unit -> figures map."""
-    shared: list[tuple[str, float]] = []
-    conflicts: list[tuple[str, list[float], list[float]]] = []
-    for u in ua.keys() & ub.keys():
-        common = ua[u] & ub[u]
-        if common:
-            shared.extend((u, v) for v in sorted(common))
-        elif u != "#":
-            conflicts.append((u, sorted(ua[u]), sorted(ub[u])))
-    return shared, conflicts
 
 
 def combine(f: Mapping[str, float], weights: Mapping[str, float]) -> float:
