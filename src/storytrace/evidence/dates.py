@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from storytrace.evidence.terms import positions
+
 # English and the commonest other languages of the data; folded (no accents).
 _MONTHS: dict[str, int] = {}
 for _i, _names in enumerate(
@@ -77,12 +79,7 @@ def extract_dates(
     # Only the positions of month names are visited (the rest of the text has none).
     for tok in distinct & _MONTHS.keys():
         m = _MONTHS[tok]
-        i = -1
-        while True:
-            try:
-                i = tokens.index(tok, i + 1)
-            except ValueError:
-                break
+        for i in positions(tokens, tok):
             prev = tokens[i - 1] if i else ""
             nxt = tokens[i + 1] if i + 1 < n else ""
             day = None

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from wordfreq import zipf_frequency
 
 from storytrace.evidence.dates import is_year, month_of
-from storytrace.evidence.terms import term_key
+from storytrace.evidence.terms import positions, term_key
 
 MAX_FIGURES = 40
 _NUM = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -63,17 +63,7 @@ def _candidates(tokens: list[str], distinct: Iterable[str], lang: str) -> list[i
     wanted = [t for t in distinct if t[:1].isdigit() or t in words]
     if not wanted:
         return []
-    pos: list[int] = []
-    for tok in wanted:
-        i = -1
-        while True:
-            try:
-                i = tokens.index(tok, i + 1)
-            except ValueError:
-                break
-            pos.append(i)
-    pos.sort()
-    return pos
+    return sorted(i for tok in wanted for i in positions(tokens, tok))
 
 
 def extract_numbers(

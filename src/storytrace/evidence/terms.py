@@ -142,3 +142,15 @@ def overlap(a: dict[str, float], b: dict[str, float]) -> float:
         return 0.0
     shared = sum(min(v, b[k]) for k, v in a.items() if k in b)
     return shared / min(sum(a.values()), sum(b.values()))
+
+
+def positions(tokens: list[str], tok: str) -> list[int]:
+    """Every index of ``tok`` in ``tokens`` (``list.index`` in C, so sparse tokens are cheap)."""
+    out: list[int] = []
+    i = -1
+    while True:
+        try:
+            i = tokens.index(tok, i + 1)
+        except ValueError:
+            return out
+        out.append(i)

@@ -77,16 +77,13 @@ class SQLiteStoryState:
         return [int(r[0]) for r in self.conn.execute(sql, params)]
 
     def members(self, story_id: int) -> list[tuple[int, Evidence]]:
-        rows = self.conn.execute(
-            "SELECT a.id, a.evidence FROM story_members m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
-            (story_id,),
-        ).fetchall()
-        if len(rows) > self.max_members:
+        """The members a decision compares with: all, or the earliest and latest halves."""
+        members = self.all_members(story_id)
+        if len(members) > self.max_members:
             # The earliest members define the story; the latest show where it went.
             half = self.max_members // 2
-            rows = rows[:half] + rows[-half:]
-        return [(int(r[0]), self._parsed(int(r[0]), r[1])) for r in rows if r[1]]
+            members = members[:half] + members[-half:]
+        return members
 
     def _parsed(self, article_id: int, blob: str) -> Evidence:
         ev = self._evidence.get(article_id)
@@ -192,9 +189,10 @@ class SQLiteStoryState:
         return int(row[0]) if row else 0
 
     def all_members(self, story_id: int) -> list[tuple[int, Evidence]]:
+        """Every member with its evidence, in publication order (undated last)."""
         rows = self.conn.execute(
             "SELECT a.id, a.evidence FROM story_members m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.story_id = ? ORDER BY a.id",
+            " WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
             (story_id,),
         ).fetchall()
         return [(int(r[0]), self._parsed(int(r[0]), r[1])) for r in rows if r[1]]
