@@ -43,13 +43,21 @@ _QUOTES = str.maketrans(
 )
 _PERCENT = re.compile(r"(\d)\s*(?:per\s*cent|percent|pct\.?)(?!\w)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_UNIFIED = {chr(k): v for k, v in _QUOTES.items()}
+_TO_UNIFY = re.compile("[" + "".join(map(re.escape, _UNIFIED)) + "]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # A word: letters/digits, with inner apostrophes, dots or commas between digits ("1,000", "U.S").
 _WORD = re.compile(r"[^\W_]+(?:(?:['\u2019]|(?<=\d)[.,](?=\d))[^\W_]+)*|%")
 
 
 def unify_punctuation(text: str) -> str:
     """NFKC, straight quotes, ASCII hyphens, plain spaces; keeps the length close to the input."""
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    # A regex finds the few characters to replace faster than str.translate walks them all.
+    return _TO_UNIFY.sub(_unified, unicodedata.normalize("NFKC", text))
+
+
+def _unified(match: re.Match[str]) -> str:
+    return _UNIFIED[match.group()]
 
 
 def normalize(text: str) -> str:
@@ -70,8 +78,15 @@ def fold_word(word: str) -> str:
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():  # most news text: NFKD leaves ASCII unchanged
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Only the non-ASCII runs can hold combining marks: one C scan finds the few there are.
+    return _NON_ASCII.sub(_drop_combining, decomposed)
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    return "".join(ch for ch in match.group() if not unicodedata.combining(ch))
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -81,9 +96,11 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 def words(text: str) -> list[str]:
     """Folded word tokens of ``text``, in order. "per cent" becomes "%"."""
+    folded = list(map(fold_word, _WORD.findall(text)))
+    if "cent" not in folded:  # the common case: no "per cent" to join
+        return folded
     out: list[str] = []
-    for m in _WORD.finditer(text):
-        w = fold_word(m.group())
+    for w in folded:
         if w == "cent" and out and out[-1] == "per":
             out[-1] = "%"
             continue

@@ -35,7 +35,12 @@ def block_key(block_text: str) -> str:
     footer line scraped with different typography counts as one block. The word count lets
     :func:`storytrace.clean.site_boilerplate` treat long paragraphs more strictly.
     """
-    return f"{len(words(block_text))}:{xxhash.xxh64_hexdigest(normalize(block_text).encode())}"
+    return key_of(len(words(block_text)), normalize(block_text))
+
+
+def key_of(n_words: int, normalized: str) -> str:
+    """:func:`block_key` from a block's word count and ``normalize`` form, when both are known."""
+    return f"{n_words}:{xxhash.xxh64_hexdigest(normalized.encode())}"
 
 
 def block_keys(text: str) -> list[str]:

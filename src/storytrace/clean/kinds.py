@@ -33,11 +33,13 @@ _NOTICE_KINDS = frozenset({"legal notice", "disclaimer", "correction block", "pu
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Page-level facts: the topic words (title and lede) and where the news prose ends."""
+    """Page-level facts: the topic words (title and lede), which blocks read like news
+    (:func:`_newsy`, computed once per page) and where the news prose ends."""
 
     topic: frozenset[str]
     last_news: int
     p: np.ndarray
+    newsy: tuple[bool, ...] = ()
 
     @staticmethod
     def build(bs: Sequence[Block], title: str | None, p: np.ndarray) -> Context:
@@ -50,8 +52,9 @@ class Context:
         for b in lede:
             topic |= b.content
         ctx = Context(frozenset(topic), -1, p)
-        last = max((i for i, b in enumerate(bs) if _newsy(b, ctx)), default=-1)
-        return Context(ctx.topic, last, p)
+        newsy = tuple(_newsy(b, ctx) for b in bs)
+        last = max((i for i, is_newsy in enumerate(newsy) if is_newsy), default=-1)
+        return Context(ctx.topic, last, p, newsy)
 
     def overlap(self, b: Block) -> float:
         """Share of the block's content words that the title and lede use."""
@@ -63,8 +66,14 @@ def _newsy(b: Block, ctx: Context) -> bool:
         return False
     if b.glued_rank or b.cap_ratio >= 0.7:  # Title Case: a headline, not a paragraph
         return False
-    reported = b.n_words >= 12 and bool(lx.ATTRIBUTION.search(b.text))
-    return ctx.overlap(b) >= (0.1 if reported else 0.25)
+    # Reported speech (a long block attributing words to a source) needs less overlap; the
+    # overlap is checked first because it usually settles the question without the regex.
+    overlap = ctx.overlap(b)
+    if overlap >= 0.25:
+        return True
+    if overlap < 0.1 or b.n_words < 12:
+        return False
+    return lx.ATTRIBUTION.search(b.text) is not None
 
 
 def is_news(b: Block, ctx: Context, i: int) -> bool:
@@ -73,8 +82,9 @@ def is_news(b: Block, ctx: Context, i: int) -> bool:
     Running text ending like a sentence, sharing at least a third of its content words with the
     title and lede, not addressed to the reader, no legal, disclaimer or organisation-blurb
     vocabulary. Short sentences count too ("Belgrade wants the tariff lifted ...").
+    ``b`` is block ``i`` of the page ``ctx`` was built for.
     """
-    if not _newsy(b, ctx):
+    if not ctx.newsy[i]:
         return False
     if _count(b, lx.DISCLAIMER) >= 2 or b.org >= 2 or b.furniture >= 2:
         return False
@@ -93,14 +103,12 @@ def plain_sentence(b: Block) -> bool:
 
 
 def _count(b: Block, vocab: frozenset[str]) -> int:
-    return sum(w in vocab for w in b.words)
+    return sum(map(vocab.__contains__, b.words))  # map keeps the membership loop in C
 
 
 def _headline_like(b: Block) -> bool:
     """Title Case, no closing full stop (a question or exclamation mark is fine)."""
-    closed = bool(lx.SENTENCE_END.search(b.text)) and not b.text.rstrip("\"'”’").endswith(
-        ("?", "!")
-    )
+    closed = b.sentence_end and not b.text.rstrip("\"'”’").endswith(("?", "!"))
     return 2 <= b.n_words <= 22 and not closed and b.cap_ratio >= 0.6
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from storytrace.clean.blocks import block_key, blocks
+from storytrace.clean.blocks import blocks, key_of
 from storytrace.clean.features import Block, measure
 from storytrace.clean.kinds import (
     REASONS,
@@ -156,7 +156,8 @@ def clean_page(
     reasons: list[str | None] = [None] * len(bs)
     if site_blocks:
         for i, b in enumerate(bs):
-            n = site_blocks.get(block_key(b.text))
+            # The block's measures already hold what block_key(b.text) would recompute.
+            n = site_blocks.get(key_of(b.n_words, b.key))
             if n is not None:
                 reasons[i] = SITE_REASON.format(n=n)
     p = predict(weights or load_weights(), bs, title)
