@@ -8,17 +8,17 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
-from itertools import accumulate
 from typing import Any
 
 import numpy as np
 import xxhash
 
+from storytrace.evidence._kernels import shingle_hashes
 from storytrace.evidence.dates import extract_dates, parse_published
 from storytrace.evidence.entities import Entity, extract_entities
 from storytrace.evidence.numbers import extract_numbers
 from storytrace.evidence.quotes import extract_quotes, trigrams
-from storytrace.evidence.terms import GRAM, char_grams, idf, terms_of_counts, words_of_counts
+from storytrace.evidence.terms import GRAM, char_grams, idf, terms_and_words, terms_of_counts
 from storytrace.evidence.vectors import Lexical, build_from_words
 from storytrace.normalize import _WORD, fold_word, unify_punctuation
 
@@ -28,8 +28,12 @@ MAX_SHINGLES = 160
 MAX_INDEX_KEYS = 30
 LEAD_WORDS = 20  # headline plus the start of the lede: what a reader compares first
 VERSION = 2  # bumped when fields are added; older stored evidence still loads
-_GROUP = re.Match.group
-_SPAN = re.Match.span
+# ``normalize._WORD`` as a split (tokens and the gaps between them). Possessive repeats: the
+# joiners are not word characters, so backtracking into a word never finds another match. On
+# ASCII text, ``[^\W_]`` is ``[A-Za-z0-9]``, which the regex engine tests faster.
+_WORD_SPLIT = re.compile(r"(%|[^\W_]++(?:(?:['\u2019]|(?<=\d)[.,](?=\d))[^\W_]++)*+)")
+_WORD_SPLIT_ASCII = re.compile(r"(%|[A-Za-z0-9]++(?:(?:'|(?<=\d)[.,](?=\d))[A-Za-z0-9]++)*+)")
+_PERCENT_WORDS = frozenset({"percent", "pct"})
 
 
 @dataclass(frozen=True)
@@ -172,22 +176,62 @@ def _h(s: str) -> str:
 
 
 def _shingles(tokens: list[str]) -> tuple[int, ...]:
-    n = len(tokens) - SHINGLE + 1
-    if n <= 0:
+    if len(tokens) < SHINGLE:
         return ()
-    # Each window is a slice of the joined bytes (no per-window join); hashes are the same.
-    data = " ".join(tokens).encode()
-    ends = list(accumulate(len(t.encode()) + 1 for t in tokens))  # end of each token + 1
-    starts = [0, *ends[: n - 1]]
-    stops = [e - 1 for e in ends[SHINGLE - 1 :]]
-    hashes = np.fromiter(
-        map(xxhash.xxh32_intdigest, map(data.__getitem__, map(slice, starts, stops))),
-        dtype=np.int64,
-        count=n,
-    )
-    kept = np.unique(hashes[hashes % SHINGLE_MOD == 0])
+    joined = " ".join(tokens)
+    data = joined.encode()
+    # Byte lengths: the characters' count when the text is ASCII (the common case).
+    if len(data) == len(joined):
+        lengths = np.fromiter(map(len, tokens), np.int64, count=len(tokens))
+    else:
+        lengths = np.fromiter(map(len, map(str.encode, tokens)), np.int64, count=len(tokens))
+    buf = np.frombuffer(data, np.uint8)
+    kept = shingle_hashes(buf, lengths, SHINGLE, SHINGLE_MOD)
     # When there are too many, the smallest hashes are a consistent sample across texts.
     return tuple(kept[:MAX_SHINGLES].tolist())
+
+
+def _tokenize(text: str) -> tuple[list[str], TokenSpans | list[tuple[int, int]]]:
+    """Folded ``_WORD`` tokens of ``text`` and their (start, end) offsets.
+
+    One ``split`` (tokens and the gaps between them as strings) is several times cheaper than
+    a match object per token, and offsets are only summed up when one is read. ASCII text is
+    lower-cased in one call instead of folding each word: for ASCII, ``fold_word`` is
+    ``lower`` except for "percent" and "pct".
+    """
+    if text.isascii():
+        text = text.lower()
+        parts = _WORD_SPLIT_ASCII.split(text)
+        tokens = parts[1::2]
+        if "percent" in text or "pct" in text:
+            tokens = ["%" if t in _PERCENT_WORDS else t for t in tokens]
+    else:
+        parts = _WORD_SPLIT.split(text)
+        tokens = list(map(fold_word, parts[1::2]))
+    return tokens, TokenSpans(parts)
+
+
+class TokenSpans:
+    """(start, end) of each token of ``pattern.split(text)`` (a capturing ``pattern``), read
+    from the parts' lengths: only figures need offsets, so they are summed on first use."""
+
+    __slots__ = ("_ends", "_parts")
+
+    def __init__(self, parts: list[str]) -> None:
+        self._parts = parts
+        self._ends: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self._parts) // 2
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        if not 0 <= i < len(self._parts) // 2:
+            raise IndexError(i)
+        ends = self._ends
+        if ends is None:
+            parts = self._parts
+            ends = self._ends = np.cumsum(np.fromiter(map(len, parts), np.int64, count=len(parts)))
+        return int(ends[2 * i]), int(ends[2 * i + 1])
 
 
 def _split_title(text: str) -> tuple[str | None, str]:
@@ -209,9 +253,7 @@ def extract_evidence(
         title = unify_punctuation(title)
         if not text.lstrip().startswith(title.strip()):
             text = title + "\n" + text
-    matches = list(_WORD.finditer(text))
-    tokens = list(map(fold_word, map(_GROUP, matches)))
-    spans = list(map(_SPAN, matches))
+    tokens, spans = _tokenize(text)
     # "per cent" -> "%" so that it reads like "100%".
     if "cent" in tokens:
         for i in range(1, len(tokens)):
@@ -220,13 +262,12 @@ def extract_evidence(
         kept = [i for i, t in enumerate(tokens) if t]
         tokens, spans = [tokens[i] for i in kept], [spans[i] for i in kept]
     counts = Counter(tokens)
-    terms = terms_of_counts(counts, lang)
+    terms, words = terms_and_words(counts, lang)
     title_terms: tuple[str, ...] = ()
     if title:
         tw = terms_of_counts(Counter(map(fold_word, _WORD.findall(title))), lang, limit=15)
         title_terms = tuple(sorted(tw, key=lambda k: -tw[k]))
     dates, years, months, weekdays = extract_dates(tokens, text, counts)
-    words = words_of_counts(counts, lang)
     lead = tuple(dict.fromkeys(t for t in tokens[:LEAD_WORDS] if t in words))
     return Evidence(
         lang=lang,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from unidecode import unidecode
@@ -23,6 +25,12 @@ MAX_ENTITIES = 40
 _CONNECT = frozenset({"of", "de", "la", "del", "da", "van", "von", "der", "den", "al", "bin", "y"})
 _SENT_END = frozenset('.!?:;"\n')
 _TOKEN = re.compile(r"[^\W\d_][^\W_]*(?:['’\-.][^\W\d_][^\W_]*)*")
+# ``_TOKEN`` as a split (tokens and the gaps between them), with possessive repeats (the
+# joiners are not word characters, so giving back part of a word never helps) and, for ASCII
+# text, plain letter ranges instead of Unicode categories: the same tokens, faster.
+_TOKEN_SPLIT = re.compile(r"([^\W\d_][^\W_]*+(?:['’\-.][^\W\d_][^\W_]*+)*+)")
+_TOKEN_SPLIT_ASCII = re.compile(r"([A-Za-z][A-Za-z0-9]*+(?:['\-.][A-Za-z][A-Za-z0-9]*+)*+)")
+_ADJACENT = (" ", "-")
 _VOWELS = str.maketrans("", "", "aeiouyhwj'’-. ")
 _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -94,38 +102,65 @@ def _split(ws: list[str], starts: bool, lang: str) -> list[tuple[list[str], bool
     return [(c, s) for c, s in out if c[-1] not in _CONNECT]
 
 
-def extract_entities(text: str, lang: str = "en") -> list[Entity]:
-    """Entities of ``text`` (already punctuation-unified), heaviest first."""
-    spans: list[tuple[list[str], bool]] = []  # words, starts a sentence
+def _capitalised_spans(text: str) -> list[tuple[list[str], bool]]:
+    """Runs of capitalised ``_TOKEN`` words (joined by one space or hyphen, or by a connector
+    word such as "of" between two of them), each with whether it starts a sentence.
+
+    ``split`` gives every token with the gap before it as strings, so only the capitalised
+    tokens (picked in C) are visited in Python: a lower-case token matters only right after
+    a run, where it either is a connector (the run may go on) or ends the run.
+    """
+    parts = (_TOKEN_SPLIT_ASCII if text.isascii() else _TOKEN_SPLIT).split(text)
+    gaps = parts[0::2]  # gaps[k]: the text before token k (the last one: after every token)
+    toks = parts[1::2]
+    caps = compress(range(len(toks)), map(str.isupper, map(itemgetter(0), toks)))
+    spans: list[tuple[list[str], bool]] = []
     cur: list[str] = []
     cur_start = False
-    last_end = -10
-    pending: list[str] = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        if not cur and not tok[0].isupper():
-            last_end = m.end()  # the common case: a lower-case word outside any name
-            continue
-        adjacent = last_end >= 0 and text[last_end : m.start()] in (" ", "-")
-        if tok[0].isupper() and not (tok.isupper() and len(tok) > 6):
-            if cur and adjacent:
-                cur.extend(pending)
-                cur.append(tok)
+    last = -2  # index of the last token in ``cur``
+    for k in caps:
+        tok = toks[k]
+        connector = ""
+        if cur and k != last + 1:
+            between = last + 1
+            if k == last + 2 and gaps[between] in _ADJACENT and toks[between] in _CONNECT:
+                connector = toks[between]
             else:
-                if cur:
-                    spans.append((cur, cur_start))
-                cur, cur_start = [tok], _at_sentence_start(text, m.start())
-            pending = []
-        elif cur and adjacent and tok in _CONNECT and not pending:
-            pending = [tok]
+                spans.append((cur, cur_start))
+                cur = []
+        if tok.isupper() and len(tok) > 6:  # an all-capitals word: a shouted label, not a name
+            if cur:
+                spans.append((cur, cur_start))
+                cur = []
+            continue
+        if cur and gaps[k] in _ADJACENT:
+            if connector:
+                cur.append(connector)
+            cur.append(tok)
         else:
             if cur:
                 spans.append((cur, cur_start))
-            cur, pending = [], []
-        last_end = m.end()
+            cur, cur_start = [tok], _starts_sentence(gaps[k], k == 0)
+        last = k
     if cur:
         spans.append((cur, cur_start))
+    return spans
 
+
+def _starts_sentence(gap: str, first: bool) -> bool:
+    """:func:`_at_sentence_start` from the text between a token and the one before it (a
+    token ends with a letter or digit, which never ends a sentence)."""
+    i = len(gap) - 1
+    while i >= 0 and gap[i] in " \t\"'“‘(":
+        if gap[i] in '"“':
+            return True
+        i -= 1
+    return first if i < 0 else gap[i] in _SENT_END
+
+
+def extract_entities(text: str, lang: str = "en") -> list[Entity]:
+    """Entities of ``text`` (already punctuation-unified), heaviest first."""
+    spans = _capitalised_spans(text)
     spans = [part for ws, st in spans for part in _split(ws, st, lang)]
     # Words seen capitalised away from a sentence start are names wherever they occur.
     inner = {w for ws, s in spans for i, w in enumerate(ws) if not s or i > 0}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from wordfreq import zipf_frequency
 
@@ -35,6 +36,12 @@ _WORD_NUMS = {w: float(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split()) if i >= 2}  # fmt: skip
 _FUNCTION_ZIPF = 6.4
+
+
+class Spans(Protocol):
+    """(start, end) offsets of token ``i``: a list of pairs, or anything indexed alike."""
+
+    def __getitem__(self, i: int, /) -> tuple[int, int]: ...
 
 
 def parse_value(tok: str, lang: str = "en") -> float | None:
@@ -68,7 +75,7 @@ def _candidates(tokens: list[str], distinct: Iterable[str], lang: str) -> list[i
 
 def extract_numbers(
     tokens: list[str],
-    spans: list[tuple[int, int]],
+    spans: Spans,
     text: str,
     lang: str = "en",
     counts: Mapping[str, int] | None = None,

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 
 import numpy as np
 
@@ -22,9 +24,7 @@ from storytrace.evidence.core import Evidence
 from storytrace.evidence.dates import date_distance_days, describe_gap
 from storytrace.evidence.numbers import compare_units, describe
 from storytrace.evidence.quotes import shared_quotes
-from storytrace.evidence.vectors import compare as compare_lexical
-from storytrace.evidence.vectors import cosine as vcosine
-from storytrace.evidence.vectors import overlap as voverlap
+from storytrace.evidence.vectors import features as lexical_features
 
 FEATURES: tuple[str, ...] = (
     "terms_cos",
@@ -48,6 +48,7 @@ FEATURES: tuple[str, ...] = (
     "time_close",
     "time_far",
 )
+_LOG8 = math.log(8)
 # Only scored when both articles carry a sentence embedding (the optional extra).
 EMBED_FEATURES: tuple[str, ...] = ("embed_cos",)
 
@@ -77,17 +78,18 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
     why: list[str] = []
     # Square roots: the human scale is concave in raw lexical overlap (Pearson 0.77 -> 0.82).
     # All lexical intersections of the pair in one pass over precomputed sorted vectors.
-    la, lb = a.lexical, b.lexical
-    dt, mt, dg, mg, dl, lead_ab, lead_ba = compare_lexical(la, lb)
-    f["terms_cos"] = math.sqrt(vcosine(dt, la.terms, lb.terms))
-    f["terms_overlap"] = math.sqrt(voverlap(mt, la.terms, lb.terms))
+    terms_cos, terms_overlap, grams_cos, grams_overlap, lead, title_ab, title_ba = lexical_features(
+        a.lexical, b.lexical
+    )  # one native call: every lexical intersection of the pair and its measures
+    f["terms_cos"] = terms_cos
+    f["terms_overlap"] = terms_overlap
     if a.words and b.words:
-        f["grams_cos"] = math.sqrt(vcosine(dg, la.grams, lb.grams))
-        f["grams_overlap"] = math.sqrt(voverlap(mg, la.grams, lb.grams))
+        f["grams_cos"] = grams_cos
+        f["grams_overlap"] = grams_overlap
     if a.lead and b.lead:
-        f["lead"] = math.sqrt(vcosine(dl, la.lead, lb.lead))
-        if f["lead"] >= 0.6:
-            why.append(f"similar headline and lede ({f['lead']:.0%})")
+        f["lead"] = lead
+        if lead >= 0.6:
+            why.append(f"similar headline and lede ({lead:.0%})")
     if a.embedding and b.embedding and len(a.embedding) == len(b.embedding):
         dot = sum(x * y for x, y in zip(a.embedding, b.embedding, strict=True))
         f["embed_cos"] = max(0.0, min(1.0, dot))
@@ -95,9 +97,9 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
     # Is each article's headline and lede told in the other one? (grams, so inflections count)
     titles = []
     if a.lead:
-        titles.append(math.sqrt(voverlap(lead_ab, la.lead, lb.grams)))
+        titles.append(title_ab)
     if b.lead:
-        titles.append(math.sqrt(voverlap(lead_ba, lb.lead, la.grams)))
+        titles.append(title_ba)
     if not titles:  # evidence stored before version 2
         for x, y in ((a, b), (b, a)):
             if x.title_terms:
@@ -112,12 +114,15 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
         mass_a, top_a, first_a = a.entity_summary
         mass_b, top_b, first_b = b.entity_summary
         shared_set = ha.keys() & hb.keys()
-        mass = sum(min(ha[h], hb[h]) for h in shared_set)
+        # Summed in the set's own order (as before), with C-level maps instead of generators.
+        lows = list(map(min, map(ha.__getitem__, shared_set), map(hb.__getitem__, shared_set)))
+        mass = sum(lows)
         f["entities"] = math.sqrt(mass / min(mass_a, mass_b))
-        rare = sum(1 for h in shared_set if min(ha[h], hb[h]) >= 3.0)
-        f["entities_n"] = min(1.0, math.log1p(rare) / math.log(8))
+        rare = sum(v >= 3.0 for v in lows)
+        f["entities_n"] = min(1.0, math.log1p(rare) / _LOG8)
         f["entities_top"] = (
-            sum(h in hb for h in top_a) / len(top_a) + sum(h in ha for h in top_b) / len(top_b)
+            sum(map(hb.__contains__, top_a)) / len(top_a)
+            + sum(map(ha.__contains__, top_b)) / len(top_b)
         ) / 2
         if shared_set:
             shared_heads = sorted(shared_set, key=lambda h: -(ha[h] + hb[h]))
@@ -179,8 +184,14 @@ def features(a: Evidence, b: Evidence) -> tuple[dict[str, float], list[str]]:
 
 
 def combine(f: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    z = weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items())
+    # The same products summed in the same order as a generator would, without one.
+    products = map(mul, map(weights.get, f.keys(), repeat(0.0)), f.values())
+    z = weights.get("bias", 0.0) + sum(products)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _round4(v: float) -> float:
+    return v if v == 0.0 or v == 1.0 else round(v, 4)
 
 
 def similarity(
@@ -191,7 +202,8 @@ def similarity(
     if weights is None:
         weights = default_weights("embed_cos" in f)
     score = combine(f, weights)
-    return Similarity(round(score, 4), {k: round(v, 4) for k, v in f.items()}, why)
+    # Most features are exactly 0 or 1, which rounding leaves as they are.
+    return Similarity(round(score, 4), dict(zip(f, map(_round4, f.values()), strict=True)), why)
 
 
 # Set by hand: the training pairs hardly show them (few shared quotes or passages, no

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from wordfreq import zipf_frequency
 
@@ -103,6 +104,77 @@ def words_of_counts(
                 scored.append((w, v))
     scored.sort(key=_by_weight)
     return {w: round(v, 2) for w, v in scored[:limit]}
+
+
+_LOG_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 512)]  # the tf factor of small counts
+_MISS: Any = object()  # a word not looked up yet
+_WORD_INFO: dict[str, dict[str, tuple[str, float, float] | None]] = {}
+_MAX_CACHED = 262144
+
+
+def _word_info(lang: str) -> dict[str, tuple[str, float, float] | None]:
+    """word -> (term key, idf, idf rounded to 2 decimals) or None, for one language."""
+    cache = _WORD_INFO.get(lang)
+    if cache is None or len(cache) > _MAX_CACHED:
+        cache = _WORD_INFO[lang] = {}
+    return cache
+
+
+def terms_and_words(
+    counts: Mapping[str, int],
+    lang: str = "en",
+    term_limit: int = MAX_TERMS,
+    word_limit: int = MAX_WORDS,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """``(terms_of_counts(counts), words_of_counts(counts))`` in one pass over the tokens.
+
+    The values are computed with the same float operations in the same order, so they are
+    identical: ``(1 + log 1) * idf`` is ``idf`` itself, and a tie in weight is broken by the
+    key in both (sorting ``(-weight, key)`` tuples instead of calling a key function).
+    """
+    cache = _word_info(lang)
+    get = cache.get
+    log_tf = _LOG_TF
+    small = len(log_tf)
+    tf: dict[str, int] = {}
+    rarity: dict[str, float] = {}
+    scored: list[tuple[float, str, float | None]] = []
+    for w, c in counts.items():
+        info = get(w, _MISS)
+        if info is _MISS:
+            info = cache[w] = _info_rounded(w, lang)
+        if info is None:
+            continue
+        k, r, r2 = info
+        if c == 1:
+            if r > 0.5:
+                scored.append((-r, w, r2))
+        else:
+            v = (log_tf[c] if c < small else 1.0 + math.log(c)) * r
+            if v > 0.5:
+                scored.append((-v, w, None))
+        old = tf.get(k)
+        if old is None:
+            tf[k] = c
+            rarity[k] = r
+        else:
+            tf[k] = old + c
+            if r > rarity[k]:
+                rarity[k] = r
+    scored.sort()
+    words = {w: round(-nv, 2) if rv is None else rv for nv, w, rv in scored[:word_limit]}
+    ranked = sorted(
+        (-((log_tf[c] if c < small else 1.0 + math.log(c)) * rarity[k]), k)
+        for k, c in tf.items()
+        if rarity[k] > 0.5
+    )
+    terms = {k: round(-nv, 2) for nv, k in ranked[:term_limit]}
+    return terms, words
+
+
+def _info_rounded(word: str, lang: str) -> tuple[str, float, float] | None:
+    info = _info(word, lang)
+    return None if info is None else (info[0], info[1], round(info[1], 2))
 
 
 def char_grams(words: dict[str, float], n: int = GRAM) -> dict[str, float]:

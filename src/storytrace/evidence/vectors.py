@@ -45,6 +45,9 @@ class Lexical:
     terms: Segment
     grams: Segment
     lead: Segment
+    # [terms, grams, lede] norms then masses: what :func:`features` reads in native code
+    stats: np.ndarray  # float64
+
 
 
 def _segment(d: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray, Segment]:
@@ -105,13 +108,15 @@ def build(terms: Mapping[str, float], grams: Mapping[str, float], lead: Mapping[
 def _assemble(parts: list[tuple[np.ndarray, np.ndarray, Segment]]) -> Lexical:
     sizes = [len(p[0]) for p in parts]
     bounds = np.array([0, sizes[0], sizes[0] + sizes[1], sum(sizes)], dtype=np.int64)
+    segs = [p[2] for p in parts]
     return Lexical(
         np.concatenate([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
         bounds,
-        parts[0][2],
-        parts[1][2],
-        parts[2][2],
+        segs[0],
+        segs[1],
+        segs[2],
+        np.array([g.norm for g in segs] + [g.mass for g in segs], dtype=np.float64),
     )
 
 
@@ -144,6 +149,25 @@ def _compare_py(ka, wa, oa, kb, wb, ob):  # type: ignore[no-untyped-def,unused-i
     return dt, mt, dg, mg, dl, lg_ab, lg_ba
 
 
+def _features_py(ka, wa, oa, sa, kb, wb, ob, sb):  # type: ignore[no-untyped-def,unused-ignore]
+    """The seven lexical features of a pair, square roots taken (see :func:`features`)."""
+    dt, mt, dg, mg, dl, lg_ab, lg_ba = _compare(ka, wa, oa, kb, wb, ob)
+    terms = oa[1] > oa[0] and ob[1] > ob[0]
+    grams = oa[2] > oa[1] and ob[2] > ob[1]
+    lead = oa[3] > oa[2] and ob[3] > ob[2]
+    # The same operations as :func:`cosine` and :func:`overlap`, so the same floats.
+    terms_cos = math.sqrt(dt / (sa[0] * sb[0]) if terms and sa[0] and sb[0] else 0.0)
+    terms_overlap = math.sqrt(mt / min(sa[3], sb[3]) if terms else 0.0)
+    grams_cos = math.sqrt(dg / (sa[1] * sb[1]) if grams and sa[1] and sb[1] else 0.0)
+    grams_overlap = math.sqrt(mg / min(sa[4], sb[4]) if grams else 0.0)
+    lead_cos = math.sqrt(dl / (sa[2] * sb[2]) if lead and sa[2] and sb[2] else 0.0)
+    ab = oa[3] > oa[2] and ob[2] > ob[1]
+    ba = ob[3] > ob[2] and oa[2] > oa[1]
+    title_ab = math.sqrt(lg_ab / min(sa[5], sb[4]) if ab else 0.0)
+    title_ba = math.sqrt(lg_ba / min(sb[5], sa[4]) if ba else 0.0)
+    return terms_cos, terms_overlap, grams_cos, grams_overlap, lead_cos, title_ab, title_ba
+
+
 def _merge_np(ka, wa, a0, a1, kb, wb, b0, b1):  # type: ignore[no-untyped-def,unused-ignore]
     xa, xb = ka[a0:a1], kb[b0:b1]
     if not len(xa) or not len(xb):
@@ -158,15 +182,27 @@ def _merge_np(ka, wa, a0, a1, kb, wb, b0, b1):  # type: ignore[no-untyped-def,un
 if njit is not None:
     _merge = njit(cache=True, nogil=True)(_merge_py)
     _compare = njit(cache=True, nogil=True)(_compare_py)
+    _features = njit(cache=True, nogil=True)(_features_py)
 else:  # pragma: no cover
     _merge = _merge_np
     _compare = _compare_py
+    _features = _features_py
 
 
 def compare(a: Lexical, b: Lexical) -> tuple[float, ...]:
     """(terms dot, terms shared mass, grams dot, grams shared mass, lede dot,
     shared mass of a's lede in b's grams, of b's lede in a's grams)."""
     out: tuple[float, ...] = _compare(a.keys, a.weights, a.bounds, b.keys, b.weights, b.bounds)
+    return out
+
+
+def features(a: Lexical, b: Lexical) -> tuple[float, ...]:
+    """sqrt of (terms cosine, terms overlap, grams cosine, grams overlap, lede cosine, overlap
+    of a's lede in b's grams, of b's lede in a's grams): :func:`compare` and the measures below
+    in one native call."""
+    out: tuple[float, ...] = _features(
+        a.keys, a.weights, a.bounds, a.stats, b.keys, b.weights, b.bounds, b.stats
+    )
     return out
 
 
