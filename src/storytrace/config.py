@@ -30,6 +30,9 @@ class Config:
     """Ignore candidate-index keys shared by more articles than this (common phrases)."""
     max_reprint_candidates: int = 50
     """Verify at most this many reprint candidates per article, the best first."""
+    reprint_window_days: float = 30.0
+    """Only articles published within this many days of an article are its reprint candidates
+    (articles without a date always are)."""
     story_window_days: float = 30.0
     """Only stories seen within this many days of an article's date are candidates for it."""
     max_story_candidates: int = 8
@@ -45,7 +48,8 @@ class Config:
 
     def __post_init__(self) -> None:
         positive = ("max_bytes", "extract_timeout", "batch_size", "shingle_size", "anchor_modulus",
-                    "max_anchor_df", "max_reprint_candidates", "story_window_days",
+                    "max_anchor_df", "max_reprint_candidates", "reprint_window_days",
+                    "story_window_days",
                     "max_story_candidates", "site_min_articles", "recheck_neighbours",
                     "recheck_max_articles", "recheck_background")
         for name in positive:

@@ -9,6 +9,7 @@ from .compare import (
     compare,
     passage_coverage,
 )
+from .detect import Found, ReprintStream
 from .index import CandidateIndex, MemoryCandidateIndex, effective_min_shared
 from .shingle import (
     anchors,
@@ -26,7 +27,9 @@ __all__ = [
     "EDITED_COVERAGE",
     "NEAR_DUPLICATE_JACCARD",
     "CandidateIndex",
+    "Found",
     "MemoryCandidateIndex",
+    "ReprintStream",
     "align",
     "anchors",
     "compare",

@@ -75,10 +75,13 @@ def compare(
     *,
     a_shingles: U64 | None = None,
     b_shingles: U64 | None = None,
+    passages: bool = True,
 ) -> Reprint | None:
     """The reprint relation between ``a`` and ``b``, or ``None`` when neither reprints the other.
 
     ``a_shingles``/``b_shingles`` may pass precomputed :func:`shingles` (n=5) of the texts.
+    With ``passages=False`` only the kind and the measures are wanted: the texts are aligned only
+    when that decides the kind (``edited``), and ``Reprint.passages`` is empty.
     """
     sa = shingles(a) if a_shingles is None else np.ascontiguousarray(a_shingles, dtype=np.uint64)
     sb = shingles(b) if b_shingles is None else np.ascontiguousarray(b_shingles, dtype=np.uint64)
@@ -102,10 +105,10 @@ def compare(
         kind = "contained"
     elif c_short < EDITED_CONTAINMENT:
         return None
-    passages = align(a, b)
+    found = align(a, b) if passages or kind is None else []
     if kind is None:
         short_text = a if shorter_is_a else b
-        coverage = passage_coverage(passages, len(short_text), "a" if shorter_is_a else "b")
+        coverage = passage_coverage(found, len(short_text), "a" if shorter_is_a else "b")
         if coverage < EDITED_COVERAGE:
             return None
         kind = "edited"
@@ -114,5 +117,5 @@ def compare(
         jaccard=jaccard,
         containment_ab=c_ab,
         containment_ba=c_ba,
-        passages=tuple(passages),
+        passages=tuple(found) if passages else (),
     )

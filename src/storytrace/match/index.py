@@ -18,15 +18,19 @@ Semantics every implementation must follow (the SQLite one in ``storytrace.store
   5. Return ``[(key, shared), ...]`` sorted by ``shared`` descending, then ``key`` ascending.
 
   The query's own key, if it is stored, is returned like any other key; callers drop it.
+
+The SQLite index stores an anchor by a 32-bit key (``storytrace.store.candidates``): there,
+two distinct anchors with the same key count as one (about one pair in four billion).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import chain
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from ._postings import Postings
+from .shingle import U64
 
 SHORT_QUERY_DIVISOR = 4
 
@@ -56,59 +60,55 @@ class CandidateIndex(Protocol):
     def __len__(self) -> int: ...
 
 
-def _distinct(anchors: np.ndarray) -> list[int]:
-    return np.unique(np.asarray(anchors, dtype=np.uint64)).tolist()
+def _distinct(anchors: np.ndarray) -> U64:
+    return np.unique(np.asarray(anchors, dtype=np.uint64))
 
 
 class MemoryCandidateIndex:
-    """:class:`CandidateIndex` in memory: ``dict`` of anchor -> list of keys (no duplicates)."""
+    """:class:`CandidateIndex` in memory, on native arrays (:mod:`._postings`)."""
 
     def __init__(self) -> None:
-        self._postings: dict[int, list[int]] = {}
-        self._keys: dict[int, set[int]] = {}
+        self._postings = Postings()
+        self._slots: dict[int, int] = {}
+        self._live: set[int] = set()
+
+    def _slot(self, key: int) -> int:
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = len(self._slots)
+            self._postings.reserve(slot + 1, 0)
+            self._postings.user_keys[slot] = key
+        return slot
 
     def add(self, key: int, anchors: np.ndarray) -> None:
         values = _distinct(anchors)
-        if not values:
+        if not values.size:
             return
         key = int(key)
-        mine = self._keys.setdefault(key, set())
-        new = [a for a in values if a not in mine] if mine else values
-        mine.update(new)
-        postings = self._postings
-        for a in new:
-            keys = postings.get(a)
-            if keys is None:
-                postings[a] = [key]
-            else:
-                keys.append(key)
+        self._postings.add(self._slot(key), values)
+        self._live.add(key)
 
     def remove(self, key: int) -> None:
-        for a in self._keys.pop(int(key), ()):
-            keys = self._postings[a]
-            keys.remove(int(key))
-            if not keys:
-                del self._postings[a]
+        key = int(key)
+        if key in self._live:
+            self._postings.remove(self._slots[key])
+            self._live.discard(key)
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._live)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._keys
+        return key in self._live
 
     def query(
         self, anchors: np.ndarray, *, min_shared: int = 2, max_df: int = 1000
     ) -> list[tuple[int, int]]:
         values = _distinct(anchors)
-        get = self._postings.get
-        lists = [keys for keys in map(get, values) if keys and len(keys) <= max_df]
-        # one C-level count over all postings instead of one update per anchor
-        shared = Counter(chain.from_iterable(lists))
-        need = effective_min_shared(len(values), min_shared)
-        hits = [(k, n) for k, n in shared.items() if n >= need]
-        hits.sort(key=lambda kn: (-kn[1], kn[0]))
-        return hits
+        need = effective_min_shared(values.size, min_shared)
+        slots, shared = self._postings.query(values, need, max_df)
+        keys = self._postings.user_keys[slots]
+        return list(zip(keys.tolist(), shared.tolist(), strict=True))
 
     def document_frequency(self, anchor: int) -> int:
         """How many keys hold ``anchor`` (for diagnostics and tests)."""
-        return len(self._postings.get(int(anchor), ()))
+        return self._postings.df(int(anchor))

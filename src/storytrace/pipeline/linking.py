@@ -6,15 +6,20 @@ import json
 import logging
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+import numpy as np
 
 from ..clean import clean_page
 from ..config import Config
 from ..evidence import Evidence
 from ..match import anchors, compare, pack_hashes, unpack_hashes
+from ..match.window import days_since_epoch, within
 from ..store import Store
 from ..stories import StoryClusterer, decide
-from .prepare import sign
+from ..stories.decide import ScoreFn
+from .prepare import Prepared, sign
 from .report import IngestReport
 
 log = logging.getLogger(__name__)
@@ -26,6 +31,7 @@ class ArticleLinker:
         self.config = config
         self.report = report
         self.run_id = 0
+        self._days: dict[int, float | None] = {}
 
     # signatures -----------------------------------------------------------------------------
 
@@ -54,20 +60,38 @@ class ArticleLinker:
         self.store.replace_cleaned(article_id, cleaned.text, cleaned.removed)
         if relink and not unchanged:
             # Offsets of passages point into the cleaned text: recompute this article's links.
-            self.store.candidates.remove(article_id)
+            self.store.candidates.remove(article_id, unpack_hashes(row["shingles"]))
             self.store.forget_reprints(article_id)
             self.sign(article_id)
             self.link_reprints(article_id, count=False)
 
     # reprints -------------------------------------------------------------------------------
 
+    def anchors_of(self, shingles: np.ndarray) -> np.ndarray:
+        return anchors(shingles, modulus=self.config.anchor_modulus)
+
+    @contextmanager
+    def batch(self, prepared: Sequence[object]) -> Iterator[None]:
+        """Link the articles of one ingest batch: their candidate rows are loaded with one query
+        and the new rows written with one statement when the block ends (see
+        :meth:`SQLiteCandidateIndex.batch`); the links are those of one article at a time."""
+        wanted = [self.anchors_of(p.shingles) for p in prepared if isinstance(p, Prepared)]
+        self._days = {}
+        with self.store.candidates.batch(wanted):
+            yield
+
     def link_reprints(self, article_id: int, *, count: bool = True) -> int:
         """Find the stored articles this one reprints or is reprinted by; store links and passages."""
         row = self.store.article_row(article_id)
         assert row is not None
         mine = unpack_hashes(row["shingles"])
-        keys = anchors(mine, modulus=self.config.anchor_modulus)
+        keys = self.anchors_of(mine)
         hits = self.store.candidates.query(keys, min_shared=2, max_df=self.config.max_anchor_df)
+        when = days_since_epoch(row["published"])
+        if when is not None and hits:
+            days = self._published_days([i for i, _ in hits])
+            window = self.config.reprint_window_days
+            hits = [(i, n) for i, n in hits if within(when, days.get(i), window)]
         found = 0
         for other_id, _shared in hits[: self.config.max_reprint_candidates]:
             if other_id == article_id:
@@ -91,10 +115,29 @@ class ArticleLinker:
             self.report.reprints += found
         return found
 
+    def _published_days(self, ids: list[int]) -> dict[int, float | None]:
+        """Publication times (days) of articles, cached for the batch (they never change)."""
+        if len(self._days) > 100_000:  # outside batches nothing else bounds the cache
+            self._days = {}
+        todo = [i for i in ids if i not in self._days]
+        for start in range(0, len(todo), 900):
+            chunk = todo[start : start + 900]
+            marks = ", ".join("?" for _ in chunk)
+            for article_id, published in self.store.conn.execute(
+                f"SELECT id, published FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
+            ):
+                self._days[int(article_id)] = days_since_epoch(published)
+        return self._days
+
     # stories --------------------------------------------------------------------------------
 
-    def assign_story(self, article_id: int) -> int:
-        """Put the article in a story: its reprint source's, the best matching one, or a new one."""
+    def assign_story(self, article_id: int, score: ScoreFn | None = None) -> int:
+        """Put the article in a story: its reprint source's, the best matching one, or a new one.
+
+        ``score``: the pair score to decide with (default :func:`similarity`; the runner passes
+        the re-check's cached one).
+        """
         state = self.store.stories
         row = self.store.article_row(article_id)
         assert row is not None
@@ -110,7 +153,7 @@ class ArticleLinker:
                 )
         candidate_ids = state.candidates(ev, limit=self.config.max_story_candidates)
         candidates = {sid: state.members(sid) for sid in candidate_ids}
-        decision = decide(ev, candidates)
+        decision = decide(ev, candidates, score=score)
         reasons = list(decision.reasons)
         if decision.story is None:
             reasons.insert(0, "first article of this story")

@@ -204,6 +204,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX stories_by_recency ON stories(last_seen DESC, id DESC) WHERE merged_into IS NULL;
     CREATE INDEX articles_outlet_published ON articles(outlet, published);
     """,
+    # 3: a compact reprint candidate index: 32-bit keys (the two halves of each anchor hash
+    #    XORed; a 4-byte integer) and no index by article (an article's rows are found again
+    #    from the keys of its stored shingles). SQLite has no XOR: x ^ y = (x | y) - (x & y);
+    #    the last step maps the unsigned 32-bit value to the signed one.
+    """
+    CREATE TABLE anchors_compact (
+        key INTEGER NOT NULL,                      -- (hash >> 32) ^ hash, as a signed 32-bit value
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO anchors_compact (key, article_id)
+        SELECT x - ((x & 2147483648) << 1), article_id
+        FROM (SELECT ((h | l) - (h & l)) AS x, article_id
+              FROM (SELECT (hash >> 32) & 4294967295 AS h, hash & 4294967295 AS l, article_id
+                    FROM anchors))
+        ORDER BY 1, 2;
+    DROP TABLE anchors;
+    ALTER TABLE anchors_compact RENAME TO anchors;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -112,3 +112,27 @@ def test_passage_coverage() -> None:
     assert passage_coverage(ps, 10, "a") == 1.0
     assert passage_coverage([], 10) == 0.0
     assert passage_coverage(ps, 0) == 0.0
+
+
+def test_without_passages_same_kind_and_measures(story_paras: list[str]) -> None:
+    a = "\n\n".join(story_paras)
+    copies = [
+        a,
+        "\n\n".join(story_paras[:-2]),
+        _edit(story_paras, subs=6, drop=2, change=None, seed=5),
+        _edit(story_paras, subs=25, drop=1, change=3, seed=9),
+        "\n\n".join(story_paras[:2]),
+    ]
+    kinds = set()
+    for b in copies:
+        full = compare(a, b)
+        bare = compare(a, b, passages=False)
+        assert (full is None) == (bare is None)
+        if full is None or bare is None:
+            continue
+        kinds.add(full.kind)
+        assert (bare.kind, bare.jaccard, bare.containment_ab, bare.containment_ba) == (
+            full.kind, full.jaccard, full.containment_ab, full.containment_ba
+        )
+        assert bare.passages == () and full.passages
+    assert len(kinds) >= 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storytrace.match import CandidateIndex, MemoryCandidateIndex, effective_min_shared
 
@@ -89,3 +91,63 @@ def test_effective_min_shared_rule() -> None:
     assert effective_min_shared(100, 2) == 2
     assert effective_min_shared(20, 10) == 5
     assert effective_min_shared(100, 0) == 1
+
+
+class _Reference:
+    """The plain-dict index the native one replaced (the documented semantics, literally)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[int, set[int]] = {}
+
+    def add(self, key: int, anchors: np.ndarray) -> None:
+        values = set(np.asarray(anchors, dtype=np.uint64).tolist())
+        if values:
+            self.keys.setdefault(key, set()).update(values)
+
+    def remove(self, key: int) -> None:
+        self.keys.pop(key, None)
+
+    def query(self, anchors: np.ndarray, min_shared: int, max_df: int) -> list[tuple[int, int]]:
+        values = set(np.asarray(anchors, dtype=np.uint64).tolist())
+        df = {a: sum(a in held for held in self.keys.values()) for a in values}
+        usable = {a for a in values if df[a] <= max_df}
+        need = effective_min_shared(len(values), min_shared)
+        hits = [(k, len(held & usable)) for k, held in self.keys.items()]
+        return sorted(((k, n) for k, n in hits if n >= need and n > 0), key=lambda kn: (-kn[1], kn[0]))
+
+
+_ANCHOR = st.sampled_from([0, 1, 8, 2**63, 2**64 - 1, *range(16, 400, 8)])
+_OP = st.one_of(
+    st.tuples(st.just("add"), st.integers(-3, 12), st.lists(_ANCHOR, max_size=30)),
+    st.tuples(st.just("remove"), st.integers(-3, 12), st.just([])),
+    st.tuples(st.just("query"), st.integers(0, 4), st.lists(_ANCHOR, max_size=40)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_OP, max_size=60), st.integers(1, 4))
+def test_native_index_equals_reference(ops: list[tuple[str, int, list[int]]], max_df: int) -> None:
+    ix, ref = MemoryCandidateIndex(), _Reference()
+    for op, key, values in ops:
+        arr_ = np.array(values, dtype=np.uint64)
+        if op == "add":
+            ix.add(key, arr_)
+            ref.add(key, arr_)
+        elif op == "remove":
+            ix.remove(key)
+            ref.remove(key)
+        else:
+            assert ix.query(arr_, min_shared=key, max_df=max_df) == ref.query(arr_, key, max_df)
+        assert len(ix) == len(ref.keys)
+        for a in (8, 16, 2**63):
+            assert ix.document_frequency(a) == sum(a in h for h in ref.keys.values())
+
+
+def test_index_grows_past_its_first_tables() -> None:
+    ix = MemoryCandidateIndex()
+    rng = np.random.default_rng(3)
+    docs = [rng.integers(0, 2**63, 50, dtype=np.uint64) for _ in range(300)]
+    for key, doc in enumerate(docs):
+        ix.add(key, doc)
+    for key in range(0, 300, 7):
+        assert ix.query(docs[key])[0] == (key, 50)

@@ -1,0 +1,95 @@
+"""Native inverted index ``anchor -> keys``, the storage of :class:`MemoryCandidateIndex`.
+
+Plain arrays, owned by :class:`Postings` (their loops are in :mod:`._kernels`), so that
+compiled loops (a whole batch of queries and additions, :mod:`.detect`) use the index without
+a Python call per article:
+
+* ``tab``: an open-addressing table of anchors (anchors are mixed hashes, so their low bits
+  index it), a row per anchor: the hash, the head of its posting chain, its document frequency;
+* ``ent``: a row per (anchor, key): the key, the next entry of the anchor, the anchor's row,
+  the next entry of the key (to remove a key). Removal marks entries dead (key -1); they stay
+  in the chains.
+
+Rows rather than one array per field: a lookup touches one cache line.
+
+Keys are dense slots ``0..n``; :class:`MemoryCandidateIndex` maps its int keys to slots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ._kernels import (
+    DF,
+    FREE_ROW,
+    HEAD,
+    count_shared,
+    postings_add,
+    postings_find,
+    postings_rehash,
+    postings_remove,
+    ranked,
+)
+
+I64 = npt.NDArray[np.int64]
+
+
+def _grown(a: np.ndarray, size: int, fill: int = 0) -> np.ndarray:
+    out = np.full(size, fill, dtype=a.dtype)
+    out[: a.size] = a
+    return out
+
+
+class Postings:
+    """The arrays of the native index, grown on demand (amortised doubling)."""
+
+    def __init__(self) -> None:
+        self.tab = np.zeros((16, 4), dtype=np.int64)  # HASH, HEAD, DF, (padding)
+        self.tab[:, HEAD] = FREE_ROW
+        self.n_used = 0
+        self.ent = np.zeros((16, 4), dtype=np.int64)  # KEY (-1: dead), NEXT, SLOT, KNEXT
+        self.n_ent = 0
+        self.key_head = np.full(16, -1, dtype=np.int64)
+        self.key_size = np.zeros(16, dtype=np.int64)
+        self.user_keys = np.zeros(16, dtype=np.int64)
+        self.counts = np.zeros(16, dtype=np.int64)
+        self.touched = np.zeros(16, dtype=np.int64)
+
+    def reserve(self, keys: int, anchors: int) -> None:
+        """Room for key slots ``< keys`` and ``anchors`` more entries and table rows."""
+        if keys > self.key_head.size:
+            size = max(keys, 2 * self.key_head.size)
+            self.key_head = _grown(self.key_head, size, -1)
+            self.key_size = _grown(self.key_size, size)
+            self.user_keys = _grown(self.user_keys, size)
+            self.counts = _grown(self.counts, size)
+            self.touched = _grown(self.touched, size)
+        need = self.n_ent + anchors
+        if need > self.ent.shape[0]:
+            grown = np.empty((max(need, 2 * self.ent.shape[0]), 4), dtype=np.int64)
+            grown[: self.n_ent] = self.ent[: self.n_ent]
+            self.ent = grown
+        used = self.n_used + anchors
+        size = self.tab.shape[0]
+        if 2 * used > size:
+            while 2 * used > size:
+                size *= 2
+            self.tab = postings_rehash(self.tab, self.ent, self.n_ent, size)
+
+    def add(self, slot: int, anchors: np.ndarray) -> None:
+        self.reserve(slot + 1, anchors.size)
+        self.n_ent, new = postings_add(self.tab, self.ent, self.key_head, self.key_size, self.n_ent,
+                              slot, anchors)
+        self.n_used += new
+
+    def remove(self, slot: int) -> None:
+        postings_remove(self.tab, self.ent, self.key_head, self.key_size, slot)
+
+    def query(self, q: np.ndarray, need: int, max_df: int) -> tuple[I64, I64]:
+        nt = count_shared(self.tab, self.ent, q, max_df, self.counts, self.touched)
+        return ranked(self.touched, nt, self.counts, need, self.user_keys)
+
+    def df(self, anchor: int) -> int:
+        s = postings_find(self.tab, np.uint64(anchor))
+        return 0 if s < 0 else int(self.tab[s, DF])
