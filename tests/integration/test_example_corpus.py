@@ -160,3 +160,36 @@ def test_store_iterates_articles_by_outlet_and_date(corpus_db: str) -> None:
     assert len(harbour) < len(everything)
     assert recent and all(a.published and a.published >= "2026-04-01" for a in recent)
     assert all(a.text for a in everything)
+
+
+def test_rebuild_keys_indexes_a_story_under_exactly_its_members_keys(
+    corpus_db: str, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    copy = str(tmp_path / "copy.db")
+    with sqlite3.connect(corpus_db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with Store(copy) as store:
+        state = store.stories
+        sid, other = [
+            int(r[0]) for r in store.conn.execute(
+                "SELECT id FROM stories WHERE merged_into IS NULL AND articles > 1 ORDER BY id LIMIT 2"
+            )
+        ]
+
+        def held(story: int) -> set[str]:
+            rows = store.conn.execute("SELECT key FROM story_keys WHERE story_id = ?", (story,))
+            return {str(r[0]) for r in rows}
+
+        wanted = {k for _, ev in state.all_members(sid) for k in ev.index_keys()}
+        before_other = held(other)
+        dropped = sorted(held(sid))[0]
+        with store.transaction():
+            store.conn.execute("INSERT INTO story_keys (key, story_id) VALUES ('stale:key', ?)", (sid,))
+            store.conn.execute(
+                "DELETE FROM story_keys WHERE key = ? AND story_id = ?", (dropped, sid)
+            )
+            state.rebuild_keys(sid)
+        assert held(sid) == wanted
+        assert held(other) == before_other

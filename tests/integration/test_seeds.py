@@ -105,3 +105,13 @@ def test_ingesting_the_seeds_again_adds_nothing(seeded: str, seeds_dir: Path) ->
     assert report.added == 0
     assert report.already_ingested == 2
     assert len(storytrace.stories(db=seeded)) == 1
+
+
+def test_report_says_where_the_time_went(seeds_dir: Path, tmp_path: Path) -> None:
+    report = storytrace.ingest([str(seeds_dir)], db=str(tmp_path / "t.db")).to_dict()
+    stages = report["stage_seconds"]
+    worker = {"extract", "clean", "sign", "evidence"}
+    main = {"wait", "store", "reprints", "stories", "recheck", "commit"}  # "site": with an outlet
+    assert worker | main <= set(stages)
+    assert all(v >= 0 for v in stages.values())
+    assert sum(stages[k] for k in main) <= report["seconds"] + 0.05

@@ -73,6 +73,7 @@ class Ingester:
         self.recheck = StoryRecheck(store, config, self.report)
         self.touched: set[int] = set()
         self.sources: set[str] = set()
+        self.outlet_sizes: dict[str, int] = {}
 
     def run(
         self,
@@ -144,18 +145,29 @@ class Ingester:
         return _Started(len(batch), todo, rejects, pool.submit([doc for doc, _ in todo], site))
 
     def _finish(self, started: _Started, bar: Any) -> None:
-        prepared = started.results()
-        with self.store.transaction():
-            for reject, fp in started.rejects:
-                self._reject(reject, fp)
-            for (_doc, fp), result in zip(started.todo, prepared, strict=True):
-                if isinstance(result, Reject):
-                    self._reject(result, fp)
-                else:
-                    self._add(result, fp)
-            if self.touched:
-                self.recheck.run(self.touched)
-                self.touched = set()
+        timed = self.report.timed
+        with timed("wait"):
+            prepared = started.results()
+        try:
+            with self.store.transaction(), self.linker.batch(prepared):
+                for reject, fp in started.rejects:
+                    self._reject(reject, fp)
+                for (_doc, fp), result in zip(started.todo, prepared, strict=True):
+                    if isinstance(result, Reject):
+                        self._reject(result, fp)
+                    else:
+                        self.report.add_times(result.seconds)
+                        self._add(result, fp)
+                if self.touched:
+                    with timed("recheck"):
+                        self.recheck.run(self.touched)
+                    self.touched = set()
+                work_done = time.perf_counter()
+        except BaseException:
+            self.outlet_sizes.clear()  # counted articles of the rolled-back batch
+            raise
+        # the batch's pending writes (reprint anchors) and the commit itself
+        self.report.stage_seconds["commit"] += time.perf_counter() - work_done
         if bar is not None:
             bar.update(started.size)
             bar.set_postfix_str(self.report.short(), refresh=False)
@@ -174,6 +186,29 @@ class Ingester:
             self.store.record_input(str(reject.source), fp, "rejected", None, self.run_id)
 
     def _add(self, item: Prepared, fp: str) -> None:
+        with self.report.timed("store"):
+            article_id = self._store(item, fp)
+        if article_id is None:
+            return
+        draft = item.draft
+        if draft.outlet:
+            if draft.outlet in self.outlet_sizes:
+                self.outlet_sizes[draft.outlet] += 1
+            with self.report.timed("site"):
+                patterns = self.store.site_patterns(draft.outlet)
+                if set(patterns) != item.site_keys:
+                    # Patterns were learned after the snapshot this article was cleaned with.
+                    self.linker.reclean(article_id, patterns, relink=False)
+                    self.linker.sign(article_id)
+                self._learn_site(draft.outlet, article_id, item.blocks)
+        with self.report.timed("reprints"):
+            self.linker.link_reprints(article_id)
+        with self.report.timed("stories"):
+            story = self.linker.assign_story(article_id, self.recheck.clusterer.score_pair)
+        self.touched.add(story)
+
+    def _store(self, item: Prepared, fp: str) -> int | None:
+        """Store a prepared article; None when the store already holds it (counted)."""
         draft = item.draft
         source = str(draft.source)
         key = body_key(draft.outlet, draft.text)
@@ -181,7 +216,7 @@ class Ingester:
         if duplicate is not None:
             self.report.duplicates += 1
             self.store.record_input(source, fp, "duplicate", duplicate, self.run_id)
-            return
+            return None
         article_id = self.store.add_article(
             {
                 "source": source,
@@ -204,15 +239,13 @@ class Ingester:
         self.store.add_removed(article_id, item.cleaned.removed)
         self.store.record_input(source, fp, "added", article_id, self.run_id)
         self.report.added += 1
-        if draft.outlet:
-            patterns = self.store.site_patterns(draft.outlet)
-            if set(patterns) != item.site_keys:
-                # Patterns were learned after the snapshot this article was cleaned with.
-                self.linker.reclean(article_id, patterns, relink=False)
-                self.linker.sign(article_id)
-            self._learn_site(draft.outlet, article_id, item.blocks)
-        self.linker.link_reprints(article_id)
-        self.touched.add(self.linker.assign_story(article_id))
+        return article_id
+
+    def _outlet_size(self, outlet: str) -> int:
+        # Counted once per run, then kept up to date: a count per article would grow with the store.
+        if outlet not in self.outlet_sizes:
+            self.outlet_sizes[outlet] = self.store.outlet_articles(outlet)
+        return self.outlet_sizes[outlet]
 
     def _learn_site(self, outlet: str, article_id: int, examples: Mapping[str, str]) -> None:
         """Count the body's blocks for its outlet; re-clean the outlet's articles on new patterns."""
@@ -220,7 +253,7 @@ class Ingester:
         known = self.store.site_patterns(outlet)
         judged = site_boilerplate(
             counts,
-            self.store.outlet_articles(outlet),
+            self._outlet_size(outlet),
             min_articles=self.config.site_min_articles,
         )
         learned = [k for k in judged if k not in known]

@@ -7,8 +7,9 @@ boilerplate, passed in as a snapshot.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,6 +35,8 @@ class Prepared:
     """The site patterns the text was cleaned with; the runner re-cleans if they changed."""
     from_html: bool = False
     """The body was extracted from HTML (cleaned in the cleaner's ``extracted`` mode)."""
+    seconds: Mapping[str, float] = field(default_factory=dict)
+    """Time taken by each stage (extract, clean, sign, evidence), for the run's report."""
 
 
 def body_blocks(body: str) -> dict[str, str]:
@@ -59,10 +62,13 @@ def prepare(
     shingle_size: int = 5,
 ) -> Prepared | Reject:
     """Extract, clean (with the outlet's known site boilerplate), sign and gather evidence."""
+    start = time.process_time()
     draft = to_draft(doc, timeout=timeout)
     if isinstance(draft, Reject):
         return draft
-    return prepare_draft(draft, site_blocks=site_blocks, shingle_size=shingle_size, from_html=doc.is_html)
+    extract_s = time.process_time() - start
+    out = prepare_draft(draft, site_blocks=site_blocks, shingle_size=shingle_size, from_html=doc.is_html)
+    return replace(out, seconds={"extract": extract_s, **out.seconds})
 
 
 def prepare_draft(
@@ -75,8 +81,13 @@ def prepare_draft(
     """Clean, sign and gather evidence for a draft. ``from_html``: the body is an extractor's
     output, which the cleaner treats conservatively (the extractor already removed the page)."""
     patterns = (site_blocks or {}).get(draft.outlet or "", {})
+    t0 = time.process_time()
     cleaned = clean_page(draft.text, title=draft.title, site_blocks=patterns, extracted=from_html)
-    hashes, evidence = sign(cleaned.text, draft.title, draft.published, shingle_size=shingle_size)
+    t1 = time.process_time()
+    hashes = shingles(cleaned.text, n=shingle_size)
+    t2 = time.process_time()
+    evidence = extract_evidence(cleaned.text, title=draft.title, published=draft.published).to_json()
+    t3 = time.process_time()
     return Prepared(
         draft=draft,
         cleaned=cleaned,
@@ -85,4 +96,5 @@ def prepare_draft(
         blocks=body_blocks(draft.text) if draft.outlet else {},
         site_keys=frozenset(patterns),
         from_html=from_html,
+        seconds={"clean": t1 - t0, "sign": t2 - t1, "evidence": t3 - t2},
     )

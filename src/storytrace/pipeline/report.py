@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +30,22 @@ class IngestReport:
     site_patterns: int = 0
     recleaned: int = 0
     seconds: float = 0.0
+    stage_seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """Where the time went. Worker stages (extract, clean, sign, evidence) are summed over the
+    worker processes; the others (wait for workers, store, site, reprints, stories, recheck,
+    commit) are wall time of the main process."""
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[stage] += time.perf_counter() - start
+
+    def add_times(self, seconds: Mapping[str, float]) -> None:
+        for stage, value in seconds.items():
+            self.stage_seconds[stage] += value
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +64,7 @@ class IngestReport:
             "site_patterns_learned": self.site_patterns,
             "recleaned": self.recleaned,
             "seconds": round(self.seconds, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in sorted(self.stage_seconds.items())},
         }
 
     def short(self) -> str:

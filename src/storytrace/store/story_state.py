@@ -224,12 +224,20 @@ class SQLiteStoryState:
         return story_id
 
     def rebuild_keys(self, story_id: int) -> None:
-        """Index a story under its current members' keys only."""
-        self.conn.execute("DELETE FROM story_keys WHERE story_id = ?", (story_id,))
+        """Index a story under its current members' keys only (writes only the difference:
+        a big story's key set hardly changes when a few members move)."""
         keys = {k for _, ev in self.all_members(story_id) for k in ev.index_keys()}
+        held = {
+            str(r[0])
+            for r in self.conn.execute("SELECT key FROM story_keys WHERE story_id = ?", (story_id,))
+        }
         self.conn.executemany(
-            "INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)",
-            [(k, story_id) for k in sorted(keys)],
+            "DELETE FROM story_keys WHERE key = ? AND story_id = ?",
+            [(k, story_id) for k in sorted(held - keys)],
+        )
+        self.conn.executemany(
+            "INSERT INTO story_keys (key, story_id) VALUES (?, ?)",
+            [(k, story_id) for k in sorted(keys - held)],
         )
 
     def retire(self, story_id: int, into: int | None) -> None:

@@ -21,11 +21,12 @@ two still feed :class:`StoryConfig` for :func:`decide`; ``max_rounds`` is unused
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self
 
 from storytrace.evidence import Evidence, Similarity, similarity
+from storytrace.evidence.similarity import similarity_score
 from storytrace.stories.decide import StoryConfig, decide
 from storytrace.stories.profile import (
     agglomerate,
@@ -37,8 +38,38 @@ from storytrace.stories.profile import (
 )
 from storytrace.stories.state import MemoryStoryState
 
-CACHE_PAIRS = 50_000  # pair scores kept between calls (bounded: entries hold their Evidence)
+CACHE_PAIRS = 250_000  # pair scores kept between calls (about 60 MB)
 CONTRAST_FLOOR = 0.5  # contrast pairs kept: at least this share of the threshold
+
+
+class PairScores:
+    """Pair scores by Evidence identity; the least recently used are dropped past ``capacity``.
+
+    An entry holds both objects, so an id cannot be reused by another Evidence while its
+    entry lives; an article whose evidence changed gets a new object, hence new entries.
+    """
+
+    def __init__(self, capacity: int = CACHE_PAIRS) -> None:
+        self.capacity = capacity
+        self._scores: OrderedDict[tuple[int, int], tuple[Evidence, Evidence, float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._scores)
+
+    def get(self, a: Evidence, b: Evidence) -> float | None:
+        key = (id(a), id(b)) if id(a) < id(b) else (id(b), id(a))
+        hit = self._scores.get(key)
+        if hit is None or not ((hit[0] is a and hit[1] is b) or (hit[0] is b and hit[1] is a)):
+            return None
+        self._scores.move_to_end(key)
+        return hit[2]
+
+    def put(self, a: Evidence, b: Evidence, score: float) -> None:
+        key = (id(a), id(b)) if id(a) < id(b) else (id(b), id(a))
+        self._scores[key] = (a, b, score)
+        self._scores.move_to_end(key)
+        while len(self._scores) > self.capacity:
+            self._scores.popitem(last=False)
 
 
 class StoryClusterer:
@@ -98,30 +129,43 @@ class StoryClusterer:
             self.join, self.profile, self.merge, self.top_k, self.max_members, self.move_margin
         )
 
-    def _score(self, a: Evidence, b: Evidence) -> Similarity:
-        # Keyed by object identity; the entry holds both objects, so an id cannot be reused
-        # by another Evidence while its entry lives (regroup keeps the cache between calls).
-        if id(a) > id(b):
-            a, b = b, a
-        hit = self.cache_.get((id(a), id(b)))
-        if hit is not None and hit[0] is a and hit[1] is b:
-            return hit[2]
+    def score_pair(self, a: Evidence, b: Evidence) -> Similarity:
+        """:func:`similarity`, remembered by :class:`PairScores`: the ingest runner's decisions
+        score the pairs the re-check needs next. A remembered pair gives its score only (no
+        features or reasons): the callers that show reasons score new articles."""
+        cache = self._pair_scores()
+        known = cache.get(a, b)
+        if known is not None:
+            return Similarity(known, {}, [])
         sim = similarity(a, b, weights=self.weights)
-        if len(self.cache_) >= CACHE_PAIRS:
-            self.cache_.clear()
-        self.cache_[(id(a), id(b))] = (a, b, sim)
+        cache.put(a, b, sim.score)
         return sim
+
+    def score_value(self, a: Evidence, b: Evidence) -> float:
+        """:meth:`score_pair`'s score (the same float, from the same cache), without building
+        the features and reasons of a new pair: for the re-check, which only compares scores."""
+        cache = self._pair_scores()
+        known = cache.get(a, b)
+        if known is None:
+            known = similarity_score(a, b, weights=self.weights)
+            cache.put(a, b, known)
+        return known
+
+    def _pair_scores(self) -> PairScores:
+        if not hasattr(self, "cache_"):
+            self.cache_ = PairScores()
+        return self.cache_
 
     def partial_fit(self, items: Iterable[tuple[int, Evidence]]) -> Self:
         if not hasattr(self, "state_"):
             self.state_ = MemoryStoryState(self.window_days)
-            self.cache_: dict[tuple[int, int], tuple[Evidence, Evidence, Similarity]] = {}
+            self.cache_ = PairScores()
             self.events_: list[tuple[Any, ...]] = []
         cfg = self.config
         for key, ev in items:
             ids = self.state_.candidates(ev, limit=self.candidates)
             cands = {sid: self.state_.members(sid) for sid in ids}
-            d = decide(ev, cands, config=cfg, score=self._score)
+            d = decide(ev, cands, config=cfg, score=self.score_pair)
             sid = self.state_.add(d.story, key, ev)
             self.events_.append(("new" if d.story is None else "join", key, sid, d.score))
             for other in d.merge:
@@ -152,7 +196,7 @@ class StoryClusterer:
         self.background_ = list(background)
         self.state_ = MemoryStoryState(self.window_days)
         if not hasattr(self, "cache_"):
-            self.cache_ = {}
+            self.cache_ = PairScores()
         self.events_ = []
         for _, members in sorted(stories.items()):
             sid: int | None = None
@@ -230,7 +274,7 @@ class StoryClusterer:
         # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
         background = getattr(self, "background_", ())
         pairs = contrast_pairs(contrast_vectors(evs, background), self.contrast * CONTRAST_FLOOR)
-        return {(i, j): self._score(evs[i], evs[j]).score * c for (i, j), c in pairs.items()}
+        return {(i, j): self.score_value(evs[i], evs[j]) * c for (i, j), c in pairs.items()}
 
     def _apply(
         self, groups: Sequence[Sequence[int]], evs: Sequence[Evidence], index: dict[int, int]

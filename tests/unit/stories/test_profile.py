@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from storytrace.evidence import Evidence, extract_evidence
 from storytrace.stories.profile import (
     agglomerate,
@@ -64,3 +67,24 @@ def test_reassign_moves_an_article_to_the_group_it_is_closest_to() -> None:
     sims = {(0, 1): 0.1, (0, 2): 0.9, (0, 3): 0.9, (1, 2): 0.0, (1, 3): 0.0, (2, 3): 0.9}
     assert sorted(reassign(sims, [[0, 1], [2, 3]])) == [[0, 2, 3], [1]]
     assert sorted(reassign(sims, [[0, 1], [2, 3]], margin=0.9)) == [[0, 1], [2, 3]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from("abcdefgh"), st.floats(0.0, 1.0), max_size=6),
+        max_size=12,
+    ),
+    st.sampled_from([0.0, 0.2, 0.5]),
+)
+def test_contrast_pairs_equal_every_pairwise_dot_product(vectors: list, floor: float) -> None:
+    got = contrast_pairs(vectors, floor)
+    want = {}
+    for i in range(len(vectors)):
+        for j in range(i + 1, len(vectors)):
+            shared = vectors[i].keys() & vectors[j].keys()
+            dot = sum(vectors[i][k] * vectors[j][k] for k in shared)
+            if shared and dot >= floor:
+                want[(i, j)] = min(1.0, dot)
+    assert got.keys() == want.keys()
+    assert all(abs(got[p] - want[p]) < 1e-9 for p in want)

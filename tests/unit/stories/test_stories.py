@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from storytrace.evidence import Evidence, extract_evidence
+from storytrace.evidence import Evidence, extract_evidence, similarity
 from storytrace.stories import (
     Decision,
     MemoryStoryState,
@@ -108,3 +108,42 @@ def test_decide_merges_strongly_linked_stories() -> None:
     a = [extract_evidence(t, published=p) for p, t in QUAKE_A]
     d = decide(a[2], {1: [(0, a[0])], 2: [(1, a[1])]})
     assert d.story in (1, 2) and len(d.merge) == 1
+
+
+def test_pair_scores_remember_by_identity_and_drop_the_least_recent() -> None:
+    from storytrace.stories.clusterer import PairScores
+
+    a, b, c = (extract_evidence(f"Article {w} about the harbour.") for w in ("one", "two", "six"))
+    twin = Evidence.from_json(a.to_json())  # equal content, another object
+    scores = PairScores(capacity=2)
+    scores.put(a, b, 0.5)
+    assert scores.get(b, a) == 0.5
+    assert scores.get(twin, b) is None
+    scores.put(a, c, 0.25)
+    assert scores.get(a, b) == 0.5  # now the most recent
+    scores.put(b, c, 0.75)
+    assert len(scores) == 2
+    assert scores.get(a, c) is None
+    assert (scores.get(a, b), scores.get(c, b)) == (0.5, 0.75)
+
+
+def test_clusterer_gives_a_remembered_pair_its_score() -> None:
+    (pa, ta), (pb, tb) = QUAKE_A[0], QUAKE_A[1]
+    a, b = extract_evidence(ta, published=pa), extract_evidence(tb, published=pb)
+    model = StoryClusterer()
+    first = model.score_pair(a, b)
+    again = model.score_pair(b, a)
+    assert first.features and first.reasons
+    assert again.score == first.score
+
+
+def test_score_value_shares_the_pair_cache_with_score_pair() -> None:
+    (pa, ta), (pb, tb), (pc, tc) = QUAKE_A[0], QUAKE_A[1], QUAKE_B[0]
+    a, b = extract_evidence(ta, published=pa), extract_evidence(tb, published=pb)
+    c = extract_evidence(tc, published=pc)
+    model = StoryClusterer()
+    assert model.score_value(a, b) == model.score_pair(a, b).score == similarity(a, b).score
+    assert len(model.cache_) == 1  # the second call read the first one's entry
+    full = model.score_pair(a, c)  # a new pair: still features and reasons (decide shows them)
+    assert full.features and full.reasons
+    assert model.score_value(c, a) == full.score
