@@ -135,8 +135,8 @@ class ArticleLinker:
     def assign_story(self, article_id: int, score: ScoreFn | None = None) -> int:
         """Put the article in a story: its reprint source's, the best matching one, or a new one.
 
-        ``score``: the pair score to decide with (default :func:`similarity`; the runner passes
-        the re-check's cached one).
+        ``score``: the pair score to decide with (default :func:`similarity_score`; the runner
+        passes the re-check's cached one).
         """
         state = self.store.stories
         row = self.store.article_row(article_id)

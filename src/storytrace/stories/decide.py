@@ -20,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from storytrace.evidence import Evidence, Similarity, similarity
+from storytrace.evidence import Evidence, similarity
+from storytrace.evidence.similarity import similarity_score
 
-ScoreFn = Callable[[Evidence, Evidence], Similarity]
+ScoreFn = Callable[[Evidence, Evidence], float]
+"""The same-story score of a pair (default :func:`similarity_score`; the clusterer passes its
+cached one). Only the chosen story's best match is explained, with :func:`similarity`."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Decision:
 class Linkage:
     link: float  # mean of the top-k similarities
     profile: float  # mean of all similarities
-    best: Similarity | None
+    best: Evidence | None  # the member scored highest (the first of equals)
 
 
 def sample(members: Sequence[tuple[int, Evidence]], limit: int) -> list[tuple[int, Evidence]]:
@@ -61,13 +64,14 @@ def sample(members: Sequence[tuple[int, Evidence]], limit: int) -> list[tuple[in
 def linkage(
     ev: Evidence, members: Sequence[tuple[int, Evidence]], config: StoryConfig, score: ScoreFn
 ) -> Linkage:
-    sims = [score(ev, m) for _, m in sample(members, config.max_members)]
-    if not sims:
+    chosen = sample(members, config.max_members)
+    scores = [score(ev, m) for _, m in chosen]
+    if not scores:
         return Linkage(0.0, 0.0, None)
-    values = sorted((s.score for s in sims), reverse=True)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    values = sorted(scores, reverse=True)
     top = values[: config.top_k]
-    best = max(sims, key=lambda s: s.score)
-    return Linkage(sum(top) / len(top), sum(values) / len(values), best)
+    return Linkage(sum(top) / len(top), sum(values) / len(values), chosen[best][1])
 
 
 def average_linkage(
@@ -79,7 +83,7 @@ def average_linkage(
     pa, pb = sample(a, config.max_members), sample(b, config.max_members)
     if not pa or not pb:
         return 0.0
-    return sum(score(x, y).score for _, x in pa for _, y in pb) / (len(pa) * len(pb))
+    return sum(score(x, y) for _, x in pa for _, y in pb) / (len(pa) * len(pb))
 
 
 def decide(
@@ -91,7 +95,7 @@ def decide(
 ) -> Decision:
     """Join the best strongly linked story, start a new one, and say which stories to merge."""
     cfg = config or StoryConfig()
-    fn: ScoreFn = score or similarity
+    fn: ScoreFn = score or similarity_score
     links = {sid: linkage(ev, ms, cfg, fn) for sid, ms in candidates.items() if ms}
     strong = sorted(
         (sid for sid, lk in links.items() if lk.link >= cfg.join and lk.profile >= cfg.profile),
@@ -108,7 +112,7 @@ def decide(
     lk = links[chosen]
     why = [f"linkage {lk.link:.2f} to story {chosen} (fits its profile: {lk.profile:.2f})"]
     if lk.best is not None:
-        why += lk.best.reasons[:4]
+        why += similarity(ev, lk.best).reasons[:4]
     merge = [
         sid
         for sid in strong[1:]

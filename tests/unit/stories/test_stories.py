@@ -127,23 +127,21 @@ def test_pair_scores_remember_by_identity_and_drop_the_least_recent() -> None:
     assert (scores.get(a, b), scores.get(c, b)) == (0.5, 0.75)
 
 
-def test_clusterer_gives_a_remembered_pair_its_score() -> None:
-    (pa, ta), (pb, tb) = QUAKE_A[0], QUAKE_A[1]
-    a, b = extract_evidence(ta, published=pa), extract_evidence(tb, published=pb)
-    model = StoryClusterer()
-    first = model.score_pair(a, b)
-    again = model.score_pair(b, a)
-    assert first.features and first.reasons
-    assert again.score == first.score
-
-
-def test_score_value_shares_the_pair_cache_with_score_pair() -> None:
+def test_clusterer_remembers_pair_scores() -> None:
     (pa, ta), (pb, tb), (pc, tc) = QUAKE_A[0], QUAKE_A[1], QUAKE_B[0]
     a, b = extract_evidence(ta, published=pa), extract_evidence(tb, published=pb)
     c = extract_evidence(tc, published=pc)
     model = StoryClusterer()
-    assert model.score_value(a, b) == model.score_pair(a, b).score == similarity(a, b).score
+    assert model.score_value(a, b) == similarity(a, b).score
+    assert model.score_value(b, a) == similarity(a, b).score
     assert len(model.cache_) == 1  # the second call read the first one's entry
-    full = model.score_pair(a, c)  # a new pair: still features and reasons (decide shows them)
-    assert full.features and full.reasons
-    assert model.score_value(c, a) == full.score
+    assert model.score_value(c, a) == similarity(a, c).score
+    assert len(model.cache_) == 2
+
+
+def test_decide_explains_the_best_match_of_the_chosen_story() -> None:
+    a = [extract_evidence(t, published=p) for p, t in QUAKE_A]
+    d = decide(a[2], {7: [(0, a[0]), (1, a[1])]})
+    assert d.story == 7
+    best = max((a[0], a[1]), key=lambda m: similarity(a[2], m).score)
+    assert similarity(a[2], best).reasons[0] in d.reasons
