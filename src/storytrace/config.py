@@ -37,10 +37,14 @@ class Config:
     """Only stories seen within this many days of an article's date are candidates for it."""
     max_story_candidates: int = 8
     """Compare an article with at most this many candidate stories (those sharing most keys)."""
+    recheck_every: int = 200
+    """Re-check the stories touched so far once this many inputs were processed since the last
+    re-check (and at the end of every run). Small values re-check more often; the default
+    re-checks after every batch of a bulk run and keeps single-article adds fast."""
     recheck_neighbours: int = 8
-    """After each batch, re-check each touched story together with this many nearest stories."""
+    """Re-check each touched story together with this many nearest stories."""
     recheck_max_articles: int = 2000
-    """Regroup at most this many articles per batch (the smallest stories first)."""
+    """Regroup at most this many articles per re-check (the smallest stories first)."""
     recheck_background: int = 500
     """Recent articles outside the re-checked stories that count for the rarity of terms."""
     site_min_articles: int = 3
@@ -50,7 +54,7 @@ class Config:
         positive = ("max_bytes", "extract_timeout", "batch_size", "shingle_size", "anchor_modulus",
                     "max_anchor_df", "max_reprint_candidates", "reprint_window_days",
                     "story_window_days",
-                    "max_story_candidates", "site_min_articles", "recheck_neighbours",
+                    "max_story_candidates", "site_min_articles", "recheck_every", "recheck_neighbours",
                     "recheck_max_articles", "recheck_background")
         for name in positive:
             if getattr(self, name) <= 0:

@@ -193,3 +193,16 @@ def test_rebuild_keys_indexes_a_story_under_exactly_its_members_keys(
             state.rebuild_keys(sid)
         assert held(sid) == wanted
         assert held(other) == before_other
+
+
+@pytest.mark.parametrize("every", [1, 7, 1000])
+def test_stories_do_not_depend_on_how_often_the_recheck_runs(
+    example_corpus: Path, tmp_path: Path, every: int
+) -> None:
+    db = str(tmp_path / f"every{every}.db")
+    storytrace.ingest(
+        [str(example_corpus)], db=db, config=storytrace.Config(batch_size=5, recheck_every=every)
+    )
+    assert partition(db) == expected_partition(example_corpus)
+    with Store(db) as store:
+        assert store.stories.pending() == set()

@@ -65,14 +65,18 @@ def test_interrupted_run_rolls_back_its_batch_and_resumes(
     conn = sqlite3.connect(db)
     stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     status = conn.execute("SELECT status FROM runs").fetchone()[0]
+    waiting = conn.execute("SELECT count(*) FROM recheck_pending").fetchone()[0]
     conn.close()
     assert stored == 6  # two full batches of 3; the third was rolled back
     assert status == "interrupted"
+    assert waiting > 0  # their stories wait for the re-check the run did not reach
 
     monkeypatch.setattr(ArticleLinker, "assign_story", original)
     report = storytrace.ingest([str(example_corpus)], db=db, config=Config(batch_size=3))
     assert report.already_ingested == 6
     assert_consistent(db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM recheck_pending").fetchone()[0] == 0
     clean_db = str(tmp_path / "clean.db")
     storytrace.ingest([str(example_corpus)], db=clean_db)
     assert partition(db) == partition(clean_db)

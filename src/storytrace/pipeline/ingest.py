@@ -74,6 +74,7 @@ class Ingester:
         self.touched: set[int] = set()
         self.sources: set[str] = set()
         self.outlet_sizes: dict[str, int] = {}
+        self.since_recheck = 0  # inputs processed since the last re-check
 
     def run(
         self,
@@ -109,6 +110,9 @@ class Ingester:
                     pending = started_batch
                 if pending is not None:
                     self._finish(pending, bar)
+            # What the last inputs touched, and what a killed earlier run left pending.
+            with self.store.transaction():
+                self._recheck_pending()
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -159,9 +163,11 @@ class Ingester:
                         self.report.add_times(result.seconds)
                         self._add(result, fp)
                 if self.touched:
-                    with timed("recheck"):
-                        self.recheck.run(self.touched)
+                    self.store.stories.mark_pending(self.touched)
                     self.touched = set()
+                self.since_recheck += len(started.todo)
+                if self.since_recheck >= self.config.recheck_every:
+                    self._recheck_pending()
                 work_done = time.perf_counter()
         except BaseException:
             self.outlet_sizes.clear()  # counted articles of the rolled-back batch
@@ -171,6 +177,16 @@ class Ingester:
         if bar is not None:
             bar.update(started.size)
             bar.set_postfix_str(self.report.short(), refresh=False)
+
+    def _recheck_pending(self) -> None:
+        """Re-check the stories touched since the last re-check (inside the caller's
+        transaction, so a killed run keeps them pending)."""
+        pending = self.store.stories.pending()
+        if pending:
+            with self.report.timed("recheck"):
+                self.recheck.run(pending)
+            self.store.stories.clear_pending()
+        self.since_recheck = 0
 
     def _site_snapshot(self, todo: list[tuple[Document, str]]) -> dict[str, dict[str, int]]:
         """Known site boilerplate of the outlets in a batch, for cleaning in the workers."""

@@ -172,7 +172,8 @@ class ArticleLinker:
 class StoryRecheck:
     """The contrastive re-check of :class:`storytrace.stories.StoryClusterer`, on the store.
 
-    After each batch, the stories the batch touched and their nearest neighbours are regrouped
+    Every ``recheck_every`` inputs and at the end of a run, the stories touched since the last
+    re-check (``recheck_pending``) and their nearest neighbours are regrouped
     from their members' evidence (split what joined on topical vocabulary alone, merge what
     belongs together), so the stored result depends on the set of articles, not on their
     arrival order, and matches what ``storytrace eval clusters`` measures.

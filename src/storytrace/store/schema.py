@@ -223,6 +223,13 @@ MIGRATIONS: list[str] = [
     DROP TABLE anchors;
     ALTER TABLE anchors_compact RENAME TO anchors;
     """,
+    # 4: stories waiting for the re-check, which runs every `recheck_every` articles and at the
+    #    end of a run; kept in the database so a killed run's next run still re-checks them.
+    """
+    CREATE TABLE recheck_pending (
+        story_id INTEGER PRIMARY KEY
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -153,6 +153,19 @@ class SQLiteStoryState:
 
     # re-check support ----------------------------------------------------------------------
 
+    def mark_pending(self, story_ids: Iterable[int]) -> None:
+        """Remember stories for the next re-check (kept in the database across runs)."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO recheck_pending (story_id) VALUES (?)",
+            [(int(s),) for s in sorted(set(story_ids))],
+        )
+
+    def pending(self) -> set[int]:
+        return {int(r[0]) for r in self.conn.execute("SELECT story_id FROM recheck_pending")}
+
+    def clear_pending(self) -> None:
+        self.conn.execute("DELETE FROM recheck_pending")
+
     def live(self, story_ids: Iterable[int]) -> list[int]:
         """The ids among these that are stories with members (not merged away)."""
         ids = sorted(set(story_ids))
