@@ -203,7 +203,8 @@ def run(n: int, *, baseline_limit: int, threshold: float, end_to_end: bool) -> d
 
     m = min(n, baseline_limit)
     sub_truth = {p for p in corpus.reprint_pairs if all(int(x.rsplit("-", 1)[1]) < m for x in p)}
-    ours_sub = quality({p for p in found if p <= set(ids[:m])}, sub_truth)
+    first_m = set(ids[:m])
+    ours_sub = quality({p for p in found if p <= first_m}, sub_truth)
     baselines: dict[str, Any] = {}
     for name, fn in (("datasketch", datasketch_reprints), ("rensa", rensa_reprints)):
         try:
