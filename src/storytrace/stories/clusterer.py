@@ -21,6 +21,7 @@ two still feed :class:`StoryConfig` for :func:`decide`; ``max_rounds`` is unused
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self
@@ -38,7 +39,7 @@ from storytrace.stories.profile import (
 )
 from storytrace.stories.state import MemoryStoryState
 
-CACHE_PAIRS = 250_000  # pair scores kept between calls (about 60 MB)
+CACHE_PAIRS = 250_000  # pair scores kept between calls (about 80 MB)
 CONTRAST_FLOOR = 0.75  # contrast pairs scored: at least this share of the threshold (0.5 gave the
 # same ECB+ result and scores 60% more pairs)
 
@@ -46,28 +47,35 @@ CONTRAST_FLOOR = 0.75  # contrast pairs scored: at least this share of the thres
 class PairScores:
     """Pair scores by Evidence identity; the least recently used are dropped past ``capacity``.
 
-    An entry holds both objects, so an id cannot be reused by another Evidence while its
-    entry lives; an article whose evidence changed gets a new object, hence new entries.
+    Entries hold weak references: the cache never keeps an Evidence alive (the story state's
+    cache decides which stay in memory), and a reused id is told apart because the reference
+    to the old object is dead. An article whose evidence changed gets a new object, hence new
+    entries.
     """
 
     def __init__(self, capacity: int = CACHE_PAIRS) -> None:
         self.capacity = capacity
-        self._scores: OrderedDict[tuple[int, int], tuple[Evidence, Evidence, float]] = OrderedDict()
+        self._scores: OrderedDict[
+            tuple[int, int], tuple[weakref.ref[Evidence], weakref.ref[Evidence], float]
+        ] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._scores)
 
     def get(self, a: Evidence, b: Evidence) -> float | None:
-        key = (id(a), id(b)) if id(a) < id(b) else (id(b), id(a))
-        hit = self._scores.get(key)
-        if hit is None or not ((hit[0] is a and hit[1] is b) or (hit[0] is b and hit[1] is a)):
+        if id(a) > id(b):
+            a, b = b, a
+        hit = self._scores.get((id(a), id(b)))
+        if hit is None or hit[0]() is not a or hit[1]() is not b:
             return None
-        self._scores.move_to_end(key)
+        self._scores.move_to_end((id(a), id(b)))
         return hit[2]
 
     def put(self, a: Evidence, b: Evidence, score: float) -> None:
-        key = (id(a), id(b)) if id(a) < id(b) else (id(b), id(a))
-        self._scores[key] = (a, b, score)
+        if id(a) > id(b):
+            a, b = b, a
+        key = (id(a), id(b))
+        self._scores[key] = (weakref.ref(a), weakref.ref(b), score)
         self._scores.move_to_end(key)
         while len(self._scores) > self.capacity:
             self._scores.popitem(last=False)

@@ -127,6 +127,21 @@ def test_pair_scores_remember_by_identity_and_drop_the_least_recent() -> None:
     assert (scores.get(a, b), scores.get(c, b)) == (0.5, 0.75)
 
 
+def test_pair_scores_do_not_keep_evidence_alive() -> None:
+    import gc
+    import weakref
+
+    from storytrace.stories.clusterer import PairScores
+
+    a, b = (extract_evidence(f"Article {w} about the harbour.") for w in ("one", "two"))
+    scores = PairScores()
+    scores.put(a, b, 0.5)
+    gone = weakref.ref(a)
+    del a
+    gc.collect()
+    assert gone() is None
+
+
 def test_clusterer_remembers_pair_scores() -> None:
     (pa, ta), (pb, tb), (pc, tc) = QUAKE_A[0], QUAKE_A[1], QUAKE_B[0]
     a, b = extract_evidence(ta, published=pa), extract_evidence(tb, published=pb)
