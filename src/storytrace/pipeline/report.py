@@ -31,9 +31,9 @@ class IngestReport:
     recleaned: int = 0
     seconds: float = 0.0
     stage_seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
-    """Where the time went. Worker stages (extract, clean, sign, evidence) are summed over the
-    worker processes; the others (wait for workers, store, site, reprints, stories, recheck,
-    commit) are wall time of the main process."""
+    """Where the time went. Worker stages (extract, clean, sign, evidence) are CPU seconds
+    summed over the worker processes; the others (wait for workers, store, site, reprints,
+    stories, recheck, commit) are wall time of the main process."""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
