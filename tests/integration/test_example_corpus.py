@@ -206,3 +206,13 @@ def test_stories_do_not_depend_on_how_often_the_recheck_runs(
     assert partition(db) == expected_partition(example_corpus)
     with Store(db) as store:
         assert store.stories.pending() == set()
+
+
+def test_evidence_cache_stays_within_its_size(example_corpus: Path, tmp_path: Path) -> None:
+    from storytrace.pipeline.ingest import Ingester
+
+    with Store(str(tmp_path / "small.db")) as store:
+        store.stories.cache_size = 5
+        report = Ingester(store, storytrace.Config()).run([str(example_corpus)])
+        assert report.added > 30
+        assert 0 < len(store.stories._evidence) <= 5

@@ -89,12 +89,16 @@ class SQLiteStoryState:
         ev = self._evidence.get(article_id)
         if ev is None:
             ev = Evidence.from_json(blob)
-            self._evidence[article_id] = ev
-            if len(self._evidence) > self.cache_size:
-                self._evidence.popitem(last=False)
+            self._remember(article_id, ev)
         else:
             self._evidence.move_to_end(article_id)
         return ev
+
+    def _remember(self, article_id: int, ev: Evidence) -> None:
+        self._evidence[article_id] = ev
+        self._evidence.move_to_end(article_id)
+        while len(self._evidence) > self.cache_size:
+            self._evidence.popitem(last=False)
 
     def forget(self, article_id: int) -> None:
         """Drop a cached evidence after the article's evidence changed."""
@@ -116,7 +120,7 @@ class SQLiteStoryState:
         from .store import now
 
         reasons_json = json.dumps(list(reasons))
-        self._evidence[key] = ev
+        self._remember(key, ev)
         if story_id is None:
             cur = self.conn.execute("INSERT INTO stories (created) VALUES (?)", (now(),))
             story_id = int(cur.lastrowid or 0)
