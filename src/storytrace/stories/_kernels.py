@@ -56,9 +56,9 @@ def sparse_self_dots(indptr, keys, values, n_keys, floor):
             j = seen[s]
             if acc[j] >= floor:
                 if m == out_i.size:
-                    out_i = _grow_int(out_i)
-                    out_j = _grow_int(out_j)
-                    out_v = _grow_float(out_v)
+                    out_i = _grow(out_i)
+                    out_j = _grow(out_j)
+                    out_v = _grow(out_v)
                 out_i[m] = i
                 out_j[m] = j
                 out_v[m] = acc[j]
@@ -69,14 +69,8 @@ def sparse_self_dots(indptr, keys, values, n_keys, floor):
 
 
 @njit(cache=True)
-def _grow_int(a):
-    out = np.empty(2 * a.size, dtype=a.dtype)
-    out[: a.size] = a
-    return out
-
-
-@njit(cache=True)
-def _grow_float(a):
+def _grow(a):
+    """Twice the room, same contents (compiled once per dtype)."""
     out = np.empty(2 * a.size, dtype=a.dtype)
     out[: a.size] = a
     return out
