@@ -216,3 +216,31 @@ def test_evidence_cache_stays_within_its_size(example_corpus: Path, tmp_path: Pa
         report = Ingester(store, storytrace.Config()).run([str(example_corpus)])
         assert report.added > 30
         assert 0 < len(store.stories._evidence) <= 5
+
+
+def test_story_members_read_with_any_evidence_cache(corpus_db: str) -> None:
+    from storytrace.evidence import Evidence
+
+    with Store(corpus_db) as store:
+        state = store.stories
+        sid = int(store.conn.execute(
+            "SELECT id FROM stories WHERE merged_into IS NULL ORDER BY articles DESC LIMIT 1"
+        ).fetchone()[0])  # fmt: skip
+        stored = {
+            int(r[0]): r[1] for r in store.conn.execute("SELECT id, evidence FROM articles")
+        }
+        ordered = [int(r[0]) for r in store.conn.execute(
+            "SELECT a.id FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.id", (sid,)
+        )]  # fmt: skip
+        assert len(ordered) >= 3
+        for cache_size in (1, 2, 10_000):
+            state.clear_cache()
+            state.cache_size = cache_size
+            state.max_members = 2
+            every = state.all_members(sid)
+            some = state.members(sid)
+            assert [i for i, _ in every] == ordered
+            assert [i for i, _ in some] == [ordered[0], ordered[-1]]
+            assert all(ev == Evidence.from_json(stored[i]) for i, ev in every + some)
+            assert len(state._evidence) <= cache_size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -128,15 +129,26 @@ class Evidence:
     def published_dt(self) -> datetime | None:
         return parse_published(self.published)
 
-    def index_keys(self) -> set[str]:
+    @cached_property
+    def fingerprint(self) -> bytes:
+        """A 128-bit digest of the content: equal evidence parsed twice shares it, so a cache
+        of pair scores stays valid when a store's evidence cache parses an article again."""
+        return _digest(self.to_json())
+
+    def index_keys(self) -> frozenset[str]:
         """A few discriminative keys to find candidate stories: entities, rare terms, quotes."""
+        return self._index_keys
+
+    @cached_property
+    def _index_keys(self) -> frozenset[str]:
+        # Cached: every story add, move and re-check reads them again.
         keys: list[str] = []
         keys += ["q:" + _h(q) for q in self.quotes[:6]]
         heads = sorted(self.entity_heads.items(), key=lambda kv: (-kv[1], kv[0]))
         keys += ["e:" + h for h, _ in heads[:12]]
         rare = sorted(self.terms.items(), key=lambda kv: (-kv[1], kv[0]))
         keys += ["t:" + t for t, _ in rare[: MAX_INDEX_KEYS - len(keys)]]
-        return set(keys[:MAX_INDEX_KEYS])
+        return frozenset(keys[:MAX_INDEX_KEYS])
 
     def to_json(self) -> str:
         # Fields read directly (dataclasses.asdict deep-copies every dict and tuple).
@@ -164,11 +176,18 @@ class Evidence:
             d["entities"] = tuple(Entity(*e) for e in d["entities"])
         if "numbers" in d:
             d["numbers"] = tuple((u, float(v)) for u, v in d["numbers"])
-        return cls(**d)
+        ev = cls(**d)
+        # The stored text names the content as well as to_json() would, and costs nothing more.
+        ev.__dict__["fingerprint"] = _digest(s)
+        return ev
 
 
 _FIELDS = tuple(f.name for f in fields(Evidence))
 _EMPTY: tuple[Any, ...] = ((), [], {}, None, 0)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def _h(s: str) -> str:

@@ -78,21 +78,46 @@ class SQLiteStoryState:
 
     def members(self, story_id: int) -> list[tuple[int, Evidence]]:
         """The members a decision compares with: all, or the earliest and latest halves."""
-        members = self.all_members(story_id)
-        if len(members) > self.max_members:
+        ids = self._member_ids(story_id)
+        if len(ids) > self.max_members:
             # The earliest members define the story; the latest show where it went.
             half = self.max_members // 2
-            members = members[:half] + members[-half:]
-        return members
+            ids = ids[:half] + ids[-half:]
+        return self._with_evidence(ids)
 
-    def _parsed(self, article_id: int, blob: str) -> Evidence:
-        ev = self._evidence.get(article_id)
-        if ev is None:
-            ev = Evidence.from_json(blob)
-            self._remember(article_id, ev)
-        else:
-            self._evidence.move_to_end(article_id)
-        return ev
+    def _member_ids(self, story_id: int) -> list[int]:
+        """Member ids in publication order (undated last): no evidence is read, so a decision
+        on a story of thousands of reprints reads only the members it compares with."""
+        rows = self.conn.execute(
+            "SELECT a.id FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = ? AND a.evidence IS NOT NULL"
+            " ORDER BY a.published IS NULL, a.published, a.id",
+            (story_id,),
+        )
+        return [int(r[0]) for r in rows]
+
+    def _with_evidence(self, ids: list[int]) -> list[tuple[int, Evidence]]:
+        """``(id, evidence)`` in the order of ``ids``: cached evidence, the rest read in one query."""
+        known = self._evidence
+        todo = [i for i in ids if i not in known]
+        for start in range(0, len(todo), 900):
+            chunk = todo[start : start + 900]
+            marks = ", ".join("?" for _ in chunk)
+            for article_id, blob in self.conn.execute(
+                f"SELECT id, evidence FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
+            ):
+                self._remember(int(article_id), Evidence.from_json(blob))
+        out = []
+        for i in ids:
+            ev = known.get(i)
+            if ev is None:  # evicted by this very call: a story larger than the cache
+                row = self.conn.execute("SELECT evidence FROM articles WHERE id = ?", (i,)).fetchone()
+                ev = Evidence.from_json(row[0])
+            else:
+                known.move_to_end(i)
+            out.append((i, ev))
+        return out
 
     def _remember(self, article_id: int, ev: Evidence) -> None:
         self._evidence[article_id] = ev
@@ -207,22 +232,17 @@ class SQLiteStoryState:
 
     def all_members(self, story_id: int) -> list[tuple[int, Evidence]]:
         """Every member with its evidence, in publication order (undated last)."""
-        rows = self.conn.execute(
-            "SELECT a.id, a.evidence FROM story_members m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
-            (story_id,),
-        ).fetchall()
-        return [(int(r[0]), self._parsed(int(r[0]), r[1])) for r in rows if r[1]]
+        return self._with_evidence(self._member_ids(story_id))
 
     def background(self, *, exclude: set[int], limit: int) -> list[Evidence]:
         """Evidence of up to ``limit`` recent articles outside ``exclude``: a sample of the
         collection against which the re-check judges how rare a term or name is."""
         rows = self.conn.execute(
-            "SELECT id, evidence FROM articles WHERE evidence IS NOT NULL ORDER BY id DESC LIMIT ?",
+            "SELECT id FROM articles WHERE evidence IS NOT NULL ORDER BY id DESC LIMIT ?",
             (limit + len(exclude),),
-        ).fetchall()
-        out = [self._parsed(int(r[0]), r[1]) for r in rows if int(r[0]) not in exclude]
-        return out[:limit]
+        )
+        ids = [i for (i,) in rows if i not in exclude][:limit]
+        return [ev for _, ev in self._with_evidence(ids)]
 
     def move(self, article_id: int, story_id: int | None, reason: str) -> int:
         """Move an article to another story (None: a new one), as the re-check decided."""

@@ -21,7 +21,6 @@ two still feed :class:`StoryConfig` for :func:`decide`; ``max_rounds`` is unused
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self
@@ -32,50 +31,50 @@ from storytrace.stories.decide import StoryConfig, decide
 from storytrace.stories.profile import (
     agglomerate,
     conflicting,
-    contrast_pairs,
-    contrast_vectors,
+    contrast_matrix,
+    matrix_pairs,
     reassign,
     time_conflicting,
 )
 from storytrace.stories.state import MemoryStoryState
 
-CACHE_PAIRS = 250_000  # pair scores kept between calls (about 80 MB)
+CACHE_PAIRS = 250_000  # pair scores kept between calls (about 40 MB)
 CONTRAST_FLOOR = 0.75  # contrast pairs scored: at least this share of the threshold (0.5 gave the
 # same ECB+ result and scores 60% more pairs)
 
 
 class PairScores:
-    """Pair scores by Evidence identity; the least recently used are dropped past ``capacity``.
+    """Pair scores by content (:attr:`Evidence.fingerprint`); the least recently used are
+    dropped past ``capacity``.
 
-    Entries hold weak references: the cache never keeps an Evidence alive (the story state's
-    cache decides which stay in memory), and a reused id is told apart because the reference
-    to the old object is dead. An article whose evidence changed gets a new object, hence new
-    entries.
+    Keyed by content, not by object: a store keeps a bounded cache of parsed evidence, so the
+    same article comes back as a new object once it has been evicted, and its scores with
+    every other article stay known. An article whose evidence changed has a new fingerprint,
+    hence new entries. Only digests are held, never the evidence itself.
     """
 
     def __init__(self, capacity: int = CACHE_PAIRS) -> None:
         self.capacity = capacity
-        self._scores: OrderedDict[
-            tuple[int, int], tuple[weakref.ref[Evidence], weakref.ref[Evidence], float]
-        ] = OrderedDict()
+        self._scores: OrderedDict[tuple[bytes, bytes], float] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._scores)
 
+    @staticmethod
+    def _key(a: Evidence, b: Evidence) -> tuple[bytes, bytes]:
+        fa, fb = a.fingerprint, b.fingerprint
+        return (fa, fb) if fa <= fb else (fb, fa)
+
     def get(self, a: Evidence, b: Evidence) -> float | None:
-        if id(a) > id(b):
-            a, b = b, a
-        hit = self._scores.get((id(a), id(b)))
-        if hit is None or hit[0]() is not a or hit[1]() is not b:
-            return None
-        self._scores.move_to_end((id(a), id(b)))
-        return hit[2]
+        key = self._key(a, b)
+        known = self._scores.get(key)
+        if known is not None:
+            self._scores.move_to_end(key)
+        return known
 
     def put(self, a: Evidence, b: Evidence, score: float) -> None:
-        if id(a) > id(b):
-            a, b = b, a
-        key = (id(a), id(b))
-        self._scores[key] = (weakref.ref(a), weakref.ref(b), score)
+        key = self._key(a, b)
+        self._scores[key] = score
         self._scores.move_to_end(key)
         while len(self._scores) > self.capacity:
             self._scores.popitem(last=False)
@@ -188,10 +187,10 @@ class StoryClusterer:
         The ingest runner calls this on the stories a batch touched and their neighbours, so
         the store gets the same contrastive split and merge as :meth:`partial_fit`. Returns
         the article keys grouped into stories. ``background``: other articles, counted only
-        for the rarity of terms and names (see :func:`contrast_vectors`).
+        for the rarity of terms and names (see :func:`contrast_matrix`).
         """
         self.background_ = list(background)
-        self.state_ = MemoryStoryState(self.window_days)
+        self.state_ = MemoryStoryState(self.window_days, index=False)
         if not hasattr(self, "cache_"):
             self.cache_ = PairScores()
         self.events_ = []
@@ -270,7 +269,7 @@ class StoryClusterer:
     def _contrast_sims(self, evs: Sequence[Evidence]) -> dict[tuple[int, int], float]:
         # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
         background = getattr(self, "background_", ())
-        pairs = contrast_pairs(contrast_vectors(evs, background), self.contrast * CONTRAST_FLOOR)
+        pairs = matrix_pairs(contrast_matrix(evs, background), self.contrast * CONTRAST_FLOOR)
         return {(i, j): self.score_value(evs[i], evs[j]) * c for (i, j), c in pairs.items()}
 
     def _apply(

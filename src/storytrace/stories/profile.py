@@ -19,6 +19,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, pairwise, repeat
+
+import numpy as np
 
 from storytrace.evidence import Evidence
 
@@ -36,33 +40,74 @@ def _keys(ev: Evidence) -> tuple[Mapping[str, float], Mapping[str, float]]:
     return ev.terms, ev.entity_heads
 
 
-def collection_idf(df: Counter[str], n: int, key: str) -> float:
-    """Smoothed rarity in a collection of ``n`` articles: small collections stay gentle."""
-    return math.log((n + 1) / (df[key] + 0.5))
+@dataclass(frozen=True)
+class ContrastMatrix:
+    """The contrast vectors of a collection as one sparse matrix (CSR): row ``i`` holds the
+    keys (``keys[indptr[i]:indptr[i + 1]]``) and weights of article ``i``; ``names`` gives each
+    key as ``"t:term"`` or ``"e:head"``."""
+
+    indptr: np.ndarray
+    keys: np.ndarray
+    values: np.ndarray
+    names: list[str]
+
+
+def contrast_matrix(evs: Sequence[Evidence], background: Sequence[Evidence] = ()) -> ContrastMatrix:
+    """Each article's terms and entity heads, each weighted by its evidence weight times its
+    rarity in ``evs`` plus ``background`` (other articles that only count for rarity, so a
+    small set of near stories is not judged against itself alone), as a unit vector in which
+    terms and entities get equal mass. Built with array operations: a re-check holds
+    thousands of articles."""
+    vocabulary: dict[str, int] = {}
+    row_keys: list[int] = []
+    row_weights: list[float] = []
+    is_term: list[bool] = []
+    lengths: list[int] = []
+    for ev in evs:
+        terms, heads = _keys(ev)
+        row_keys.extend(vocabulary.setdefault("t:" + k, len(vocabulary)) for k in terms)
+        row_keys.extend(vocabulary.setdefault("e:" + k, len(vocabulary)) for k in heads)
+        row_weights.extend(terms.values())
+        row_weights.extend(heads.values())
+        is_term.extend(repeat(True, len(terms)))
+        is_term.extend(repeat(False, len(heads)))
+        lengths.append(len(terms) + len(heads))
+    keys = np.array(row_keys, dtype=np.int64)
+    df = np.bincount(keys, minlength=len(vocabulary)).astype(np.float64)
+    for ev in background:  # only keys the collection itself holds matter
+        terms, heads = _keys(ev)
+        for k in chain(("t:" + t for t in terms), ("e:" + h for h in heads)):
+            i = vocabulary.get(k)
+            if i is not None:
+                df[i] += 1
+    n = len(evs) + len(background)
+    values = np.array(row_weights, dtype=np.float64) * np.log((n + 1) / (df[keys] + 0.5))
+    term = np.array(is_term, dtype=bool)
+    row = np.repeat(np.arange(len(evs)), lengths)
+    # Each row's terms and heads scaled to unit length, then to their share of the mass (a
+    # row with only one kind keeps it at full length).
+    squares = values * values
+    term_norm = np.sqrt(np.bincount(row[term], squares[term], minlength=len(evs)))
+    head_norm = np.sqrt(np.bincount(row[~term], squares[~term], minlength=len(evs)))
+    both = (term_norm > 0) & (head_norm > 0)
+    term_share = np.where(both, math.sqrt(1 - ENTITY_SHARE), 1.0)
+    head_share = np.where(both, math.sqrt(ENTITY_SHARE), 1.0)
+    term_scale = term_share / np.where(term_norm > 0, term_norm, 1.0)
+    head_scale = head_share / np.where(head_norm > 0, head_norm, 1.0)
+    values = values * np.where(term, term_scale[row], head_scale[row])
+    keep = np.where(term, term_norm[row] > 0, head_norm[row] > 0)
+    indptr = np.zeros(len(evs) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row[keep], minlength=len(evs)), out=indptr[1:])
+    return ContrastMatrix(indptr, keys[keep], values[keep], list(vocabulary))
 
 
 def contrast_vectors(evs: Sequence[Evidence], background: Sequence[Evidence] = ()) -> list[Vector]:
-    """One unit vector per article: its terms and entity heads, each weighted by its evidence
-    weight times its rarity in ``evs`` plus ``background`` (other articles that only count
-    for rarity, so a small set of near stories is not judged against itself alone); terms and
-    entities get equal mass."""
-    df: Counter[str] = Counter()
-    for ev in (*evs, *background):
-        terms, heads = _keys(ev)
-        df.update("t:" + k for k in terms)
-        df.update("e:" + k for k in heads)
-    n = len(evs) + len(background)
-    out: list[Vector] = []
-    for ev in evs:
-        terms, heads = _keys(ev)
-        tv = _unit({"t:" + k: w * collection_idf(df, n, "t:" + k) for k, w in terms.items()})
-        hv = _unit({"e:" + k: w * collection_idf(df, n, "e:" + k) for k, w in heads.items()})
-        if not hv or not tv:
-            out.append(tv or hv)
-            continue
-        a, b = math.sqrt(1 - ENTITY_SHARE), math.sqrt(ENTITY_SHARE)
-        out.append({**{k: a * x for k, x in tv.items()}, **{k: b * x for k, x in hv.items()}})
-    return out
+    """:func:`contrast_matrix` as one ``{"t:term" | "e:head": weight}`` dict per article."""
+    m = contrast_matrix(evs, background)
+    return [
+        {m.names[k]: v for k, v in zip(m.keys[a:b].tolist(), m.values[a:b].tolist(), strict=True)}
+        for a, b in pairwise(m.indptr.tolist())
+    ]
 
 
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -72,12 +117,7 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 
 def contrast_pairs(vectors: Sequence[Vector], floor: float) -> dict[tuple[int, int], float]:
-    """``{(i, j): cosine}`` for ``i < j`` with cosine >= ``floor``, through an inverted index
-    (pairs sharing no key are never visited; a native loop, as a re-check holds thousands)."""
-    import numpy as np
-
-    from ._kernels import sparse_self_dots
-
+    """``{(i, j): cosine}`` for ``i < j`` with cosine >= ``floor`` (see :func:`matrix_pairs`)."""
     vocabulary: dict[str, int] = {}
     indptr = np.zeros(len(vectors) + 1, dtype=np.int64)
     keys: list[int] = []
@@ -86,12 +126,20 @@ def contrast_pairs(vectors: Sequence[Vector], floor: float) -> dict[tuple[int, i
         keys.extend(vocabulary.setdefault(k, len(vocabulary)) for k in v)
         values.extend(v.values())
         indptr[i + 1] = len(keys)
+    matrix = ContrastMatrix(
+        indptr, np.array(keys, dtype=np.int64), np.array(values, dtype=np.float64), list(vocabulary)
+    )
+    return matrix_pairs(matrix, floor)
+
+
+def matrix_pairs(matrix: ContrastMatrix, floor: float) -> dict[tuple[int, int], float]:
+    """``{(i, j): cosine}`` for rows ``i < j`` with cosine >= ``floor``, through an inverted
+    index (pairs sharing no key are never visited; a native loop, as a re-check holds
+    thousands)."""
+    from ._kernels import sparse_self_dots
+
     rows, cols, dots = sparse_self_dots(
-        indptr,
-        np.array(keys, dtype=np.int64),
-        np.array(values, dtype=np.float64),
-        len(vocabulary),
-        float(floor),
+        matrix.indptr, matrix.keys, matrix.values, len(matrix.names), float(floor)
     )
     return {
         (i, j): min(1.0, c)
@@ -109,7 +157,6 @@ def agglomerate(
     while the mean pair similarity between two groups is >= ``threshold``. ``sims`` holds
     ``(i, j)`` with ``i < j``; a missing pair counts as 0. ``veto(a, b)``: True blocks that
     merge (re-asked once either group has grown). Deterministic for given groups."""
-    import numpy as np
 
     out: list[list[int]] = [list(g) for g in groups if g]
     if len(out) < 2:
@@ -162,32 +209,45 @@ def reassign(
     """Move each article of a group of two or more to the other such group it is closest to on
     average (by more than ``margin``), all moves of a round at once. Agglomeration fixes an
     article early, before the two events of a type have drawn apart; this undoes that."""
-    import numpy as np
 
     out = [list(g) for g in groups if g]
     items = sorted(i for g in out for i in g)
     if len(out) < 2 or not items:
         return out
     pos = {i: k for k, i in enumerate(items)}
-    m = np.zeros((len(items), len(items)))
+    # Both directions of every scored pair, as positions: the sums below visit pairs only
+    # (a dense item x item product costs items^2 x groups).
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     for (i, j), v in sims.items():
-        if i in pos and j in pos:
-            m[pos[i], pos[j]] = m[pos[j], pos[i]] = v
+        pi, pj = pos.get(i), pos.get(j)
+        if pi is not None and pj is not None:
+            rows += (pi, pj)
+            cols += (pj, pi)
+            vals += (v, v)
+    row, col, val = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(vals)
+    n = len(items)
     for _ in range(rounds):
-        member = np.zeros((len(items), len(out)))
+        group = np.empty(n, dtype=np.int64)
         for gi, g in enumerate(out):
-            member[[pos[i] for i in g], gi] = 1.0
-        size = member.sum(axis=0)
-        total = m @ member  # an item's summed similarity to each group (itself excluded: m[i,i]=0)
-        own = member.astype(bool)
+            group[[pos[i] for i in g]] = gi
+        n_groups = len(out)
+        size = np.bincount(group, minlength=n_groups).astype(float)
+        # an item's summed similarity to each group (itself excluded: no (i, i) pairs)
+        total = np.bincount(
+            row * n_groups + group[col], weights=val, minlength=n * n_groups
+        ).reshape(n, n_groups)
+        own = np.zeros((n, n_groups), dtype=bool)
+        own[np.arange(n), group] = True
         mean = total / np.maximum(size - own, 1)
         mean[:, size < 2] = -1.0
+        best_of = np.argmax(mean, axis=1)
         moved = False
         new: list[list[int]] = [[] for _ in out]
         for i in items:
             k = pos[i]
-            cur = int(np.argmax(member[k]))
-            best = int(np.argmax(mean[k]))
+            cur, best = int(group[k]), int(best_of[k])
             if size[cur] >= 2 and best != cur and mean[k, best] > mean[k, cur] + margin:
                 new[best].append(i)
                 moved = True

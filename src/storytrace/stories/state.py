@@ -33,8 +33,9 @@ class MemoryStoryState:
     the article are candidates (articles without a publication time are never filtered).
     """
 
-    def __init__(self, window_days: float | None = None) -> None:
+    def __init__(self, window_days: float | None = None, *, index: bool = True) -> None:
         self.window_days = window_days
+        self.indexed = index  # False: no candidate lookups (a re-check only regroups)
         self._members: dict[int, dict[int, Evidence]] = {}
         self._story_of: dict[int, int] = {}
         self._index: dict[str, Counter[int]] = {}
@@ -42,6 +43,8 @@ class MemoryStoryState:
 
     # protocol -------------------------------------------------------------------------------
     def candidates(self, ev: Evidence, *, limit: int) -> list[int]:
+        if not self.indexed:
+            raise RuntimeError("this story state keeps no index: it cannot find candidates")
         hits: Counter[int] = Counter()
         for k in ev.index_keys():
             for sid in self._index.get(k, ()):
@@ -64,8 +67,9 @@ class MemoryStoryState:
             self.remove(key)
         self._members[story_id][key] = ev
         self._story_of[key] = story_id
-        for k in ev.index_keys():
-            self._index.setdefault(k, Counter())[story_id] += 1
+        if self.indexed:
+            for k in ev.index_keys():
+                self._index.setdefault(k, Counter())[story_id] += 1
         return story_id
 
     def merge(self, keep: int, drop: int) -> None:
@@ -81,7 +85,7 @@ class MemoryStoryState:
         if sid is None:
             return
         ev = self._members[sid].pop(key)
-        for k in ev.index_keys():
+        for k in ev.index_keys() if self.indexed else ():
             c = self._index.get(k)
             if c is not None:
                 c[sid] -= 1

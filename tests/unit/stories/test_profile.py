@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import math
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -7,8 +10,10 @@ from storytrace.evidence import Evidence, extract_evidence
 from storytrace.stories.profile import (
     agglomerate,
     conflicting,
+    contrast_matrix,
     contrast_pairs,
     contrast_vectors,
+    matrix_pairs,
     reassign,
     signatures,
     time_conflicting,
@@ -88,3 +93,36 @@ def test_contrast_pairs_equal_every_pairwise_dot_product(vectors: list, floor: f
                 want[(i, j)] = min(1.0, dot)
     assert got.keys() == want.keys()
     assert all(abs(got[p] - want[p]) < 1e-9 for p in want)
+
+
+def _reference_vector(ev: Evidence, evs: list[Evidence], n: int) -> dict[str, float]:
+    """The contrast vector by its definition, one key at a time."""
+
+    def idf(key: str) -> float:
+        df = sum((key[2:] in (e.terms if key[0] == "t" else e.entity_heads)) for e in evs)
+        return math.log((n + 1) / (df + 0.5))
+
+    parts = []
+    for prefix, weights in (("t:", ev.terms), ("e:", ev.entity_heads)):
+        raw = {prefix + k: w * idf(prefix + k) for k, w in weights.items()}
+        norm = math.sqrt(sum(x * x for x in raw.values()))
+        parts.append({k: x / norm for k, x in raw.items()} if norm else {})
+    terms, heads = parts
+    if not terms or not heads:
+        return terms or heads
+    return {**{k: x * math.sqrt(0.5) for k, x in terms.items()},
+            **{k: x * math.sqrt(0.5) for k, x in heads.items()}}  # fmt: skip
+
+
+def test_contrast_vectors_follow_their_definition() -> None:
+    texts = [t for _, t in QUAKE_A + QUAKE_B] + ["", "Prices rose.", "Angela Merkel met Macron."]
+    evs = [extract_evidence(t) for t in texts]
+    held, background = evs[:5], evs[5:]
+    got = contrast_vectors(held, background)
+    for ev, vec in zip(held, got, strict=True):
+        want = _reference_vector(ev, evs, len(evs))
+        assert vec.keys() == want.keys()
+        assert all(abs(vec[k] - want[k]) < 1e-12 for k in want)
+    assert contrast_vectors([extract_evidence("")]) == [{}]
+    matrix = contrast_matrix(held, background)
+    assert matrix_pairs(matrix, 0.0) == pytest.approx(contrast_pairs(got, 0.0))

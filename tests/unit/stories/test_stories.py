@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from storytrace.evidence import Evidence, extract_evidence, similarity
 from storytrace.stories import (
     Decision,
@@ -110,21 +112,36 @@ def test_decide_merges_strongly_linked_stories() -> None:
     assert d.story in (1, 2) and len(d.merge) == 1
 
 
-def test_pair_scores_remember_by_identity_and_drop_the_least_recent() -> None:
+def test_pair_scores_remember_by_content_and_drop_the_least_recent() -> None:
     from storytrace.stories.clusterer import PairScores
 
-    a, b, c = (extract_evidence(f"Article {w} about the harbour.") for w in ("one", "two", "six"))
-    twin = Evidence.from_json(a.to_json())  # equal content, another object
+    a, b, c = (
+        extract_evidence(f"Storm damage at the {w} harbour.") for w in ("Oslo", "Bergen", "Tromso")
+    )
+    assert len({a.fingerprint, b.fingerprint, c.fingerprint}) == 3
+    twin = Evidence.from_json(a.to_json())  # equal content, another object (parsed again)
     scores = PairScores(capacity=2)
     scores.put(a, b, 0.5)
     assert scores.get(b, a) == 0.5
-    assert scores.get(twin, b) is None
+    assert scores.get(twin, b) == 0.5
+    assert scores.get(a, c) is None
     scores.put(a, c, 0.25)
     assert scores.get(a, b) == 0.5  # now the most recent
     scores.put(b, c, 0.75)
     assert len(scores) == 2
     assert scores.get(a, c) is None
     assert (scores.get(a, b), scores.get(c, b)) == (0.5, 0.75)
+
+
+def test_pair_scores_tell_changed_evidence_apart() -> None:
+    from storytrace.stories.clusterer import PairScores
+
+    a, b = (extract_evidence(f"Storm damage at the {w} harbour.") for w in ("Oslo", "Bergen"))
+    edited = extract_evidence("Storm damage at the Oslo harbour and its ferry pier.")
+    scores = PairScores()
+    scores.put(a, b, 0.5)
+    assert edited.fingerprint != a.fingerprint
+    assert scores.get(edited, b) is None
 
 
 def test_pair_scores_do_not_keep_evidence_alive() -> None:
@@ -160,3 +177,15 @@ def test_decide_explains_the_best_match_of_the_chosen_story() -> None:
     assert d.story == 7
     best = max((a[0], a[1]), key=lambda m: similarity(a[2], m).score)
     assert similarity(a[2], best).reasons[0] in d.reasons
+
+
+def test_a_state_without_index_keeps_members_and_refuses_lookups() -> None:
+    a, b = (extract_evidence(t, published=p) for p, t in QUAKE_A[:2])
+    state = MemoryStoryState(index=False)
+    first = state.add(None, 1, a)
+    second = state.add(None, 2, b)
+    state.add(first, 2, b)  # a move
+    assert state.members(first) == [(1, a), (2, b)]
+    assert second not in state.stories()
+    with pytest.raises(RuntimeError, match="no index"):
+        state.candidates(a, limit=3)
