@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import xxhash
 
+from storytrace.evidence import _pair_kernels
 from storytrace.evidence._kernels import shingle_hashes
 from storytrace.evidence.dates import extract_dates, parse_published
 from storytrace.evidence.entities import Entity, extract_entities
@@ -128,6 +129,12 @@ class Evidence:
     @cached_property
     def published_dt(self) -> datetime | None:
         return parse_published(self.published)
+
+    @cached_property
+    def pair_form(self) -> _pair_kernels.PairForm | None:
+        """What a pair score reads of this article, packed for the native pair kernel (see
+        :mod:`._pair_kernels`); None when a field holds a value the kernel does not model."""
+        return _pair_kernels.pair_form(self)
 
     @cached_property
     def fingerprint(self) -> bytes:

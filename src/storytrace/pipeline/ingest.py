@@ -220,7 +220,7 @@ class Ingester:
         with self.report.timed("reprints"):
             self.linker.link_reprints(article_id)
         with self.report.timed("stories"):
-            story = self.linker.assign_story(article_id, self.recheck.clusterer.score_value)
+            story = self.linker.assign_story(article_id, self.recheck.clusterer.score_values)
         self.touched.add(story)
 
     def _store(self, item: Prepared, fp: str) -> int | None:

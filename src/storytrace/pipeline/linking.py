@@ -13,7 +13,6 @@ import numpy as np
 
 from ..clean import clean_page
 from ..config import Config
-from ..evidence import Evidence
 from ..match import anchors, compare, pack_hashes, unpack_hashes
 from ..match.window import days_since_epoch, within
 from ..store import Store
@@ -139,9 +138,7 @@ class ArticleLinker:
         passes the re-check's cached one).
         """
         state = self.store.stories
-        row = self.store.article_row(article_id)
-        assert row is not None
-        ev = Evidence.from_json(row["evidence"])
+        ev = state.evidence(article_id)
         partners = self.store.reprint_partners(article_id)
         for partner_id, kind in partners:
             story = state.story_of(partner_id)

@@ -85,6 +85,11 @@ class SQLiteStoryState:
             ids = ids[:half] + ids[-half:]
         return self._with_evidence(ids)
 
+    def evidence(self, article_id: int) -> Evidence:
+        """An article's evidence (cached: its decision and the re-check read it again)."""
+        [(_, ev)] = self._with_evidence([article_id])
+        return ev
+
     def _member_ids(self, story_id: int) -> list[int]:
         """Member ids in publication order (undated last): no evidence is read, so a decision
         on a story of thousands of reprints reads only the members it compares with."""

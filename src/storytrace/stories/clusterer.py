@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self
 
 from storytrace.evidence import Evidence
-from storytrace.evidence.similarity import similarity_score
+from storytrace.evidence.similarity import similarity_score, similarity_scores
 from storytrace.stories.decide import StoryConfig, decide
 from storytrace.stories.profile import (
     agglomerate,
@@ -147,6 +147,19 @@ class StoryClusterer:
             cache.put(a, b, known)
         return known
 
+    def score_values(self, a: Evidence, others: Sequence[Evidence]) -> list[float]:
+        """:meth:`score_value` of ``a`` with each of ``others``; the unknown pairs are scored
+        in one call of :func:`similarity_scores`."""
+        cache = self._pair_scores()
+        out = [cache.get(a, b) for b in others]
+        todo = [i for i, v in enumerate(out) if v is None]
+        if todo:
+            fresh = similarity_scores(a, [others[i] for i in todo], weights=self.weights)
+            for i, v in zip(todo, fresh, strict=True):
+                cache.put(a, others[i], v)
+                out[i] = v
+        return out  # type: ignore[return-value]  # every None was filled
+
     def _pair_scores(self) -> PairScores:
         if not hasattr(self, "cache_"):
             self.cache_ = PairScores()
@@ -161,7 +174,7 @@ class StoryClusterer:
         for key, ev in items:
             ids = self.state_.candidates(ev, limit=self.candidates)
             cands = {sid: self.state_.members(sid) for sid in ids}
-            d = decide(ev, cands, config=cfg, score=self.score_value)
+            d = decide(ev, cands, config=cfg, score=self.score_values)
             sid = self.state_.add(d.story, key, ev)
             self.events_.append(("new" if d.story is None else "join", key, sid, d.score))
             for other in d.merge:
@@ -270,7 +283,14 @@ class StoryClusterer:
         # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
         background = getattr(self, "background_", ())
         pairs = matrix_pairs(contrast_matrix(evs, background), self.contrast * CONTRAST_FLOOR)
-        return {(i, j): self.score_value(evs[i], evs[j]) * c for (i, j), c in pairs.items()}
+        partners: dict[int, list[int]] = {}
+        for i, j in pairs:
+            partners.setdefault(i, []).append(j)
+        scores: dict[tuple[int, int], float] = {}
+        for i, js in partners.items():
+            values = self.score_values(evs[i], [evs[j] for j in js])
+            scores.update(zip(((i, j) for j in js), values, strict=True))
+        return {p: scores[p] * c for p, c in pairs.items()}
 
     def _apply(
         self, groups: Sequence[Sequence[int]], evs: Sequence[Evidence], index: dict[int, int]

@@ -21,11 +21,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from storytrace.evidence import Evidence, similarity
-from storytrace.evidence.similarity import similarity_score
+from storytrace.evidence.similarity import similarity_scores
 
-ScoreFn = Callable[[Evidence, Evidence], float]
-"""The same-story score of a pair (default :func:`similarity_score`; the clusterer passes its
-cached one). Only the chosen story's best match is explained, with :func:`similarity`."""
+ScoreFn = Callable[[Evidence, Sequence[Evidence]], Sequence[float]]
+"""The same-story scores of one article with each of several others (default
+:func:`similarity_scores`; the clusterer passes its cached one). One call per story: the
+native pair kernel scores them together. Only the chosen story's best match is explained, with
+:func:`similarity`."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def linkage(
     ev: Evidence, members: Sequence[tuple[int, Evidence]], config: StoryConfig, score: ScoreFn
 ) -> Linkage:
     chosen = sample(members, config.max_members)
-    scores = [score(ev, m) for _, m in chosen]
+    scores = list(score(ev, [m for _, m in chosen]))
     if not scores:
         return Linkage(0.0, 0.0, None)
     best = max(range(len(scores)), key=scores.__getitem__)
@@ -83,7 +85,8 @@ def average_linkage(
     pa, pb = sample(a, config.max_members), sample(b, config.max_members)
     if not pa or not pb:
         return 0.0
-    return sum(score(x, y) for _, x in pa for _, y in pb) / (len(pa) * len(pb))
+    others = [y for _, y in pb]
+    return sum(sum(score(x, others)) for _, x in pa) / (len(pa) * len(pb))
 
 
 def decide(
@@ -95,7 +98,7 @@ def decide(
 ) -> Decision:
     """Join the best strongly linked story, start a new one, and say which stories to merge."""
     cfg = config or StoryConfig()
-    fn: ScoreFn = score or similarity_score
+    fn: ScoreFn = score or similarity_scores
     links = {sid: linkage(ev, ms, cfg, fn) for sid, ms in candidates.items() if ms}
     strong = sorted(
         (sid for sid, lk in links.items() if lk.link >= cfg.join and lk.profile >= cfg.profile),
