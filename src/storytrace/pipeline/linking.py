@@ -81,7 +81,7 @@ class ArticleLinker:
 
     def link_reprints(self, article_id: int, *, count: bool = True) -> int:
         """Find the stored articles this one reprints or is reprinted by; store links and passages."""
-        row = self.store.article_row(article_id)
+        row = self.store.link_row(article_id)
         assert row is not None
         mine = unpack_hashes(row["shingles"])
         keys = self.anchors_of(mine)
@@ -95,7 +95,7 @@ class ArticleLinker:
         for other_id, _shared in hits[: self.config.max_reprint_candidates]:
             if other_id == article_id:
                 continue
-            other = self.store.article_row(other_id)
+            other = self.store.link_row(other_id)
             if other is None:
                 continue
             first, second = _chronological(other, row)

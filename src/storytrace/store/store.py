@@ -133,6 +133,14 @@ class Store:
         ).fetchone()
         return row
 
+    def link_row(self, article_id: int) -> sqlite3.Row | None:
+        """What reprint linking reads of an article: not its raw input or body, which can be
+        whole web pages."""
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT id, published, text, shingles FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return row
+
     def article(self, article_id: int) -> Article | None:
         row = self.article_row(article_id)
         if row is None:

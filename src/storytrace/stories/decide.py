@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from storytrace.evidence import Evidence, similarity
 from storytrace.evidence.similarity import similarity_scores
 
+T = TypeVar("T")
 ScoreFn = Callable[[Evidence, Sequence[Evidence]], Sequence[float]]
 """The same-story scores of one article with each of several others (default
 :func:`similarity_scores`; the clusterer passes its cached one). One call per story: the
@@ -55,7 +57,7 @@ class Linkage:
     best: Evidence | None  # the member scored highest (the first of equals)
 
 
-def sample(members: Sequence[tuple[int, Evidence]], limit: int) -> list[tuple[int, Evidence]]:
+def sample(members: Sequence[T], limit: int) -> list[T]:
     """An evenly spaced, deterministic sample of at most ``limit`` members."""
     if len(members) <= limit:
         return list(members)
