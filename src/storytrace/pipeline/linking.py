@@ -134,8 +134,9 @@ class ArticleLinker:
     def assign_story(self, article_id: int, score: ScoreFn | None = None) -> int:
         """Put the article in a story: its reprint source's, the best matching one, or a new one.
 
-        ``score``: the pair score to decide with (default :func:`similarity_score`; the runner
-        passes the re-check's cached one).
+        ``score``: the scores of one article with several others (default
+        :func:`~storytrace.evidence.similarity.similarity_scores`; the runner passes the
+        re-check's cached one).
         """
         state = self.store.stories
         ev = state.evidence(article_id)
