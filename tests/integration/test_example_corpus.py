@@ -244,3 +244,13 @@ def test_story_members_read_with_any_evidence_cache(corpus_db: str) -> None:
             assert [i for i, _ in some] == [ordered[0], ordered[-1]]
             assert all(ev == Evidence.from_json(stored[i]) for i, ev in every + some)
             assert len(state._evidence) <= cache_size
+
+
+def test_stored_body_keys_are_the_workers_keys(corpus_db: str) -> None:
+    """The workers compute each body's re-ingest key; it must be the key of the stored body."""
+    from storytrace.pipeline.ingest import body_key
+
+    with Store(corpus_db) as store:
+        rows = store.conn.execute("SELECT outlet, body, body_key FROM articles").fetchall()
+    assert rows and all(body_key(r["outlet"], r["body"]) == r["body_key"] for r in rows)
+    assert len({r["body_key"] for r in rows}) == len(rows)

@@ -15,35 +15,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import xxhash
-
 from ..clean import site_boilerplate
 from ..config import Config
 from ..extract import outlet_from_url
 from ..io import read_inputs
 from ..match import pack_hashes
 from ..model import Document, Reject
-from ..normalize import normalize
 from ..store import Store
 from .extract_pool import ExtractionPool
 from .linking import ArticleLinker, StoryRecheck
-from .prepare import Prepared
+from .prepare import Prepared, body_key, fingerprint
 from .report import IngestReport
 
 log = logging.getLogger(__name__)
-
-
-def fingerprint(text: str) -> str:
-    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
-
-
-def body_key(outlet: str | None, body: str) -> str:
-    """Identity of a body for re-ingest detection: the same outlet and the same normalised text.
-
-    The outlet is part of the key so that a verbatim wire copy on another site is kept as a
-    reprint, not dropped as a duplicate.
-    """
-    return fingerprint(f"{outlet or ''}\n{normalize(body)}")
 
 
 def ingest(
@@ -227,7 +211,7 @@ class Ingester:
         """Store a prepared article; None when the store already holds it (counted)."""
         draft = item.draft
         source = str(draft.source)
-        key = body_key(draft.outlet, draft.text)
+        key = item.body_key or body_key(draft.outlet, draft.text)
         duplicate = self.store.find_duplicate(draft.url, key)
         if duplicate is not None:
             self.report.duplicates += 1

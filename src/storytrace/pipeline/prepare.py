@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import xxhash
 
 from ..clean import block_key, blocks, clean_page
 from ..evidence import extract_evidence
 from ..extract import to_draft
 from ..match import shingles
 from ..model import Cleaned, Document, Draft, Reject
+from ..normalize import normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,21 @@ class Prepared:
     """The body was extracted from HTML (cleaned in the cleaner's ``extracted`` mode)."""
     seconds: Mapping[str, float] = field(default_factory=dict)
     """Time taken by each stage (extract, clean, sign, evidence), for the run's report."""
+    body_key: str = ""
+    """:func:`body_key` of the draft (computed in the worker: it normalises the whole body)."""
+
+
+def fingerprint(text: str) -> str:
+    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
+
+
+def body_key(outlet: str | None, body: str) -> str:
+    """Identity of a body for re-ingest detection: the same outlet and the same normalised text.
+
+    The outlet is part of the key so that a verbatim wire copy on another site is kept as a
+    reprint, not dropped as a duplicate.
+    """
+    return fingerprint(f"{outlet or ''}\n{normalize(body)}")
 
 
 def body_blocks(body: str) -> dict[str, str]:
@@ -97,4 +114,5 @@ def prepare_draft(
         site_keys=frozenset(patterns),
         from_html=from_html,
         seconds={"clean": t1 - t0, "sign": t2 - t1, "evidence": t3 - t2},
+        body_key=body_key(draft.outlet, draft.text),
     )
