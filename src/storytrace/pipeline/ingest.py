@@ -211,7 +211,7 @@ class Ingester:
         """Store a prepared article; None when the store already holds it (counted)."""
         draft = item.draft
         source = str(draft.source)
-        key = item.body_key or body_key(draft.outlet, draft.text)
+        key = item.body_key
         duplicate = self.store.find_duplicate(draft.url, key)
         if duplicate is not None:
             self.report.duplicates += 1

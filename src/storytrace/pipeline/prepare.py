@@ -35,12 +35,12 @@ class Prepared:
     """Block key -> block text of the uncleaned body, for site boilerplate learning."""
     site_keys: frozenset[str]
     """The site patterns the text was cleaned with; the runner re-cleans if they changed."""
+    body_key: str
+    """:func:`body_key` of the draft (computed in the worker: it normalises the whole body)."""
     from_html: bool = False
     """The body was extracted from HTML (cleaned in the cleaner's ``extracted`` mode)."""
     seconds: Mapping[str, float] = field(default_factory=dict)
     """Time taken by each stage (extract, clean, sign, evidence), for the run's report."""
-    body_key: str = ""
-    """:func:`body_key` of the draft (computed in the worker: it normalises the whole body)."""
 
 
 def fingerprint(text: str) -> str:

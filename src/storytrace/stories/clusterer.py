@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self
 
 from storytrace.evidence import Evidence
-from storytrace.evidence.similarity import similarity_score, similarity_scores
+from storytrace.evidence.similarity import similarity_scores
 from storytrace.stories.decide import StoryConfig, decide
 from storytrace.stories.profile import (
     agglomerate,
@@ -138,18 +138,13 @@ class StoryClusterer:
         )
 
     def score_value(self, a: Evidence, b: Evidence) -> float:
-        """:func:`similarity_score`, remembered by :class:`PairScores`: the ingest runner's
-        decisions score the pairs the re-check needs next."""
-        cache = self._pair_scores()
-        known = cache.get(a, b)
-        if known is None:
-            known = similarity_score(a, b, weights=self.weights)
-            cache.put(a, b, known)
-        return known
+        """The pair score, remembered by :class:`PairScores`: the ingest runner's decisions
+        score the pairs the re-check needs next."""
+        return self.score_values(a, [b])[0]
 
     def score_values(self, a: Evidence, others: Sequence[Evidence]) -> list[float]:
-        """:meth:`score_value` of ``a`` with each of ``others``; the unknown pairs are scored
-        in one call of :func:`similarity_scores`."""
+        """:meth:`score_value` of ``a`` with each of ``others``; the pairs not remembered are
+        scored in one call of :func:`similarity_scores`."""
         cache = self._pair_scores()
         out = [cache.get(a, b) for b in others]
         todo = [i for i, v in enumerate(out) if v is None]
