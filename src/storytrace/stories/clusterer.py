@@ -21,7 +21,7 @@ two still feed :class:`StoryConfig` for :func:`decide`; ``max_rounds`` is unused
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Self
 
@@ -44,40 +44,61 @@ CONTRAST_FLOOR = 0.75  # contrast pairs scored: at least this share of the thres
 
 
 class PairScores:
-    """Pair scores by content (:attr:`Evidence.fingerprint`); the least recently used are
-    dropped past ``capacity``.
+    """Pair scores by content (:attr:`Evidence.fingerprint`), at most ``capacity`` of them; the
+    least recently used go first.
 
     Keyed by content, not by object: a store keeps a bounded cache of parsed evidence, so the
     same article comes back as a new object once it has been evicted, and its scores with
     every other article stay known. An article whose evidence changed has a new fingerprint,
     hence new entries. Only digests are held, never the evidence itself.
+
+    Recency is kept by two generations rather than an ordered dict: new and read entries go to
+    the young one; when it holds half the capacity, it becomes the old one and the old one is
+    dropped. A re-check reads tens of thousands of pairs, and a plain dict per generation costs a
+    fraction of moving every entry read to the end of an ordered one.
     """
 
     def __init__(self, capacity: int = CACHE_PAIRS) -> None:
         self.capacity = capacity
-        self._scores: OrderedDict[tuple[bytes, bytes], float] = OrderedDict()
+        self._young: dict[tuple[bytes, bytes], float] = {}
+        self._old: dict[tuple[bytes, bytes], float] = {}
 
     def __len__(self) -> int:
-        return len(self._scores)
-
-    @staticmethod
-    def _key(a: Evidence, b: Evidence) -> tuple[bytes, bytes]:
-        fa, fb = a.fingerprint, b.fingerprint
-        return (fa, fb) if fa <= fb else (fb, fa)
+        return len(self._young) + len(self._old)
 
     def get(self, a: Evidence, b: Evidence) -> float | None:
-        key = self._key(a, b)
-        known = self._scores.get(key)
-        if known is not None:
-            self._scores.move_to_end(key)
-        return known
+        return self.lookup(a, [b])[0]
 
     def put(self, a: Evidence, b: Evidence, score: float) -> None:
-        key = self._key(a, b)
-        self._scores[key] = score
-        self._scores.move_to_end(key)
-        while len(self._scores) > self.capacity:
-            self._scores.popitem(last=False)
+        self.remember(a, [b], [score])
+
+    def lookup(self, a: Evidence, others: Sequence[Evidence]) -> list[float | None]:
+        """The known score of ``a`` with each of ``others`` (None where unknown)."""
+        fa = a.fingerprint
+        young, old = self._young, self._old
+        out: list[float | None] = []
+        for b in others:
+            fb = b.fingerprint
+            key = (fa, fb) if fa <= fb else (fb, fa)
+            value = young.get(key)
+            if value is None:
+                value = old.pop(key, None)
+                if value is not None:
+                    self._add(key, value)
+            out.append(value)
+        return out
+
+    def remember(self, a: Evidence, others: Sequence[Evidence], scores: Iterable[float]) -> None:
+        fa = a.fingerprint
+        for b, score in zip(others, scores, strict=True):
+            fb = b.fingerprint
+            self._add((fa, fb) if fa <= fb else (fb, fa), score)
+
+    def _add(self, key: tuple[bytes, bytes], score: float) -> None:
+        self._young[key] = score
+        if len(self._young) > self.capacity // 2:
+            self._old = self._young
+            self._young = {}
 
 
 class StoryClusterer:
@@ -146,12 +167,13 @@ class StoryClusterer:
         """:meth:`score_value` of ``a`` with each of ``others``; the pairs not remembered are
         scored in one call of :func:`similarity_scores`."""
         cache = self._pair_scores()
-        out = [cache.get(a, b) for b in others]
+        out = cache.lookup(a, others)
         todo = [i for i, v in enumerate(out) if v is None]
         if todo:
-            fresh = similarity_scores(a, [others[i] for i in todo], weights=self.weights)
+            missing = [others[i] for i in todo]
+            fresh = similarity_scores(a, missing, weights=self.weights)
+            cache.remember(a, missing, fresh)
             for i, v in zip(todo, fresh, strict=True):
-                cache.put(a, others[i], v)
                 out[i] = v
         return out  # type: ignore[return-value]  # every None was filled
 

@@ -133,6 +133,21 @@ def test_pair_scores_remember_by_content_and_drop_the_least_recent() -> None:
     assert (scores.get(a, b), scores.get(c, b)) == (0.5, 0.75)
 
 
+def test_pair_scores_stay_within_capacity_and_keep_what_is_read() -> None:
+    from storytrace.stories.clusterer import PairScores
+
+    evs = [extract_evidence(f"Storm number {i} reached the coast of region {i}.") for i in range(40)]
+    hot = (evs[0], evs[1])
+    scores = PairScores(capacity=10)
+    scores.put(*hot, 0.5)
+    for i in range(2, 40):
+        scores.put(evs[i - 1], evs[i], i / 100)
+        assert len(scores) <= 10
+        assert scores.get(*hot) == 0.5  # read at every step: never the least recent
+    assert scores.get(evs[1], evs[2]) is None  # long unread: dropped
+    assert scores.lookup(evs[39], [evs[38], evs[0]]) == [0.39, None]
+
+
 def test_pair_scores_tell_changed_evidence_apart() -> None:
     from storytrace.stories.clusterer import PairScores
 
