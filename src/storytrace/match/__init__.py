@@ -7,7 +7,9 @@ from .compare import (
     EDITED_COVERAGE,
     NEAR_DUPLICATE_JACCARD,
     compare,
+    may_reprint,
     passage_coverage,
+    shared_shingles,
 )
 from .detect import Found, ReprintStream
 from .index import CandidateIndex, MemoryCandidateIndex, effective_min_shared
@@ -34,9 +36,11 @@ __all__ = [
     "anchors",
     "compare",
     "effective_min_shared",
+    "may_reprint",
     "ngram_hashes",
     "pack_hashes",
     "passage_coverage",
+    "shared_shingles",
     "shingles",
     "shingles_many",
     "token_hashes",

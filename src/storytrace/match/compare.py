@@ -63,6 +63,23 @@ def _overlap(a: U64, b: U64) -> int:
     return int(_kernels.overlap(a, b))
 
 
+def may_reprint(shared: int, na: int, nb: int) -> bool:
+    """Whether texts of ``na`` and ``nb`` shingles sharing ``shared`` of them can be reprints
+    by the rules above: every kind but ``exact`` (all shingles shared) needs at least
+    ``MIN_SHARED_SHINGLES`` and the shorter's containment at least ``EDITED_CONTAINMENT``.
+    When False, :func:`compare` returns None whatever the texts: callers skip reading them."""
+    if na == 0 or nb == 0:
+        return False
+    if shared == na == nb:
+        return True
+    return shared >= MIN_SHARED_SHINGLES and shared / min(na, nb) >= EDITED_CONTAINMENT
+
+
+def shared_shingles(a: U64, b: U64) -> int:
+    """How many hashes two sorted, distinct shingle arrays share (one native merge)."""
+    return _overlap(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64))
+
+
 def _same_words(a: str, b: str) -> bool:
     """``words(a) == words(b)``, on token hashes (cached: :func:`align` reuses them)."""
     ta, tb = _table(a)[0], _table(b)[0]
@@ -88,6 +105,8 @@ def compare(
     if sa.size == 0 or sb.size == 0:
         return None
     inter = _overlap(sa, sb)
+    if not may_reprint(inter, sa.size, sb.size):
+        return None
     union = sa.size + sb.size - inter
     jaccard = inter / union
     c_ab, c_ba = inter / sa.size, inter / sb.size

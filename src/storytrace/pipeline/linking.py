@@ -13,7 +13,7 @@ import numpy as np
 
 from ..clean import clean_page
 from ..config import Config
-from ..match import anchors, compare, pack_hashes, unpack_hashes
+from ..match import anchors, compare, may_reprint, pack_hashes, shared_shingles, unpack_hashes
 from ..match.window import days_since_epoch, within
 from ..store import Store
 from ..stories import StoryClusterer, decide
@@ -92,8 +92,16 @@ class ArticleLinker:
             window = self.config.reprint_window_days
             hits = [(i, n) for i, n in hits if within(when, days.get(i), window)]
         found = 0
-        for other_id, _shared in hits[: self.config.max_reprint_candidates]:
-            if other_id == article_id:
+        chosen = [i for i, _ in hits[: self.config.max_reprint_candidates] if i != article_id]
+        # Most candidates share a few anchors and no passage: their shingles alone rule them
+        # out (the rules of `compare`), without reading their text.
+        theirs = self.store.shingles_of(chosen)
+        for other_id in chosen:
+            blob = theirs.get(other_id)
+            if blob is None:
+                continue
+            other_shingles = unpack_hashes(blob)
+            if not may_reprint(shared_shingles(mine, other_shingles), mine.size, other_shingles.size):
                 continue
             other = self.store.link_row(other_id)
             if other is None:

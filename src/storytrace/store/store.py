@@ -141,6 +141,20 @@ class Store:
         ).fetchone()
         return row
 
+    def shingles_of(self, ids: Sequence[int]) -> dict[int, bytes]:
+        """The stored shingle blobs of articles (those that have some), in one query per 900:
+        reprint linking verifies its candidates on them before it reads any text."""
+        out: dict[int, bytes] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start : start + 900])
+            marks = ", ".join("?" for _ in chunk)
+            for article_id, blob in self.conn.execute(
+                f"SELECT id, shingles FROM articles WHERE id IN ({marks}) AND shingles IS NOT NULL",  # noqa: S608 - placeholders only
+                chunk,
+            ):
+                out[int(article_id)] = bytes(blob)
+        return out
+
     def article(self, article_id: int) -> Article | None:
         row = self.article_row(article_id)
         if row is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from storytrace.match import (
     anchors,
     compare,
     effective_min_shared,
+    may_reprint,
+    shared_shingles,
     shingles_many,
 )
 
@@ -139,3 +142,22 @@ def test_days_since_epoch_and_within() -> None:
     assert days_since_epoch(None) is None and days_since_epoch("last tuesday") is None
     assert within(1.0, 31.0, 30) and not within(1.0, 31.5, 30)
     assert within(None, 1e9, 30) and within(1.0, None, 30)
+
+
+def test_may_reprint_rules_out_only_pairs_compare_rejects(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shingle-only check the ingest runs before reading a candidate's text never drops a
+    pair that the full rules (the check switched off inside compare) find to be reprints."""
+    import importlib
+
+    compare_module = importlib.import_module("storytrace.match.compare")  # not the function
+    texts = [t for seed in range(6) for t in _corpus(seed, 40)]
+    sigs = shingles_many(texts)
+    pairs = [(i, j) for i in range(len(texts)) for j in range(i + 1, min(len(texts), i + 8))]
+    verdicts = [
+        may_reprint(shared_shingles(sigs[i], sigs[j]), sigs[i].size, sigs[j].size) for i, j in pairs
+    ]
+    monkeypatch.setattr(compare_module, "may_reprint", lambda *_: True)
+    full = [compare(texts[i], texts[j], passages=False) for i, j in pairs]
+    ruled_out = [rep for rep, ok in zip(full, verdicts, strict=True) if not ok]
+    assert ruled_out and all(rep is None for rep in ruled_out)
+    assert any(rep is not None for rep, ok in zip(full, verdicts, strict=True) if ok)
