@@ -190,6 +190,7 @@ class Ingester:
             article_id = self._store(item, fp)
         if article_id is None:
             return
+        self.store.stories.remember(article_id, item.parsed)
         draft = item.draft
         if draft.outlet:
             if draft.outlet in self.outlet_sizes:

@@ -15,7 +15,7 @@ import numpy as np
 import xxhash
 
 from ..clean import block_key, blocks, clean_page
-from ..evidence import extract_evidence
+from ..evidence import Evidence, extract_evidence
 from ..extract import to_draft
 from ..match import shingles
 from ..model import Cleaned, Document, Draft, Reject
@@ -31,6 +31,9 @@ class Prepared:
     shingles: np.ndarray
     evidence: str
     """JSON of :class:`storytrace.evidence.Evidence`."""
+    parsed: Evidence
+    """``evidence`` parsed back, its pair form computed (in the worker): the runner caches it,
+    so the main process neither parses nor packs a new article's evidence again."""
     blocks: Mapping[str, str]
     """Block key -> block text of the uncleaned body, for site boilerplate learning."""
     site_keys: frozenset[str]
@@ -104,12 +107,16 @@ def prepare_draft(
     hashes = shingles(cleaned.text, n=shingle_size)
     t2 = time.process_time()
     evidence = extract_evidence(cleaned.text, title=draft.title, published=draft.published).to_json()
+    # Parsed back from the JSON, as the store would: the cached copy equals a stored one.
+    parsed = Evidence.from_json(evidence)
+    _ = parsed.pair_form
     t3 = time.process_time()
     return Prepared(
         draft=draft,
         cleaned=cleaned,
         shingles=hashes,
         evidence=evidence,
+        parsed=parsed,
         blocks=body_blocks(draft.text) if draft.outlet else {},
         site_keys=frozenset(patterns),
         from_html=from_html,

@@ -128,6 +128,11 @@ class SQLiteStoryState:
             out.append((i, ev))
         return out
 
+    def remember(self, article_id: int, ev: Evidence) -> None:
+        """Cache an article's evidence, already parsed (the ingest's workers parse and pack a
+        new article's evidence): it must equal the stored one."""
+        self._remember(article_id, ev)
+
     def _remember(self, article_id: int, ev: Evidence) -> None:
         self._evidence[article_id] = ev
         self._evidence.move_to_end(article_id)
