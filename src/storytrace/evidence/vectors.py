@@ -13,9 +13,8 @@ in the dicts' own order.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import xxhash
@@ -65,7 +64,6 @@ def _segment(d: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray, Segment]:
     return keys, weights, Segment(n, norm, mass)
 
 
-@lru_cache(maxsize=262144)
 def _word_grams(word: str, n: int) -> np.ndarray:
     """Key hashes of the character ``n``-grams of a padded word, as in ``terms.char_grams``."""
     p = f"_{word}_"
@@ -75,21 +73,95 @@ def _word_grams(word: str, n: int) -> np.ndarray:
     )
 
 
+class _GramTable:
+    """The gram key hashes of every word seen, end to end in one array, so that one native
+    call builds an article's gram vector (hashing is in Python: once per word and process).
+    Bounded: past ``max_words`` words it starts again."""
+
+    def __init__(self, n: int, max_words: int = 262_144) -> None:
+        self.n = n
+        self.max_words = max_words
+        self._clear()
+
+    def _clear(self) -> None:
+        self.slot: dict[str, int] = {}
+        self.flat = np.zeros(1 << 16, np.uint64)
+        self.size = 0
+        self.bounds = np.zeros(1 << 12, np.int64)  # word slot i: flat[bounds[i]:bounds[i + 1]]
+
+    def slots(self, words: Iterable[str]) -> np.ndarray:
+        """The slot of each word, its grams hashed first when it is new."""
+        words = list(words)
+        slot = self.slot
+        if len(slot) + len(words) > self.max_words:
+            self._clear()
+            slot = self.slot
+        out = [slot.get(w, -1) for w in words]
+        for i, w in enumerate(words):
+            if out[i] < 0:
+                out[i] = slot.get(w, -1)
+                if out[i] < 0:
+                    out[i] = self._add(w)
+        return np.array(out, dtype=np.int64)
+
+    def _add(self, word: str) -> int:
+        grams = _word_grams(word, self.n)
+        i = len(self.slot)
+        end = self.size + grams.size
+        if end > self.flat.size:
+            self.flat = np.concatenate([self.flat[: self.size], np.zeros(max(end, 2 * self.flat.size) - self.size, np.uint64)])
+        if i + 2 > self.bounds.size:
+            self.bounds = np.concatenate([self.bounds, np.zeros(self.bounds.size, np.int64)])
+        self.flat[self.size : end] = grams
+        self.size = end
+        self.bounds[i + 1] = end
+        self.slot[word] = i
+        return i
+
+
+def _gram_vector_py(flat, bounds, slots, weights):  # type: ignore[no-untyped-def,unused-ignore]
+    """Distinct gram keys (sorted) and their weights: each word's weight spread evenly over its
+    grams, a gram's shares added in the words' order (as ``np.bincount`` adds them)."""
+    total = 0
+    for w in slots:
+        total += bounds[w + 1] - bounds[w]
+    keys = np.empty(total, np.uint64)
+    shares = np.empty(total, np.float64)
+    at = 0
+    for i in range(slots.size):
+        a, b = bounds[slots[i]], bounds[slots[i] + 1]
+        share = weights[i] / (b - a)
+        for j in range(a, b):
+            keys[at] = flat[j]
+            shares[at] = share
+            at += 1
+    order = np.argsort(keys, kind="mergesort")  # stable: equal keys keep the words' order
+    out_keys = np.empty(total, np.uint64)
+    out_weights = np.zeros(total, np.float64)
+    m = -1
+    for o in order:
+        if m < 0 or keys[o] != out_keys[m]:
+            m += 1
+            out_keys[m] = keys[o]
+        out_weights[m] += shares[o]
+    return out_keys[: m + 1], out_weights[: m + 1]
+
+
+_GRAM_TABLES: dict[int, _GramTable] = {}
+
+
 def _gram_segment(words: Mapping[str, float], n: int) -> tuple[np.ndarray, np.ndarray, Segment]:
-    """:func:`_segment` of ``char_grams(words)`` without building the dict: each word's grams
-    are hashed once per process; a gram's shares are added in the same order as there."""
+    """:func:`_segment` of ``char_grams(words)`` without building the dict (one native call over
+    the words' gram hashes, kept per process: :class:`_GramTable`)."""
     if not words:
         return np.zeros(0, np.uint64), np.zeros(0, np.float64), Segment(0, 0.0, 0.0)
-    arrays = [_word_grams(w, n) for w in words]
-    keys = np.concatenate(arrays)
-    shares = np.repeat(
-        np.fromiter(words.values(), np.float64, count=len(words))
-        / np.fromiter(map(len, arrays), np.float64, count=len(arrays)),
-        list(map(len, arrays)),
-    )
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    weights = np.bincount(inverse, weights=shares, minlength=len(uniq))
-    return uniq, weights, Segment(len(uniq), math.sqrt(float(weights @ weights)), float(weights.sum()))
+    table = _GRAM_TABLES.get(n)
+    if table is None:
+        table = _GRAM_TABLES[n] = _GramTable(n)
+    slots = table.slots(words)
+    weights = np.fromiter(words.values(), np.float64, count=len(words))
+    keys, summed = _gram_vector(table.flat, table.bounds, slots, weights)
+    return keys, summed, Segment(len(keys), math.sqrt(float(summed @ summed)), float(summed.sum()))
 
 
 def build_from_words(
@@ -180,10 +252,12 @@ def _merge_np(ka, wa, a0, a1, kb, wb, b0, b1):  # type: ignore[no-untyped-def,un
 
 
 if njit is not None:
+    _gram_vector = njit(cache=True, nogil=True)(_gram_vector_py)
     _merge = njit(cache=True, nogil=True)(_merge_py)
     _compare = njit(cache=True, nogil=True)(_compare_py)
     _features = njit(cache=True, nogil=True)(_features_py)
 else:  # pragma: no cover
+    _gram_vector = _gram_vector_py
     _merge = _merge_np
     _compare = _compare_py
     _features = _features_py

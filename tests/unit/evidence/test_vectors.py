@@ -49,3 +49,26 @@ def test_empty_evidence_scores_zero() -> None:
     e, a = extract_evidence(""), extract_evidence(A)
     out = v.compare(e.lexical, a.lexical)
     assert out == (0.0,) * 7
+
+
+def test_gram_segment_is_the_dict_of_char_grams() -> None:
+    """The native gram vector has the keys and the very weights of ``char_grams`` (shares added
+    in the same order), for words that share grams, accented words and one-letter words."""
+    from storytrace.evidence.terms import GRAM, char_grams
+
+    words = {
+        **extract_evidence(A + " " + B).words,
+        "erdbeben": 2.5, "erdbebens": 1.25, "zürich": 0.75, "x": 3.0, "beben": 0.5,
+    }
+    keys, weights, seg = v._gram_segment(words, GRAM)
+    want_keys, want_weights, want = v._segment(char_grams(words, GRAM))
+    assert keys.tolist() == want_keys.tolist()
+    assert weights.tolist() == want_weights.tolist()
+    assert seg.size == want.size and math.isclose(seg.norm, want.norm, rel_tol=1e-12)
+    assert math.isclose(seg.mass, want.mass, rel_tol=1e-12)
+    small = v._GramTable(GRAM, max_words=4)  # starts again when full: same grams
+    for _ in range(3):
+        slots = small.slots(["erdbeben", "beben", "x"])
+        assert small.flat[small.bounds[slots[1]] : small.bounds[slots[1] + 1]].tolist() == (
+            v._word_grams("beben", GRAM).tolist()
+        )
