@@ -174,6 +174,11 @@ def db_sizes(db: str) -> dict[str, int]:
 
 
 def run(n: int, *, baseline_limit: int, threshold: float, end_to_end: bool) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return _run(n, Path(tmp), baseline_limit=baseline_limit, threshold=threshold, end_to_end=end_to_end)
+
+
+def _run(n: int, tmp: Path, *, baseline_limit: int, threshold: float, end_to_end: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     corpus: Corpus = build_corpus(n)
     build_s = time.perf_counter() - t0
@@ -182,11 +187,15 @@ def run(n: int, *, baseline_limit: int, threshold: float, end_to_end: bool) -> d
     print(f"corpus: {n} articles, {mb:.1f} MB, {len(corpus.reprint_pairs)} reprint pairs "
           f"({build_s:.1f} s to build)", file=sys.stderr)
     stages: list[dict[str, Any]] = []
+    # Memory: at 1M the pages are 2.8 GB of text. The ingest's input is written first; then
+    # each page is dropped once cleaned, and the stages keep only the cleaned texts.
+    data = write_jsonl(corpus, tmp / "corpus.jsonl") if end_to_end else None
 
-    row, cleaned = timed("clean", n, mb, lambda: [clean_page(a["text"], title=a["title"]).text for a in corpus.articles])
+    row, cleaned = timed("clean", n, mb, lambda: [clean_page(a.pop("text"), title=a["title"]).text for a in corpus.articles])
     stages.append(row)
     clean_mb = sum(len(t.encode("utf-8")) for t in cleaned) / 1e6
-    row, _ = timed("sign (shingles)", n, clean_mb, lambda: shingles_many(cleaned))
+    row, _ = timed("sign (shingles)", n, clean_mb, lambda: sum(
+        len(s) for a in range(0, n, 10000) for s in shingles_many(cleaned[a : a + 10000])))
     stages.append(row)
     days = [days_since_epoch(a.get("published")) for a in corpus.articles]
     # Loading the compiled loops is a once-per-process cost (the ingest is a long-lived
@@ -226,36 +235,36 @@ def run(n: int, *, baseline_limit: int, threshold: float, end_to_end: bool) -> d
         if "articles_per_s" in b:
             result.setdefault("ratios", {})[name] = round(reprint_rate / b["articles_per_s"], 2)
 
-    if end_to_end:
-        with tempfile.TemporaryDirectory() as tmp:
-            data = write_jsonl(corpus, Path(tmp) / "corpus.jsonl")
-            db = str(Path(tmp) / "bench.db")
-            out = subprocess.run([sys.executable, "-c", END_TO_END, str(data), db],
-                                 capture_output=True, text=True, check=True)
-            e2e = json.loads(out.stdout.strip().splitlines()[-1])
-            sizes = db_sizes(db)
-            result["end_to_end"] = {
-                "articles_per_s": round(n / e2e["seconds"], 1), "seconds": round(e2e["seconds"], 1),
-                "mb_per_s": round(mb / e2e["seconds"], 2), "peak_rss_mb": round(e2e["peak_rss_mb"], 1),
-                "db_bytes_per_article": round(sizes["_file"] / n, 1),
-                "index_bytes_per_article": round(
-                    sum(v for k, v in sizes.items() if k.startswith("anchors")) / n, 1),
-                "report": e2e["report"],
-            }
-            fresh = build_corpus(n + 200 + LATENCY_WARM_UP, seed=2).articles[-200 - LATENCY_WARM_UP :]
-            probe = Path(tmp) / "probe.jsonl"
-            probe.write_text("".join(json.dumps(a) + "\n" for a in fresh), encoding="utf-8")
-            out = subprocess.run([sys.executable, "-c", LATENCY, str(probe), db, str(LATENCY_WARM_UP)],
-                                 capture_output=True, text=True, check=True)
-            times = sorted(json.loads(out.stdout.strip().splitlines()[-1]))
-            # One add in `recheck_every` (200) also runs the story re-check: mean and max show it.
-            result["add_one_latency_ms"] = {
-                "p50": round(statistics.median(times) * 1000, 2),
-                "p99": round(times[int(len(times) * 0.99) - 1] * 1000, 2),
-                "mean": round(statistics.fmean(times) * 1000, 2),
-                "max": round(times[-1] * 1000, 2),
-                "samples": len(times),
-            }
+    cleaned.clear()  # the end-to-end run reads its input file: free the texts for it
+    found.clear()
+    if data is not None:
+        db = str(tmp / "bench.db")
+        out = subprocess.run([sys.executable, "-c", END_TO_END, str(data), db],
+                             capture_output=True, text=True, check=True)
+        e2e = json.loads(out.stdout.strip().splitlines()[-1])
+        sizes = db_sizes(db)
+        result["end_to_end"] = {
+            "articles_per_s": round(n / e2e["seconds"], 1), "seconds": round(e2e["seconds"], 1),
+            "mb_per_s": round(mb / e2e["seconds"], 2), "peak_rss_mb": round(e2e["peak_rss_mb"], 1),
+            "db_bytes_per_article": round(sizes["_file"] / n, 1),
+            "index_bytes_per_article": round(
+                sum(v for k, v in sizes.items() if k.startswith("anchors")) / n, 1),
+            "report": e2e["report"],
+        }
+        fresh = build_corpus(n + 200 + LATENCY_WARM_UP, seed=2).articles[-200 - LATENCY_WARM_UP :]
+        probe = tmp / "probe.jsonl"
+        probe.write_text("".join(json.dumps(a) + "\n" for a in fresh), encoding="utf-8")
+        out = subprocess.run([sys.executable, "-c", LATENCY, str(probe), db, str(LATENCY_WARM_UP)],
+                             capture_output=True, text=True, check=True)
+        times = sorted(json.loads(out.stdout.strip().splitlines()[-1]))
+        # One add in `recheck_every` (200) also runs the story re-check: mean and max show it.
+        result["add_one_latency_ms"] = {
+            "p50": round(statistics.median(times) * 1000, 2),
+            "p99": round(times[int(len(times) * 0.99) - 1] * 1000, 2),
+            "mean": round(statistics.fmean(times) * 1000, 2),
+            "max": round(times[-1] * 1000, 2),
+            "samples": len(times),
+        }
     return result
 
 

@@ -52,7 +52,8 @@ class Found(NamedTuple):
 
 
 class _Column:
-    """A growable flat array (amortised growth: x4, few copies of big arrays)."""
+    """A growable flat array (amortised doubling: at 1M texts the token columns are gigabytes,
+    and a copy holds the old array and the new one at once)."""
 
     def __init__(self, dtype: npt.DTypeLike) -> None:
         self.data = np.zeros(1024, dtype=dtype)
@@ -60,7 +61,7 @@ class _Column:
 
     def reserve(self, end: int) -> None:
         if end > self.data.size:
-            grown = np.empty(max(end, 4 * self.data.size), dtype=self.data.dtype)
+            grown = np.empty(max(end, 2 * self.data.size), dtype=self.data.dtype)
             grown[: self.size] = self.data[: self.size]
             self.data = grown
 
