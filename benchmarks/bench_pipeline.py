@@ -1,7 +1,8 @@
 """Speed, memory and reprint quality of storytrace against datasketch and rensa.
 
     python benchmarks/bench_pipeline.py --n 10000            # a few minutes
-    python benchmarks/bench_pipeline.py --n 1000000          # the 1M run
+    python benchmarks/bench_pipeline.py --n 1000000 --no-end-to-end   # 1M stages: 25 min, 21 GB
+    python benchmarks/bench_pipeline.py --n 1000000          # with the 1M ingest: many hours
 
 Builds a deterministic news stream from ../shared/data (benchmarks/corpus.py), then measures
 each stage on the same articles, end to end through `storytrace ingest` in a child process,
