@@ -13,6 +13,7 @@ in the dicts' own order.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -76,11 +77,14 @@ def _word_grams(word: str, n: int) -> np.ndarray:
 class _GramTable:
     """The gram key hashes of every word seen, end to end in one array, so that one native
     call builds an article's gram vector (hashing is in Python: once per word and process).
-    Bounded: past ``max_words`` words it starts again."""
+    Bounded: past ``max_words`` words it starts again. Thread-safe, as the cache it replaces
+    was (the Python API may score pairs in threads): words are added under a lock, and a
+    caller reads the arrays it got with its slots, which later additions never change."""
 
     def __init__(self, n: int, max_words: int = 262_144) -> None:
         self.n = n
         self.max_words = max_words
+        self._lock = threading.Lock()
         self._clear()
 
     def _clear(self) -> None:
@@ -89,27 +93,30 @@ class _GramTable:
         self.size = 0
         self.bounds = np.zeros(1 << 12, np.int64)  # word slot i: flat[bounds[i]:bounds[i + 1]]
 
-    def slots(self, words: Iterable[str]) -> np.ndarray:
-        """The slot of each word, its grams hashed first when it is new."""
+    def slots(self, words: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The slot of each word (its grams hashed first when it is new), with the gram array
+        and the bounds array those slots index."""
         words = list(words)
-        slot = self.slot
-        if len(slot) + len(words) > self.max_words:
-            self._clear()
+        with self._lock:
+            if len(self.slot) + len(words) > self.max_words:
+                self._clear()
             slot = self.slot
-        out = [slot.get(w, -1) for w in words]
-        for i, w in enumerate(words):
-            if out[i] < 0:
-                out[i] = slot.get(w, -1)
+            out = [slot.get(w, -1) for w in words]
+            for i, w in enumerate(words):
                 if out[i] < 0:
-                    out[i] = self._add(w)
-        return np.array(out, dtype=np.int64)
+                    out[i] = slot.get(w, -1)  # a word given twice
+                    if out[i] < 0:
+                        out[i] = self._add(w)
+            return np.array(out, dtype=np.int64), self.flat, self.bounds
 
     def _add(self, word: str) -> int:
         grams = _word_grams(word, self.n)
         i = len(self.slot)
         end = self.size + grams.size
         if end > self.flat.size:
-            self.flat = np.concatenate([self.flat[: self.size], np.zeros(max(end, 2 * self.flat.size) - self.size, np.uint64)])
+            grown = np.zeros(max(end, 2 * self.flat.size), np.uint64)
+            grown[: self.size] = self.flat[: self.size]
+            self.flat = grown
         if i + 2 > self.bounds.size:
             self.bounds = np.concatenate([self.bounds, np.zeros(self.bounds.size, np.int64)])
         self.flat[self.size : end] = grams
@@ -157,10 +164,10 @@ def _gram_segment(words: Mapping[str, float], n: int) -> tuple[np.ndarray, np.nd
         return np.zeros(0, np.uint64), np.zeros(0, np.float64), Segment(0, 0.0, 0.0)
     table = _GRAM_TABLES.get(n)
     if table is None:
-        table = _GRAM_TABLES[n] = _GramTable(n)
-    slots = table.slots(words)
+        table = _GRAM_TABLES.setdefault(n, _GramTable(n))
+    slots, flat, bounds = table.slots(words)
     weights = np.fromiter(words.values(), np.float64, count=len(words))
-    keys, summed = _gram_vector(table.flat, table.bounds, slots, weights)
+    keys, summed = _gram_vector(flat, bounds, slots, weights)
     return keys, summed, Segment(len(keys), math.sqrt(float(summed @ summed)), float(summed.sum()))
 
 

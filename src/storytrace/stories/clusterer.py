@@ -54,7 +54,7 @@ class PairScores:
 
     Recency is kept by two generations rather than an ordered dict: new and read entries go to
     the young one; when it holds half the capacity, it becomes the old one and the old one is
-    dropped. A re-check reads tens of thousands of pairs, and a plain dict per generation costs a
+    dropped (so between half and all of the capacity is held). A re-check reads tens of thousands of pairs, and a plain dict per generation costs a
     fraction of moving every entry read to the end of an ordered one.
     """
 
@@ -85,6 +85,7 @@ class PairScores:
                 value = old.pop(key, None)
                 if value is not None:
                     self._add(key, value)
+                    young, old = self._young, self._old
             out.append(value)
         return out
 
@@ -96,7 +97,7 @@ class PairScores:
 
     def _add(self, key: tuple[bytes, bytes], score: float) -> None:
         self._young[key] = score
-        if len(self._young) > self.capacity // 2:
+        if len(self._young) >= max(1, (self.capacity + 1) // 2):  # both: at most capacity
             self._old = self._young
             self._young = {}
 

@@ -68,7 +68,25 @@ def test_gram_segment_is_the_dict_of_char_grams() -> None:
     assert math.isclose(seg.mass, want.mass, rel_tol=1e-12)
     small = v._GramTable(GRAM, max_words=4)  # starts again when full: same grams
     for _ in range(3):
-        slots = small.slots(["erdbeben", "beben", "x"])
-        assert small.flat[small.bounds[slots[1]] : small.bounds[slots[1] + 1]].tolist() == (
+        slots, flat, bounds = small.slots(["erdbeben", "beben", "x"])
+        assert flat[bounds[slots[1]] : bounds[slots[1] + 1]].tolist() == (
             v._word_grams("beben", GRAM).tolist()
         )
+
+
+def test_gram_table_gives_each_thread_the_grams_of_its_words() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from storytrace.evidence.terms import GRAM
+
+    words = sorted(extract_evidence(A + " " + B).words)
+    lists = [words[i : i + 7] for i in range(0, len(words), 3)] * 30
+    table = v._GramTable(GRAM, max_words=20)  # small: threads also start it again
+
+    def grams_of(ws: list[str]) -> list[list[int]]:
+        slots, flat, bounds = table.slots(ws)
+        return [flat[bounds[s] : bounds[s + 1]].tolist() for s in slots]
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(grams_of, lists))
+    assert got == [[v._word_grams(w, GRAM).tolist() for w in ws] for ws in lists]
