@@ -305,6 +305,10 @@ def print_table(result: dict[str, Any]) -> None:
             continue
         print(f"{name:14} {b['articles_per_s']:>12,.0f} {b['precision']:>10.3f} {b['recall']:>8.3f} "
               f"{result['ratios'][name]:>14.2f}x")
+    ran = max((b.get("articles", 0) for b in result["baselines"].values()), default=0)
+    if 0 < ran < result["n"]:
+        print(f"(storytrace's speed is over all {result['n']:,} articles, its quality over the first "
+              f"{ran:,}; the ratios compare it with the baselines' speed on those {ran:,})")
 
 
 def main() -> None:
