@@ -619,6 +619,20 @@ def postings_add(tab, ent, key_head, key_size, n_ent, key, anchors):
 
 
 @njit(cache=True)
+def postings_add_groups(tab, ent, key_head, key_size, n_ent, keys, bounds, anchors):
+    """:func:`postings_add` of ``anchors[bounds[i]:bounds[i + 1]]`` to ``keys[i]``, for every
+    group ``i`` (distinct anchors within a group). Returns the new number of entries and of
+    used table rows added."""
+    new_rows = 0
+    for i in range(keys.size):
+        n_ent, new = postings_add(
+            tab, ent, key_head, key_size, n_ent, keys[i], anchors[bounds[i] : bounds[i + 1]]
+        )
+        new_rows += new
+    return n_ent, new_rows
+
+
+@njit(cache=True)
 def postings_remove(tab, ent, key_head, key_size, key):
     """Delete every posting of ``key`` (its entries die in place)."""
     e = key_head[key]

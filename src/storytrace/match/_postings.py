@@ -26,6 +26,7 @@ from ._kernels import (
     HEAD,
     count_shared,
     postings_add,
+    postings_add_groups,
     postings_find,
     postings_rehash,
     postings_remove,
@@ -81,6 +82,17 @@ class Postings:
         self.reserve(slot + 1, anchors.size)
         self.n_ent, new = postings_add(self.tab, self.ent, self.key_head, self.key_size, self.n_ent,
                               slot, anchors)
+        self.n_used += new
+
+    def add_groups(self, slots: np.ndarray, bounds: np.ndarray, anchors: np.ndarray) -> None:
+        """:meth:`add` of ``anchors[bounds[i]:bounds[i + 1]]`` to ``slots[i]`` for each ``i``,
+        in one native call."""
+        if not slots.size:
+            return
+        self.reserve(int(slots.max()) + 1, anchors.size)
+        self.n_ent, new = postings_add_groups(
+            self.tab, self.ent, self.key_head, self.key_size, self.n_ent, slots, bounds, anchors
+        )
         self.n_used += new
 
     def remove(self, slot: int) -> None:

@@ -88,6 +88,25 @@ class MemoryCandidateIndex:
         self._postings.add(self._slot(key), values)
         self._live.add(key)
 
+    def add_rows(self, keys: np.ndarray, anchors: np.ndarray) -> None:
+        """:meth:`add` of many ``(key, anchor)`` rows at once (``keys[i]`` holds ``anchors[i]``;
+        rows may repeat): what loading thousands of index rows from a store needs."""
+        keys = np.asarray(keys, dtype=np.int64)
+        anchors = np.asarray(anchors, dtype=np.uint64)
+        if not keys.size:
+            return
+        order = np.lexsort((anchors, keys))
+        keys, anchors = keys[order], anchors[order]
+        distinct = np.ones(keys.size, dtype=bool)
+        distinct[1:] = (keys[1:] != keys[:-1]) | (anchors[1:] != anchors[:-1])
+        keys, anchors = keys[distinct], anchors[distinct]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        groups = keys[starts].tolist()
+        slots = np.array([self._slot(k) for k in groups], dtype=np.int64)
+        bounds = np.append(starts, keys.size).astype(np.int64)
+        self._postings.add_groups(slots, bounds, np.ascontiguousarray(anchors))
+        self._live.update(groups)
+
     def remove(self, key: int) -> None:
         key = int(key)
         if key in self._live:

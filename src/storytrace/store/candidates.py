@@ -95,17 +95,20 @@ class SQLiteCandidateIndex:
         if not todo:
             return
         self.flush()  # the table must hold what the batch index holds
-        rows: dict[int, list[int]] = {}
+        rows: list[tuple[int, int]] = []
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples, whatever the connection's factory
         for chunk in _chunks(todo):
             marks = ", ".join("?" for _ in chunk)
-            for key, article_id in self.conn.execute(
+            rows += cursor.execute(
                 f"SELECT key, article_id FROM anchors WHERE key IN ({marks})",  # noqa: S608 - placeholders only
                 chunk,
-            ):
-                rows.setdefault(int(article_id), []).append(int(key))
-        for article_id, held in rows.items():
-            # keys are stored as uint64 bit patterns in the memory index
-            batch.index.add(article_id, np.array(held, dtype=np.int64).view(np.uint64))
+            ).fetchall()
+        if rows:
+            # A batch loads tens of thousands of rows: added in one call, not one per article.
+            # Keys are stored as uint64 bit patterns in the memory index.
+            table = np.array(rows, dtype=np.int64)
+            batch.index.add_rows(table[:, 1], table[:, 0].view(np.uint64))
         batch.loaded.update(todo)
 
     # the CandidateIndex protocol --------------------------------------------------------------

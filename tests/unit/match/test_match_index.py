@@ -151,3 +151,33 @@ def test_index_grows_past_its_first_tables() -> None:
         ix.add(key, doc)
     for key in range(0, 300, 7):
         assert ix.query(docs[key])[0] == (key, 50)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 6), st.integers(0, 30)), max_size=80),
+    st.lists(st.tuples(st.integers(1, 6), st.lists(st.integers(0, 30), max_size=10)), max_size=4),
+    st.lists(st.integers(1, 6), max_size=2),
+)
+def test_add_rows_is_add_per_key(
+    rows: list[tuple[int, int]], before: list[tuple[int, list[int]]], removed: list[int]
+) -> None:
+    """Bulk rows (repeats, keys already holding some of the anchors, removed keys) index what
+    one ``add`` per key indexes."""
+    pool = np.random.default_rng(3).integers(0, 2**64 - 1, 31, dtype=np.uint64, endpoint=True)
+    bulk, one = MemoryCandidateIndex(), MemoryCandidateIndex()
+    for index in (bulk, one):
+        for key, held in before:
+            index.add(key, pool[held])
+        for key in removed:
+            index.remove(key)
+    bulk.add_rows(
+        np.array([k for k, _ in rows], dtype=np.int64), pool[[a for _, a in rows]]
+    )
+    for key in sorted({k for k, _ in rows}):
+        one.add(key, pool[[a for k, a in rows if k == key]])
+    assert len(bulk) == len(one)
+    for probe in range(31):
+        q = pool[probe : probe + 6]
+        assert bulk.query(q, min_shared=1) == one.query(q, min_shared=1)
+    assert [bulk.document_frequency(int(h)) for h in pool] == [one.document_frequency(int(h)) for h in pool]
