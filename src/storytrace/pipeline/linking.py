@@ -107,12 +107,8 @@ class ArticleLinker:
             if other is None:
                 continue
             first, second = _chronological(other, row)
-            rep = compare(
-                first["text"],
-                second["text"],
-                a_shingles=unpack_hashes(first["shingles"]),
-                b_shingles=unpack_hashes(second["shingles"]),
-            )
+            a_shingles, b_shingles = (other_shingles, mine) if first is other else (mine, other_shingles)
+            rep = compare(first["text"], second["text"], a_shingles=a_shingles, b_shingles=b_shingles)
             if rep is None:
                 continue
             self.store.add_reprint(int(first["id"]), int(second["id"]), rep)
