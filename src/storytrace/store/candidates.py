@@ -1,21 +1,23 @@
 """Reprint candidate index in SQLite: an inverted index of sampled shingle hashes.
 
 Implements :class:`storytrace.match.CandidateIndex` with the semantics of
-``MemoryCandidateIndex``; rows live in the ``anchors`` table, so the index persists and grows
+``MemoryCandidateIndex``; the index lives in the ``anchors`` table, so it persists and grows
 with the database instead of being rebuilt in memory.
 
-Compact rows: an anchor is stored by its *key*, the two halves of its 64-bit hash XORed, as a
-signed 32-bit integer (4 bytes in SQLite; the top half keeps keys uniform although
-:func:`storytrace.match.anchors` samples on the low bits), and there is no index by article:
-:meth:`SQLiteCandidateIndex.remove` finds an article's rows again from the keys of its stored
-shingles (its anchors are some of them). Anchors are compared by key, so two distinct anchors
-with the same key count as one (about one pair in four billion; a candidate is verified on its
-full shingles anyway).
+Compact layout: one row per anchor *key*, holding the anchor's posting list (the ids of the
+articles that have it, as ascending gaps in varints, :mod:`._codec`). A key is the two halves of
+the 64-bit anchor hash XORed, an unsigned 32-bit value, and is the table's rowid. A row per
+(anchor, article) cost about 13 bytes in SQLite; a list spends 2 or 3 bytes per article plus
+about 10 per key. There is no index by article: :meth:`SQLiteCandidateIndex.remove` finds an
+article's lists from the keys of its stored shingles (its anchors are some of them). Anchors are
+compared by key, so two distinct anchors with the same key count as one (about one pair in four
+billion; a candidate is verified on its full shingles anyway).
 
-Batches (:meth:`SQLiteCandidateIndex.batch`): one query loads the rows of every key the
+Batches (:meth:`SQLiteCandidateIndex.batch`): one query loads the lists of every key the
 batch's articles may ask for into an in-memory :class:`MemoryCandidateIndex`; queries are then
 answered in memory (keys not loaded, e.g. of a text re-cleaned in the batch, are loaded on
-demand), additions are written with one ``executemany`` when the batch ends.
+demand), and the lists that gained articles are rewritten with one ``executemany`` when the
+batch ends.
 """
 
 from __future__ import annotations
@@ -28,15 +30,22 @@ import numpy as np
 import numpy.typing as npt
 
 from ..match import MemoryCandidateIndex, effective_min_shared, unpack_hashes
+from ._codec import decode_lists, merge_lists
 
+I64 = npt.NDArray[np.int64]
 _CHUNK = 900  # host parameters per statement (SQLite's default limit is 999 before 3.32)
+_SCAN = 100_000  # lists per fetch when a whole-table scan is needed
+_UPSERT = (
+    "INSERT INTO anchors (key, articles) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET articles = excluded.articles"
+)
 
 
-def anchor_keys(anchors: np.ndarray) -> npt.NDArray[np.int64]:
-    """Sorted distinct keys: each uint64 hash's halves XORed, as a signed 32-bit value."""
+def anchor_keys(anchors: np.ndarray) -> I64:
+    """Sorted distinct keys: each uint64 hash's halves XORed, an unsigned 32-bit value."""
     h = np.asarray(anchors, dtype=np.uint64)
     folded = (h ^ (h >> np.uint64(32))).astype(np.uint32)  # keeps the low 32 bits
-    return np.unique(folded.view(np.int32).astype(np.int64))
+    return np.unique(folded).astype(np.int64)
 
 
 def _chunks(values: list[int], size: int = _CHUNK) -> Iterator[list[int]]:
@@ -44,13 +53,38 @@ def _chunks(values: list[int], size: int = _CHUNK) -> Iterator[list[int]]:
         yield values[i : i + size]
 
 
+def _joined(lists: list[bytes]) -> tuple[npt.NDArray[np.uint8], I64]:
+    """Encoded lists as one byte array and their offsets (what the native loops take)."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in lists], out=offsets[1:])
+    return np.frombuffer(b"".join(lists), dtype=np.uint8), offsets
+
+
+def _decoded(keys: list[int], lists: list[bytes]) -> tuple[I64, I64]:
+    """The (key, article id) rows of encoded lists, as two arrays."""
+    ids, counts = decode_lists(*_joined(lists))
+    return np.repeat(np.array(keys, dtype=np.int64), counts), ids
+
+
+def _groups(keys: I64, ids: I64) -> tuple[I64, I64, I64]:
+    """Distinct (key, id) rows grouped by key: sorted distinct keys, ids, group bounds."""
+    order = np.lexsort((ids, keys))
+    keys, ids = keys[order], ids[order]
+    distinct = np.ones(keys.size, dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1])
+    keys, ids = keys[distinct], ids[distinct]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else keys
+    return keys[starts], ids, np.append(starts, keys.size).astype(np.int64)
+
+
 class _Batch:
-    """The rows of the keys a batch needs, in memory, and the rows it added, not yet written."""
+    """The lists of the keys a batch needs (in memory, and as stored), and its new rows."""
 
     def __init__(self) -> None:
         self.index = MemoryCandidateIndex()
-        self.loaded: set[int] = set()
-        self.pending: list[tuple[int, int]] = []
+        self.loaded: set[int] = set()  # keys whose lists are in the index
+        self.stored: dict[int, bytes] = {}  # key -> its list as in the table (b"": no row)
+        self.pending: list[tuple[int, int]] = []  # (key, article) rows not yet written
 
 
 class SQLiteCandidateIndex:
@@ -83,10 +117,10 @@ class SQLiteCandidateIndex:
         """Write the rows added in the current batch."""
         batch = self._batch
         if batch is not None and batch.pending:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO anchors (key, article_id) VALUES (?, ?)", batch.pending
-            )
+            rows = np.array(batch.pending, dtype=np.int64)
             batch.pending = []
+            keys, ids, bounds = _groups(rows[:, 0], rows[:, 1])
+            self._rewrite(keys, ids, bounds, batch.stored)
 
     def _load(self, keys: list[int]) -> None:
         batch = self._batch
@@ -95,21 +129,71 @@ class SQLiteCandidateIndex:
         if not todo:
             return
         self.flush()  # the table must hold what the batch index holds
-        rows: list[tuple[int, int]] = []
+        found = self._fetch(todo)
+        batch.stored.update((k, found.get(k, b"")) for k in todo)
+        batch.loaded.update(todo)
+        if found:
+            # A batch loads tens of thousands of postings: added in one call, not one per
+            # article. Keys are uint64 values in the memory index.
+            keys_of, ids = _decoded(list(found), list(found.values()))
+            batch.index.add_rows(ids, keys_of.view(np.uint64))
+
+    # storage ----------------------------------------------------------------------------------
+
+    def _fetch(self, keys: list[int]) -> dict[int, bytes]:
+        """The stored lists of ``keys`` that have a row."""
+        found: dict[int, bytes] = {}
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples, whatever the connection's factory
-        for chunk in _chunks(todo):
+        for chunk in _chunks(keys):
             marks = ", ".join("?" for _ in chunk)
-            rows += cursor.execute(
-                f"SELECT key, article_id FROM anchors WHERE key IN ({marks})",  # noqa: S608 - placeholders only
-                chunk,
-            ).fetchall()
-        if rows:
-            # A batch loads tens of thousands of rows: added in one call, not one per article.
-            # Keys are stored as uint64 bit patterns in the memory index.
-            table = np.array(rows, dtype=np.int64)
-            batch.index.add_rows(table[:, 1], table[:, 0].view(np.uint64))
-        batch.loaded.update(todo)
+            found.update(
+                cursor.execute(
+                    f"SELECT key, articles FROM anchors WHERE key IN ({marks})",  # noqa: S608 - placeholders only
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
+    def _rewrite(
+        self, keys: I64, ids: I64, bounds: I64, stored: dict[int, bytes] | None, drop: int = -1
+    ) -> None:
+        """Unite the list of ``keys[g]`` with ``ids[bounds[g]:bounds[g + 1]]``, less ``drop``,
+        and write the lists that changed. ``stored``: lists known to be current (updated)."""
+        key_list = keys.tolist()
+        known = stored if stored is not None else {}
+        missing = [k for k in key_list if k not in known]
+        if missing:
+            found = self._fetch(missing)
+            known.update((k, found.get(k, b"")) for k in missing)
+        old = [known[k] for k in key_list]
+        data, offsets = merge_lists(*_joined(old), ids, bounds, drop)
+        raw = data.tobytes()
+        cut = offsets.tolist()
+        changed = []
+        emptied = []
+        for g, key in enumerate(key_list):
+            new = raw[cut[g] : cut[g + 1]]
+            if new == old[g]:
+                continue
+            known[key] = new
+            if new:
+                changed.append((key, new))
+            else:
+                emptied.append((key,))
+        if changed:
+            self.conn.executemany(_UPSERT, changed)
+        if emptied:
+            self.conn.executemany("DELETE FROM anchors WHERE key = ?", emptied)
+
+    def _scan(self) -> Iterator[tuple[I64, I64]]:
+        """Every (key, article id) row of the table, in chunks of lists."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        cursor.execute("SELECT key, articles FROM anchors")
+        while rows := cursor.fetchmany(_SCAN):
+            keys, lists = zip(*rows, strict=True)
+            yield _decoded(list(keys), list(lists))
 
     # the CandidateIndex protocol --------------------------------------------------------------
 
@@ -119,33 +203,34 @@ class SQLiteCandidateIndex:
             self._batch.index.add(key, keys.view(np.uint64))
             self._batch.pending.extend((k, key) for k in keys.tolist())
             return
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO anchors (key, article_id) VALUES (?, ?)",
-            [(k, key) for k in keys.tolist()],
-        )
+        ids = np.full(keys.size, key, dtype=np.int64)
+        self._rewrite(keys, ids, np.arange(keys.size + 1, dtype=np.int64), None)
 
     def remove(self, key: int, shingles: np.ndarray | None = None) -> None:
-        """Delete the article's rows: those of the keys of its shingles (its anchors are some of
-        them). ``shingles``: the shingles it was indexed with, when the stored ones have
+        """Delete the article from the lists of the keys of its shingles (its anchors are some
+        of them). ``shingles``: the shingles it was indexed with, when the stored ones have
         already been replaced; by default the stored ones. A key that is no article with
-        shingles has its rows found by a scan of the table."""
+        shingles is looked for in every list (a scan of the table)."""
         if shingles is None:
             row = self.conn.execute("SELECT shingles FROM articles WHERE id = ?", (key,)).fetchone()
             shingles = unpack_hashes(row[0]) if row and row[0] else None
         self.flush()
         if shingles is None:
-            self.conn.execute("DELETE FROM anchors WHERE article_id = ?", (key,))
+            keys = np.unique(np.concatenate(
+                [k[ids == key] for k, ids in self._scan()] or [np.zeros(0, dtype=np.int64)]
+            ))
         else:
-            self.conn.executemany(
-                "DELETE FROM anchors WHERE key = ? AND article_id = ?",
-                [(k, key) for k in anchor_keys(shingles).tolist()],
-            )
+            keys = anchor_keys(shingles)
+        stored = self._batch.stored if self._batch is not None else None
+        none = np.zeros(keys.size + 1, dtype=np.int64)
+        self._rewrite(keys, np.zeros(0, dtype=np.int64), none, stored, drop=int(key))
         if self._batch is not None:
             self._batch.index.remove(key)
 
     def __len__(self) -> int:
         self.flush()
-        return int(self.conn.execute("SELECT count(DISTINCT article_id) FROM anchors").fetchone()[0])
+        held = [np.unique(ids) for _, ids in self._scan()]
+        return int(np.unique(np.concatenate(held)).size) if held else 0
 
     def query(
         self, anchors: np.ndarray, *, min_shared: int = 2, max_df: int = 1000
@@ -154,31 +239,42 @@ class SQLiteCandidateIndex:
         if self._batch is not None:
             self._load(keys.tolist())
             return self._batch.index.query(keys.view(np.uint64), min_shared=min_shared, max_df=max_df)
-        values = keys.tolist()
-        if not values:
+        if not keys.size:
             return []
-        shared: dict[int, int] = {}
-        for chunk in _chunks(values):
-            marks = ", ".join("?" for _ in chunk)
-            frequent = {
-                int(h)
-                for (h,) in self.conn.execute(
-                    f"SELECT key FROM anchors WHERE key IN ({marks})"  # noqa: S608 - placeholders only
-                    " GROUP BY key HAVING count(*) > ?",
-                    [*chunk, max_df],
-                )
-            }
-            usable = [h for h in chunk if h not in frequent]
-            if not usable:
-                continue
-            marks = ", ".join("?" for _ in usable)
-            for article_id, n in self.conn.execute(
-                f"SELECT article_id, count(*) FROM anchors WHERE key IN ({marks})"  # noqa: S608
-                " GROUP BY article_id",
-                usable,
-            ):
-                shared[int(article_id)] = shared.get(int(article_id), 0) + int(n)
-        need = effective_min_shared(len(values), min_shared)
-        hits = [(k, n) for k, n in shared.items() if n >= need]
-        hits.sort(key=lambda kn: (-kn[1], kn[0]))
-        return hits
+        found = self._fetch(keys.tolist())
+        ids, df = decode_lists(*_joined(list(found.values())))
+        usable = np.repeat(df <= max_df, df)  # a key held by too many articles is ignored
+        articles, shared = np.unique(ids[usable], return_counts=True)
+        need = effective_min_shared(keys.size, min_shared)
+        keep = shared >= need
+        order = np.lexsort((articles[keep], -shared[keep]))
+        return list(zip(articles[keep][order].tolist(), shared[keep][order].tolist(), strict=True))
+
+
+def lists_from_rows(conn: sqlite3.Connection) -> None:
+    """Migration 5: the ``anchors`` rows ``(key, article_id)`` (signed keys) become one posting
+    list per key (unsigned keys as rowids). Streams the old table in its key order."""
+    conn.execute("CREATE TABLE anchor_lists (key INTEGER PRIMARY KEY, articles BLOB NOT NULL)")
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute("SELECT key, article_id FROM anchors")  # primary key order: keys contiguous
+    carry = np.zeros((0, 2), dtype=np.int64)
+    while True:
+        rows = cursor.fetchmany(_SCAN * 5)
+        table = np.concatenate([carry, np.array(rows, dtype=np.int64).reshape(-1, 2)])
+        if rows:  # the last key may go on in the next fetch
+            last = table[-1, 0]
+            carry, table = table[table[:, 0] == last], table[table[:, 0] != last]
+        if table.size:
+            keys, ids, bounds = _groups(table[:, 0] & 0xFFFFFFFF, table[:, 1])
+            empty = np.zeros(keys.size + 1, dtype=np.int64)
+            data, offsets = merge_lists(np.zeros(0, dtype=np.uint8), empty, ids, bounds, -1)
+            raw, cut = data.tobytes(), offsets.tolist()
+            conn.executemany(
+                "INSERT INTO anchor_lists (key, articles) VALUES (?, ?)",
+                [(k, raw[cut[g] : cut[g + 1]]) for g, k in enumerate(keys.tolist())],
+            )
+        if not rows:
+            break
+    conn.execute("DROP TABLE anchors")
+    conn.execute("ALTER TABLE anchor_lists RENAME TO anchors")

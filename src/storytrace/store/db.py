@@ -52,9 +52,13 @@ def migrate(conn: sqlite3.Connection, name: str = "database") -> int:
         raise StoreError(f"{name!r} is a SQLite database of some other program; use another --db path")
     for number in range(version + 1, SCHEMA_VERSION + 1):
         log.info("applying schema migration %d to %s", number, name)
+        step = MIGRATIONS[number - 1]
         with transaction(conn):
-            for statement in _statements(MIGRATIONS[number - 1]):
-                conn.execute(statement)
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _statements(step):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number:d}")
     return SCHEMA_VERSION
 

@@ -1,4 +1,5 @@
-"""SQLiteCandidateIndex: the semantics of MemoryCandidateIndex, in and out of batches; migration 3."""
+"""SQLiteCandidateIndex: the semantics of MemoryCandidateIndex, in and out of batches; its
+posting lists; migrations 3 and 5."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from storytrace.match import MemoryCandidateIndex, pack_hashes
 from storytrace.store import Store
+from storytrace.store._codec import decode_lists, merge_lists
 from storytrace.store.candidates import SQLiteCandidateIndex, anchor_keys
 from storytrace.store.db import connect
 from storytrace.store.schema import MIGRATIONS
@@ -26,21 +28,23 @@ _OP = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(_OP, max_size=40), st.integers(1, 3), st.booleans())
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_OP, max_size=40), st.integers(1, 3), st.integers(0, 40), st.booleans())
 def test_sqlite_index_equals_memory_index(
-    ops: list[tuple[str, int, list[int]]], max_df: int, batched: bool
+    ops: list[tuple[str, int, list[int]]], max_df: int, split: int, batched: bool
 ) -> None:
+    """``ops[:split]`` outside a batch, the rest inside one (when ``batched``): a batch starts
+    on what earlier ones stored."""
     conn = sqlite3.connect(":memory:")
     conn.executescript(
-        "CREATE TABLE anchors (key INTEGER, article_id INTEGER, PRIMARY KEY (key, article_id))"
-        " WITHOUT ROWID; CREATE TABLE articles (id INTEGER PRIMARY KEY, shingles BLOB);"
+        "CREATE TABLE anchors (key INTEGER PRIMARY KEY, articles BLOB NOT NULL);"
+        " CREATE TABLE articles (id INTEGER PRIMARY KEY, shingles BLOB);"
     )
     sql, mem = SQLiteCandidateIndex(conn), MemoryCandidateIndex()
     held: dict[int, set[int]] = {}
 
-    def run() -> None:
-        for op, key, picks in ops:
+    def run(part: list[tuple[str, int, list[int]]]) -> None:
+        for op, key, picks in part:
             values = POOL[picks]
             if op == "add":
                 sql.add(key, values)
@@ -59,10 +63,11 @@ def test_sqlite_index_equals_memory_index(
                 )
 
     if batched:
-        with sql.batch([POOL[:30]]):
-            run()
+        run(ops[:split])
+        with sql.batch([POOL[:10]]):
+            run(ops[split:])
     else:
-        run()
+        run(ops)
     assert len(sql) == len(mem)
 
 
@@ -71,8 +76,50 @@ def _store_with(tmp_path: Path) -> tuple[Store, SQLiteCandidateIndex]:
     return store, store.candidates
 
 
+def _pairs(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """The stored (key, article) postings, decoded."""
+    rows = conn.execute("SELECT key, articles FROM anchors").fetchall()
+    pairs = []
+    for key, blob in rows:
+        ids, _ = decode_lists(np.frombuffer(blob, dtype=np.uint8), np.array([0, len(blob)]))
+        pairs += [(int(key), int(i)) for i in ids]
+    return sorted(pairs)
+
+
 def _rows(store: Store) -> int:
-    return int(store.conn.execute("SELECT count(*) FROM anchors").fetchone()[0])
+    return len(_pairs(store.conn))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 2**40), max_size=12), min_size=1, max_size=6),
+    st.lists(st.lists(st.integers(0, 2**40), max_size=12), min_size=6, max_size=6),
+    st.one_of(st.just(-1), st.integers(0, 2**40)),
+)
+def test_posting_lists_merge_and_decode(
+    old: list[list[int]], new: list[list[int]], drop: int
+) -> None:
+    """merge_lists then decode_lists gives each list's union with its new ids, less ``drop``,
+    ascending; lists are as short as their gaps' varints."""
+    new = new[: len(old)]
+    empty = np.zeros(len(old) + 1, dtype=np.int64)
+    data, offsets = merge_lists(
+        np.zeros(0, dtype=np.uint8), empty,
+        np.array([i for ids in old for i in sorted(set(ids))], dtype=np.int64),
+        np.cumsum([0] + [len(set(ids)) for ids in old]).astype(np.int64), -1,
+    )
+    flat_new = [sorted(set(ids)) for ids in new]
+    data, offsets = merge_lists(
+        data, offsets, np.array([i for ids in flat_new for i in ids], dtype=np.int64),
+        np.cumsum([0] + [len(ids) for ids in flat_new]).astype(np.int64), drop,
+    )
+    ids, counts = decode_lists(data, offsets)
+    expected = [sorted((set(a) | set(b)) - {drop}) for a, b in zip(old, new, strict=True)]
+    assert counts.tolist() == [len(e) for e in expected]
+    assert ids.tolist() == [i for e in expected for i in e]
+    for e, lo, hi in zip(expected, offsets[:-1], offsets[1:], strict=True):
+        gaps = np.diff([0, *e])
+        assert hi - lo == sum(max(1, (int(g).bit_length() + 6) // 7) for g in gaps)
 
 
 def test_batch_writes_once_at_the_end(tmp_path: Path) -> None:
@@ -110,15 +157,26 @@ def test_remove_mid_batch_then_add_again(tmp_path: Path) -> None:
     assert _rows(store) == 30
 
 
-def test_keys_are_folded_signed_32_bit() -> None:
+def test_remove_mid_batch_keeps_the_other_articles_of_keys_not_loaded(tmp_path: Path) -> None:
+    store, index = _store_with(tmp_path)
+    with store.transaction():
+        index.add(1, POOL[20:30])
+        index.add(2, POOL[20:30])
+    with store.transaction(), index.batch([POOL[:10]]):  # keys of POOL[20:30] not loaded
+        index.remove(2, np.sort(POOL[20:30]))
+        assert index.query(POOL[20:30]) == [(1, 10)]
+
+
+def test_keys_are_folded_unsigned_32_bit() -> None:
     h = np.array([0, 16, 2**64 - 8, 2**63 + 5, (7 << 32) | 7], dtype=np.uint64)
-    assert anchor_keys(h).tolist() == sorted([0, 16, 7, -(2**31) + 5])
+    assert anchor_keys(h).tolist() == sorted([0, 16, 7, 2**31 + 5])
 
 
 def test_migration_3_converts_old_anchor_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path, isolation_level=None)
     for script in MIGRATIONS[:2]:
+        assert isinstance(script, str)
         raw.executescript(script)
     raw.execute("PRAGMA user_version = 2")
     hashes = np.concatenate([POOL[:20], np.array([8, 2**64 - 8], dtype=np.uint64)])
@@ -129,13 +187,42 @@ def test_migration_3_converts_old_anchor_rows(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'anchors%'")}
     assert names == {"anchors"}  # no index by article any more
-    rows = sorted(tuple(r) for r in conn.execute("SELECT key, article_id FROM anchors"))
+    rows = _pairs(conn)  # and, after migration 5, one list per key
     expected = sorted(
         (int(k), article) for article in (1, 2) for k in anchor_keys(hashes[article * 2 :]).tolist()
     )
     assert rows == expected
     index = SQLiteCandidateIndex(conn)
     assert index.query(hashes[4:]) == [(1, 18), (2, 18)]
+
+
+def test_migration_5_turns_rows_into_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storytrace.store import candidates
+
+    path = tmp_path / "v4.db"
+    raw = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:4]:
+        assert isinstance(script, str)
+        raw.executescript(script)
+    raw.execute("PRAGMA user_version = 4")
+    rng = np.random.default_rng(3)
+    held = {article: rng.choice(POOL, 25, replace=False) for article in range(1, 9)}
+    signed = {a: anchor_keys(h).astype(np.uint32).view(np.int32).tolist() for a, h in held.items()}
+    raw.executemany(
+        "INSERT INTO anchors (key, article_id) VALUES (?, ?)",
+        [(k, a) for a, keys in signed.items() for k in keys],
+    )
+    raw.close()
+    assert min(k for keys in signed.values() for k in keys) < 0  # negative keys are converted
+    monkeypatch.setattr(candidates, "_SCAN", 1)  # fetches of 5 rows: keys span fetches
+    conn = connect(path)
+    assert _pairs(conn) == sorted((k, a) for a, h in held.items() for k in anchor_keys(h).tolist())
+    mem = MemoryCandidateIndex()
+    for a, h in held.items():
+        mem.add(a, anchor_keys(h).view(np.uint64))
+    index = SQLiteCandidateIndex(conn)
+    for h in held.values():
+        assert index.query(h[:12], max_df=4) == mem.query(anchor_keys(h[:12]).view(np.uint64), max_df=4)
 
 
 def test_ingest_links_reprints_only_within_the_window(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ def test_every_sort_has_a_fixed_order_clause() -> None:
 def _v1_db(path: Path) -> None:
     """A database as the first schema made it, with one story of two articles."""
     conn = sqlite3.connect(path)
+    assert isinstance(MIGRATIONS[0], str)
     conn.executescript(MIGRATIONS[0])
     conn.execute("INSERT INTO runs (id, command, started, config) VALUES (1, 'ingest', 'now', '{}')")
     for i, (outlet, title, text) in enumerate(
