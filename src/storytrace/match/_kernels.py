@@ -563,9 +563,10 @@ def classify(inter, na, nb, ta, tb, a_starts, a_ends, a_len, b_starts, b_ends, b
 # --- postings: the native inverted index of MemoryCandidateIndex and ReprintStream ---
 
 # columns of the table rows and of the entry rows (one row = one cache line or half of one)
-HASH, HEAD, DF = 0, 1, 2
+HASH, HEAD, DF, RUN = 0, 1, 2, 3
 KEY, NEXT, SLOT, KNEXT = 0, 1, 2, 3
 FREE_ROW = -2  # HEAD of an unused table row
+DEAD = -(1 << 62)  # counts[key] of a removed key: never 0, so never counted as shared
 
 
 @njit(cache=True)
@@ -594,6 +595,7 @@ def postings_add(tab, ent, key_head, key_size, n_ent, key, anchors):
             tab[s, HASH] = np.int64(h)
             tab[s, HEAD] = -1
             tab[s, DF] = 0
+            tab[s, RUN] = -1
             new_rows += 1
         elif had:
             e = key_head[key]
@@ -633,8 +635,9 @@ def postings_add_groups(tab, ent, key_head, key_size, n_ent, keys, bounds, ancho
 
 
 @njit(cache=True)
-def postings_remove(tab, ent, key_head, key_size, key):
-    """Delete every posting of ``key`` (its entries die in place)."""
+def postings_remove(tab, ent, key_head, key_size, counts, key):
+    """Delete every posting of ``key``: its chained entries die in place, and its entries in
+    the runs are skipped from now on (``counts[key] = DEAD``); a key is never added again."""
     e = key_head[key]
     while e >= 0:
         if ent[e, KEY] >= 0:
@@ -643,18 +646,27 @@ def postings_remove(tab, ent, key_head, key_size, key):
         e = ent[e, KNEXT]
     key_head[key] = -1
     key_size[key] = 0
+    counts[key] = DEAD
 
 
 @njit(cache=True)
-def count_shared(tab, ent, q, max_df, counts, touched):
+def count_shared(tab, ent, runs, q, max_df, counts, touched):
     """Add to ``counts[key]`` the anchors of ``q`` (distinct) each key holds, skipping anchors
     held by more than ``max_df`` keys; keys first seen go to ``touched``. Returns how many keys
-    were touched."""
+    were touched. An anchor's keys are its run (contiguous, read in order) then its chain."""
     nt = 0
     for h in q:
         s = postings_find(tab, h)
         if s < 0 or tab[s, DF] == 0 or tab[s, DF] > max_df:
             continue
+        r = tab[s, RUN]
+        if r >= 0:
+            for i in range(r + 1, r + 1 + runs[r]):
+                k = runs[i]
+                if counts[k] == 0:
+                    touched[nt] = k
+                    nt += 1
+                counts[k] += 1
         e = tab[s, HEAD]
         while e >= 0:
             k = ent[e, KEY]
@@ -665,6 +677,45 @@ def count_shared(tab, ent, q, max_df, counts, touched):
                 counts[k] += 1
             e = ent[e, NEXT]
     return nt
+
+
+@njit(cache=True)
+def postings_compact(tab, ent, runs, counts):
+    """Every anchor's keys moved into one contiguous run (``[n, key, ...]``, int32) of a new
+    runs array, which is returned; chains emptied. Removed keys are dropped."""
+    total = 0
+    for s in range(tab.shape[0]):
+        if tab[s, HEAD] != FREE_ROW and tab[s, DF] > 0:
+            total += 1 + tab[s, DF]
+    out = np.empty(total, dtype=np.int32)
+    w = 0
+    for s in range(tab.shape[0]):
+        if tab[s, HEAD] == FREE_ROW:
+            continue
+        if tab[s, DF] == 0:
+            tab[s, RUN] = -1
+            tab[s, HEAD] = -1
+            continue
+        start = w
+        w += 1
+        r = tab[s, RUN]
+        if r >= 0:
+            for i in range(r + 1, r + 1 + runs[r]):
+                if counts[runs[i]] >= 0:
+                    out[w] = runs[i]
+                    w += 1
+        e = tab[s, HEAD]
+        while e >= 0:
+            if ent[e, KEY] >= 0:
+                out[w] = ent[e, KEY]
+                w += 1
+            e = ent[e, NEXT]
+        if w - start - 1 != tab[s, DF]:
+            raise ValueError("postings: an anchor's live entries differ from its df")
+        out[start] = w - start - 1
+        tab[s, RUN] = start
+        tab[s, HEAD] = -1
+    return out
 
 
 @njit(cache=True)
@@ -746,7 +797,7 @@ def _shared_with(sh, lo, hi, tbl, gen, stamp, mask, bound, bits):
 
 
 @njit(cache=True)
-def stream_batch(tab, ent, key_head, key_size, counts, touched, n_ent,
+def stream_batch(tab, ent, runs, key_head, key_size, counts, touched, n_ent,
             sh, sh_off, tok, tok_s, tok_e, tok_off, lengths, days, first, last,
             n, modulus, min_shared, divisor, max_df, max_cand, window, rules):
     """Shingle, query, verify and add texts ``first..last - 1`` (their tokens are stored; their
@@ -800,7 +851,7 @@ def stream_batch(tab, ent, key_head, key_size, counts, touched, n_ent,
         hi = w
         sh_off[d + 1] = hi
         anchors = q[:nq]
-        nt = count_shared(tab, ent, anchors, max_df, counts, touched)
+        nt = count_shared(tab, ent, runs, anchors, max_df, counts, touched)
         need = max(1, min(min_shared, nq // divisor))
         slots, _ = ranked_slots(touched, nt, counts, need)
         taken = 0

@@ -5,14 +5,21 @@ compiled loops (a whole batch of queries and additions, :mod:`.detect`) use the 
 a Python call per article:
 
 * ``tab``: an open-addressing table of anchors (anchors are mixed hashes, so their low bits
-  index it), a row per anchor: the hash, the head of its posting chain, its document frequency;
-* ``ent``: a row per (anchor, key): the key, the next entry of the anchor, the anchor's row,
-  the next entry of the key (to remove a key). Removal marks entries dead (key -1); they stay
-  in the chains.
+  index it), a row per anchor: the hash, the head of its posting chain, its document frequency,
+  where its run starts;
+* ``runs``: each anchor's keys, contiguous (``[n, key, ...]``, int32), rebuilt by
+  :meth:`Postings.compact` whenever the entries chained since the last rebuild are as many as
+  those before it (amortised doubling), so that a query reads memory in order instead of
+  chasing one pointer per posting;
+* ``ent``: a row per (anchor, key): the key, the next entry of the anchor (the chains hold the
+  entries added since the last rebuild), the anchor's row, the next entry of the key (to remove
+  a key). Removal marks a key's entries dead (key -1) and the key itself (``counts[key]`` =
+  ``DEAD``, so its entries in the runs are skipped); a removed key is never added again.
 
 Rows rather than one array per field: a lookup touches one cache line.
 
-Keys are dense slots ``0..n``; :class:`MemoryCandidateIndex` maps its int keys to slots.
+Keys are dense slots ``0..n``; :class:`MemoryCandidateIndex` maps its int keys to slots (a new
+slot when a removed key comes back).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from ._kernels import (
     count_shared,
     postings_add,
     postings_add_groups,
+    postings_compact,
     postings_find,
     postings_rehash,
     postings_remove,
@@ -34,6 +42,7 @@ from ._kernels import (
 )
 
 I64 = npt.NDArray[np.int64]
+COMPACT_MIN = 1 << 16  # chained entries below which a rebuild is not worth a pass
 
 
 def _grown(a: np.ndarray, size: int, fill: int = 0) -> np.ndarray:
@@ -46,11 +55,14 @@ class Postings:
     """The arrays of the native index, grown on demand (amortised doubling)."""
 
     def __init__(self) -> None:
-        self.tab = np.zeros((16, 4), dtype=np.int64)  # HASH, HEAD, DF, (padding)
+        self.tab = np.zeros((16, 4), dtype=np.int64)  # HASH, HEAD, DF, RUN
         self.tab[:, HEAD] = FREE_ROW
         self.n_used = 0
         self.ent = np.zeros((16, 4), dtype=np.int64)  # KEY (-1: dead), NEXT, SLOT, KNEXT
         self.n_ent = 0
+        self.runs = np.zeros(0, dtype=np.int32)
+        self.n_ent_in_runs = 0  # entries when the runs were last rebuilt
+        self.compact_min = COMPACT_MIN
         self.key_head = np.full(16, -1, dtype=np.int64)
         self.key_size = np.zeros(16, dtype=np.int64)
         self.user_keys = np.zeros(16, dtype=np.int64)
@@ -78,11 +90,21 @@ class Postings:
                 size *= 2
             self.tab = postings_rehash(self.tab, self.ent, self.n_ent, size)
 
+    def compact(self, *, force: bool = False) -> None:
+        """Rebuild the runs when the chains hold as many entries as the runs (and enough to be
+        worth a pass over the table), or now when ``force``; queries give the same answers
+        either way."""
+        chained = self.n_ent - self.n_ent_in_runs
+        if force or chained >= max(self.compact_min, self.n_ent_in_runs, 1):
+            self.runs = postings_compact(self.tab, self.ent, self.runs, self.counts)
+            self.n_ent_in_runs = self.n_ent
+
     def add(self, slot: int, anchors: np.ndarray) -> None:
         self.reserve(slot + 1, anchors.size)
         self.n_ent, new = postings_add(self.tab, self.ent, self.key_head, self.key_size, self.n_ent,
                               slot, anchors)
         self.n_used += new
+        self.compact()
 
     def add_groups(self, slots: np.ndarray, bounds: np.ndarray, anchors: np.ndarray) -> None:
         """:meth:`add` of ``anchors[bounds[i]:bounds[i + 1]]`` to ``slots[i]`` for each ``i``,
@@ -94,12 +116,13 @@ class Postings:
             self.tab, self.ent, self.key_head, self.key_size, self.n_ent, slots, bounds, anchors
         )
         self.n_used += new
+        self.compact()
 
     def remove(self, slot: int) -> None:
-        postings_remove(self.tab, self.ent, self.key_head, self.key_size, slot)
+        postings_remove(self.tab, self.ent, self.key_head, self.key_size, self.counts, slot)
 
     def query(self, q: np.ndarray, need: int, max_df: int) -> tuple[I64, I64]:
-        nt = count_shared(self.tab, self.ent, q, max_df, self.counts, self.touched)
+        nt = count_shared(self.tab, self.ent, self.runs, q, max_df, self.counts, self.touched)
         return ranked(self.touched, nt, self.counts, need, self.user_keys)
 
     def df(self, anchor: int) -> int:

@@ -154,7 +154,7 @@ class ReprintStream:
         p = self.postings
         p.reserve(last, tok.size + len(texts))
         rows, p.n_ent, new_slots = _kernels.stream_batch(
-            p.tab, p.ent, p.key_head, p.key_size, p.counts, p.touched, p.n_ent,
+            p.tab, p.ent, p.runs, p.key_head, p.key_size, p.counts, p.touched, p.n_ent,
             self.shingles.data, self.sh_off.data, self.tokens.data, self.tok_start.data,
             self.tok_end.data, self.tok_off.data, self.lengths.data, self.days.data,
             first, last, self.shingle_size, self.modulus, self.min_shared, SHORT_QUERY_DIVISOR,
@@ -162,6 +162,7 @@ class ReprintStream:
             self.max_candidates, self.window, self.rules,
         )
         p.n_used += new_slots
+        p.compact()
         self.shingles.size = int(self.sh_off.data[last])
         kinds = KINDS
         return [Found(a, b, kinds[k], s) for a, b, k, s in rows.tolist()]

@@ -70,12 +70,14 @@ class MemoryCandidateIndex:
     def __init__(self) -> None:
         self._postings = Postings()
         self._slots: dict[int, int] = {}
+        self._next_slot = 0
         self._live: set[int] = set()
 
     def _slot(self, key: int) -> int:
         slot = self._slots.get(key)
         if slot is None:
-            slot = self._slots[key] = len(self._slots)
+            slot = self._slots[key] = self._next_slot
+            self._next_slot += 1
             self._postings.reserve(slot + 1, 0)
             self._postings.user_keys[slot] = key
         return slot
@@ -110,7 +112,7 @@ class MemoryCandidateIndex:
     def remove(self, key: int) -> None:
         key = int(key)
         if key in self._live:
-            self._postings.remove(self._slots[key])
+            self._postings.remove(self._slots.pop(key))  # a removed slot is never reused
             self._live.discard(key)
 
     def __len__(self) -> int:

@@ -71,9 +71,12 @@ def _slow(texts: list[str], modulus: int, max_candidates: int, days: list[float 
     return found
 
 
-def _fast(texts: list[str], cuts: list[int], **kw: object) -> set[tuple[int, int, str]]:
+def _fast(
+    texts: list[str], cuts: list[int], compact_min: int = 1 << 16, **kw: object
+) -> set[tuple[int, int, str]]:
     days = kw.pop("days", None)
     stream = ReprintStream(**kw)  # type: ignore[arg-type]
+    stream.postings.compact_min = compact_min  # runs rebuilt as soon as this many are chained
     found = set()
     bounds = [0, *sorted(set(cuts)), len(texts)]
     for a, b in zip(bounds, bounds[1:], strict=False):
@@ -90,8 +93,9 @@ def test_stream_equals_one_pair_at_a_time(seed: int, n: int, modulus: int, data:
     texts = _corpus(seed, n)
     cuts = data.draw(st.lists(st.integers(0, n), max_size=4))
     max_candidates = data.draw(st.sampled_from([1, 3, 50]))
+    compact_min = data.draw(st.sampled_from([1, 1 << 16]))
     expected = _slow(texts, modulus, max_candidates, None, 0.0)
-    got = _fast(texts, cuts, modulus=modulus, max_candidates=max_candidates)
+    got = _fast(texts, cuts, compact_min, modulus=modulus, max_candidates=max_candidates)
     assert got == expected
 
 
