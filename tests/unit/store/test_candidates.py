@@ -172,13 +172,19 @@ def test_keys_are_folded_unsigned_32_bit() -> None:
     assert anchor_keys(h).tolist() == sorted([0, 16, 7, 2**31 + 5])
 
 
-def test_migration_3_converts_old_anchor_rows(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def _database_at(path: Path, version: int) -> sqlite3.Connection:
+    """A database as storytrace made it at schema ``version`` (empty)."""
     raw = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:2]:
+    for script in MIGRATIONS[:version]:
         assert isinstance(script, str)
         raw.executescript(script)
-    raw.execute("PRAGMA user_version = 2")
+    raw.execute(f"PRAGMA user_version = {version:d}")
+    return raw
+
+
+def test_migration_3_converts_old_anchor_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    raw = _database_at(path, 2)
     hashes = np.concatenate([POOL[:20], np.array([8, 2**64 - 8], dtype=np.uint64)])
     old_rows = [(int(h), article) for article in (1, 2) for h in hashes.view(np.int64)[article * 2 :]]
     raw.executemany("INSERT INTO anchors (hash, article_id) VALUES (?, ?)", old_rows)
@@ -200,11 +206,7 @@ def test_migration_5_turns_rows_into_lists(tmp_path: Path, monkeypatch: pytest.M
     from storytrace.store import candidates
 
     path = tmp_path / "v4.db"
-    raw = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:4]:
-        assert isinstance(script, str)
-        raw.executescript(script)
-    raw.execute("PRAGMA user_version = 4")
+    raw = _database_at(path, 4)
     rng = np.random.default_rng(3)
     held = {article: rng.choice(POOL, 25, replace=False) for article in range(1, 9)}
     signed = {a: anchor_keys(h).astype(np.uint32).view(np.int32).tolist() for a, h in held.items()}
