@@ -60,6 +60,19 @@ class CandidateIndex(Protocol):
     def __len__(self) -> int: ...
 
 
+def grouped_rows(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct ``(keys[i], values[i])`` rows grouped by key: the sorted distinct keys, the
+    values (ascending within a key) and the group bounds (``values[bounds[g]:bounds[g + 1]]``
+    belong to ``keys[g]``)."""
+    order = np.lexsort((values, keys))
+    keys, values = keys[order], values[order]
+    distinct = np.ones(keys.size, dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
+    keys, values = keys[distinct], values[distinct]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else keys
+    return keys[starts], values, np.append(starts, keys.size).astype(np.int64)
+
+
 def _distinct(anchors: np.ndarray) -> U64:
     return np.unique(np.asarray(anchors, dtype=np.uint64))
 
@@ -70,8 +83,7 @@ class MemoryCandidateIndex:
     def __init__(self) -> None:
         self._postings = Postings()
         self._slots: dict[int, int] = {}
-        self._next_slot = 0
-        self._live: set[int] = set()
+        self._next_slot = 0  # a key holds a slot exactly while it holds anchors
 
     def _slot(self, key: int) -> int:
         slot = self._slots.get(key)
@@ -88,7 +100,6 @@ class MemoryCandidateIndex:
             return
         key = int(key)
         self._postings.add(self._slot(key), values)
-        self._live.add(key)
 
     def add_rows(self, keys: np.ndarray, anchors: np.ndarray) -> None:
         """:meth:`add` of many ``(key, anchor)`` rows at once (``keys[i]`` holds ``anchors[i]``;
@@ -97,29 +108,20 @@ class MemoryCandidateIndex:
         anchors = np.asarray(anchors, dtype=np.uint64)
         if not keys.size:
             return
-        order = np.lexsort((anchors, keys))
-        keys, anchors = keys[order], anchors[order]
-        distinct = np.ones(keys.size, dtype=bool)
-        distinct[1:] = (keys[1:] != keys[:-1]) | (anchors[1:] != anchors[:-1])
-        keys, anchors = keys[distinct], anchors[distinct]
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        groups = keys[starts].tolist()
-        slots = np.array([self._slot(k) for k in groups], dtype=np.int64)
-        bounds = np.append(starts, keys.size).astype(np.int64)
+        groups, anchors, bounds = grouped_rows(keys, anchors)
+        slots = np.array([self._slot(k) for k in groups.tolist()], dtype=np.int64)
         self._postings.add_groups(slots, bounds, np.ascontiguousarray(anchors))
-        self._live.update(groups)
 
     def remove(self, key: int) -> None:
         key = int(key)
-        if key in self._live:
+        if key in self._slots:
             self._postings.remove(self._slots.pop(key))  # a removed slot is never reused
-            self._live.discard(key)
 
     def __len__(self) -> int:
-        return len(self._live)
+        return len(self._slots)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._live
+        return key in self._slots
 
     def query(
         self, anchors: np.ndarray, *, min_shared: int = 2, max_df: int = 1000

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..match import MemoryCandidateIndex, effective_min_shared, unpack_hashes
+from ..match.index import grouped_rows
 from ._codec import decode_lists, merge_lists
 
 I64 = npt.NDArray[np.int64]
@@ -64,17 +65,6 @@ def _decoded(keys: list[int], lists: list[bytes]) -> tuple[I64, I64]:
     """The (key, article id) rows of encoded lists, as two arrays."""
     ids, counts = decode_lists(*_joined(lists))
     return np.repeat(np.array(keys, dtype=np.int64), counts), ids
-
-
-def _groups(keys: I64, ids: I64) -> tuple[I64, I64, I64]:
-    """Distinct (key, id) rows grouped by key: sorted distinct keys, ids, group bounds."""
-    order = np.lexsort((ids, keys))
-    keys, ids = keys[order], ids[order]
-    distinct = np.ones(keys.size, dtype=bool)
-    distinct[1:] = (keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1])
-    keys, ids = keys[distinct], ids[distinct]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else keys
-    return keys[starts], ids, np.append(starts, keys.size).astype(np.int64)
 
 
 class _Batch:
@@ -119,7 +109,7 @@ class SQLiteCandidateIndex:
         if batch is not None and batch.pending:
             rows = np.array(batch.pending, dtype=np.int64)
             batch.pending = []
-            keys, ids, bounds = _groups(rows[:, 0], rows[:, 1])
+            keys, ids, bounds = grouped_rows(rows[:, 0], rows[:, 1])
             self._rewrite(keys, ids, bounds, batch.stored)
 
     def _load(self, keys: list[int]) -> None:
@@ -266,7 +256,7 @@ def lists_from_rows(conn: sqlite3.Connection) -> None:
             last = table[-1, 0]
             carry, table = table[table[:, 0] == last], table[table[:, 0] != last]
         if table.size:
-            keys, ids, bounds = _groups(table[:, 0] & 0xFFFFFFFF, table[:, 1])
+            keys, ids, bounds = grouped_rows(table[:, 0] & 0xFFFFFFFF, table[:, 1])
             empty = np.zeros(keys.size + 1, dtype=np.int64)
             data, offsets = merge_lists(np.zeros(0, dtype=np.uint8), empty, ids, bounds, -1)
             raw, cut = data.tobytes(), offsets.tolist()
