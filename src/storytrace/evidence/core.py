@@ -81,6 +81,17 @@ class Evidence:
         return out
 
     @cached_property
+    def collection_keys(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The terms, then the entity heads, as stable 64-bit hashes of ``"t:term"`` and
+        ``"e:head"``; their weights; and how many of them are terms. The re-check's rarity
+        statistics (:func:`storytrace.stories.profile.contrast_matrix`) read these arrays for
+        thousands of articles at a time."""
+        names = [*("t:" + k for k in self.terms), *("e:" + k for k in self.entity_heads)]
+        hashes = np.array([xxhash.xxh3_64_intdigest(k.encode()) for k in names], dtype=np.uint64)
+        weights = np.array([*self.terms.values(), *self.entity_heads.values()], dtype=np.float64)
+        return hashes.view(np.int64), weights, len(self.terms)
+
+    @cached_property
     def head_names(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for e in self.entities:

@@ -74,3 +74,102 @@ def _grow(a):
     out = np.empty(2 * a.size, dtype=a.dtype)
     out[: a.size] = a
     return out
+
+
+# Pair-score table (see storytrace.stories.pair_scores): two generations of an open-addressing
+# table with linear probing, ``keys[g, slot] = (a, b)`` with ``a <= b``, ``filled[g, slot]``
+# marking the slots in use. ``state = [young generation, its entries, old's entries, half]``.
+
+
+@njit(cache=True, inline="always")
+def _home(a, b, mask):
+    # Fingerprints are digests, so their bits are already uniform: one multiply mixes the two.
+    return (a ^ (b * -7046029254386353131)) & mask
+
+
+@njit(cache=True)
+def _find(keys, filled, g, a, b, mask):
+    """The slot holding ``(a, b)`` in generation ``g``, or the empty slot where it would go."""
+    s = _home(a, b, mask)
+    while filled[g, s] and not (keys[g, s, 0] == a and keys[g, s, 1] == b):
+        s = (s + 1) & mask
+    return s
+
+
+@njit(cache=True)
+def _delete(keys, values, filled, g, s, mask):
+    """Empty slot ``s`` of generation ``g``, shifting later entries of its probe run back so
+    that every entry stays reachable from its home slot (no tombstones)."""
+    filled[g, s] = False
+    j = s
+    while True:
+        j = (j + 1) & mask
+        if not filled[g, j]:
+            return
+        h = _home(keys[g, j, 0], keys[g, j, 1], mask)
+        # the entry at j may move to s unless its home lies cyclically in (s, j]
+        if (s < j and s < h <= j) or (j < s and (h > s or h <= j)):
+            continue
+        keys[g, s, 0] = keys[g, j, 0]
+        keys[g, s, 1] = keys[g, j, 1]
+        values[g, s] = values[g, j]
+        filled[g, s] = True
+        filled[g, j] = False
+        s = j
+
+
+@njit(cache=True)
+def _put(keys, values, filled, state, a, b, value):
+    """Store ``(a, b) -> value`` in the young generation (dropping an old copy); when the young
+    one holds half the capacity it becomes the old one and the old one is emptied."""
+    mask = keys.shape[1] - 1
+    young = state[0]
+    old = 1 - young
+    t = _find(keys, filled, old, a, b, mask)
+    if filled[old, t]:
+        _delete(keys, values, filled, old, t, mask)
+        state[2] -= 1
+    s = _find(keys, filled, young, a, b, mask)
+    if not filled[young, s]:
+        keys[young, s, 0] = a
+        keys[young, s, 1] = b
+        filled[young, s] = True
+        state[1] += 1
+    values[young, s] = value
+    if state[1] >= state[3]:
+        filled[old, :] = False
+        state[0] = old
+        state[2] = state[1]
+        state[1] = 0
+
+
+@njit(cache=True)
+def pair_lookup(keys, values, filled, state, a, others, out, found):
+    """``out[i]`` = the score of ``(a, others[i])`` and ``found[i]`` whether it is known; an
+    entry read from the old generation moves to the young one."""
+    mask = keys.shape[1] - 1
+    for i in range(others.size):
+        x, y = a, others[i]
+        if y < x:
+            x, y = y, x
+        young = state[0]
+        s = _find(keys, filled, young, x, y, mask)
+        if filled[young, s]:
+            out[i] = values[young, s]
+            found[i] = True
+            continue
+        t = _find(keys, filled, 1 - young, x, y, mask)
+        found[i] = filled[1 - young, t]
+        if found[i]:
+            out[i] = values[1 - young, t]
+            _put(keys, values, filled, state, x, y, out[i])
+
+
+@njit(cache=True)
+def pair_store(keys, values, filled, state, a, others, scores):
+    """Remember the score of ``(a, others[i])`` as ``scores[i]``."""
+    for i in range(others.size):
+        x, y = a, others[i]
+        if y < x:
+            x, y = y, x
+        _put(keys, values, filled, state, x, y, scores[i])

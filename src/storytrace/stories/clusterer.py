@@ -23,83 +23,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any, Self
+
+import numpy as np
 
 from storytrace.evidence import Evidence
 from storytrace.evidence.similarity import similarity_scores
 from storytrace.stories.decide import StoryConfig, decide
+from storytrace.stories.pair_scores import PairScores
 from storytrace.stories.profile import (
     agglomerate,
     conflicting,
     contrast_matrix,
-    matrix_pairs,
+    matrix_pair_arrays,
     reassign,
     time_conflicting,
 )
 from storytrace.stories.state import MemoryStoryState
 
-CACHE_PAIRS = 250_000  # pair scores kept between calls (about 40 MB)
 CONTRAST_FLOOR = 0.75  # contrast pairs scored: at least this share of the threshold (0.5 gave the
 # same ECB+ result and scores 60% more pairs)
-
-
-class PairScores:
-    """Pair scores by content (:attr:`Evidence.fingerprint`), at most ``capacity`` of them; the
-    least recently used go first.
-
-    Keyed by content, not by object: a store keeps a bounded cache of parsed evidence, so the
-    same article comes back as a new object once it has been evicted, and its scores with
-    every other article stay known. An article whose evidence changed has a new fingerprint,
-    hence new entries. Only digests are held, never the evidence itself.
-
-    Recency is kept by two generations rather than an ordered dict: new and read entries go to
-    the young one; when it holds half the capacity, it becomes the old one and the old one is
-    dropped (so between half and all of the capacity is held). A re-check reads tens of thousands of pairs, and a plain dict per generation costs a
-    fraction of moving every entry read to the end of an ordered one.
-    """
-
-    def __init__(self, capacity: int = CACHE_PAIRS) -> None:
-        self.capacity = capacity
-        self._young: dict[tuple[bytes, bytes], float] = {}
-        self._old: dict[tuple[bytes, bytes], float] = {}
-
-    def __len__(self) -> int:
-        return len(self._young) + len(self._old)
-
-    def get(self, a: Evidence, b: Evidence) -> float | None:
-        return self.lookup(a, [b])[0]
-
-    def put(self, a: Evidence, b: Evidence, score: float) -> None:
-        self.remember(a, [b], [score])
-
-    def lookup(self, a: Evidence, others: Sequence[Evidence]) -> list[float | None]:
-        """The known score of ``a`` with each of ``others`` (None where unknown)."""
-        fa = a.fingerprint
-        young, old = self._young, self._old
-        out: list[float | None] = []
-        for b in others:
-            fb = b.fingerprint
-            key = (fa, fb) if fa <= fb else (fb, fa)
-            value = young.get(key)
-            if value is None:
-                value = old.pop(key, None)
-                if value is not None:
-                    self._add(key, value)
-                    young, old = self._young, self._old
-            out.append(value)
-        return out
-
-    def remember(self, a: Evidence, others: Sequence[Evidence], scores: Iterable[float]) -> None:
-        fa = a.fingerprint
-        for b, score in zip(others, scores, strict=True):
-            fb = b.fingerprint
-            self._add((fa, fb) if fa <= fb else (fb, fa), score)
-
-    def _add(self, key: tuple[bytes, bytes], score: float) -> None:
-        self._young[key] = score
-        if len(self._young) >= max(1, (self.capacity + 1) // 2):  # both: at most capacity
-            self._old = self._young
-            self._young = {}
 
 
 class StoryClusterer:
@@ -168,15 +112,15 @@ class StoryClusterer:
         """:meth:`score_value` of ``a`` with each of ``others``; the pairs not remembered are
         scored in one call of :func:`similarity_scores`."""
         cache = self._pair_scores()
-        out = cache.lookup(a, others)
-        todo = [i for i, v in enumerate(out) if v is None]
+        out, known = cache.scores(a, others)
+        todo = np.flatnonzero(~known).tolist()
         if todo:
             missing = [others[i] for i in todo]
             fresh = similarity_scores(a, missing, weights=self.weights)
             cache.remember(a, missing, fresh)
-            for i, v in zip(todo, fresh, strict=True):
-                out[i] = v
-        return out  # type: ignore[return-value]  # every None was filled
+            out[todo] = fresh
+        values: list[float] = out.tolist()
+        return values
 
     def _pair_scores(self) -> PairScores:
         if not hasattr(self, "cache_"):
@@ -300,15 +244,15 @@ class StoryClusterer:
     def _contrast_sims(self, evs: Sequence[Evidence]) -> dict[tuple[int, int], float]:
         # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
         background = getattr(self, "background_", ())
-        pairs = matrix_pairs(contrast_matrix(evs, background), self.contrast * CONTRAST_FLOOR)
-        partners: dict[int, list[int]] = {}
-        for i, j in pairs:
-            partners.setdefault(i, []).append(j)
-        scores: dict[tuple[int, int], float] = {}
-        for i, js in partners.items():
-            values = self.score_values(evs[i], [evs[j] for j in js])
-            scores.update(zip(((i, j) for j in js), values, strict=True))
-        return {p: scores[p] * c for p, c in pairs.items()}
+        matrix = contrast_matrix(evs, background)
+        rows, cols, cosines = matrix_pair_arrays(matrix, self.contrast * CONTRAST_FLOOR)
+        scores = np.empty(len(rows))
+        starts = np.flatnonzero(np.diff(rows, prepend=-1)).tolist()
+        for a, b in pairwise([*starts, len(rows)]):  # each row's pairs are together
+            partners = cols[a:b].tolist()
+            scores[a:b] = self.score_values(evs[int(rows[a])], [evs[j] for j in partners])
+        sims = (scores * cosines).tolist()
+        return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), sims, strict=True))
 
     def _apply(
         self, groups: Sequence[Sequence[int]], evs: Sequence[Evidence], index: dict[int, int]

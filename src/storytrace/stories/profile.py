@@ -20,7 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise, repeat
+from itertools import pairwise
 
 import numpy as np
 
@@ -36,54 +36,42 @@ def _unit(v: Mapping[str, float]) -> Vector:
     return {k: x / n for k, x in v.items()} if n > 0 else {}
 
 
-def _keys(ev: Evidence) -> tuple[Mapping[str, float], Mapping[str, float]]:
-    return ev.terms, ev.entity_heads
-
-
 @dataclass(frozen=True)
 class ContrastMatrix:
     """The contrast vectors of a collection as one sparse matrix (CSR): row ``i`` holds the
-    keys (``keys[indptr[i]:indptr[i + 1]]``) and weights of article ``i``; ``names`` gives each
-    key as ``"t:term"`` or ``"e:head"``."""
+    keys (``keys[indptr[i]:indptr[i + 1]]``) and weights of article ``i``; key ``k`` is the
+    term or head whose :attr:`Evidence.collection_keys` hash is ``vocabulary[k]``."""
 
     indptr: np.ndarray
     keys: np.ndarray
     values: np.ndarray
-    names: list[str]
+    vocabulary: np.ndarray
 
 
 def contrast_matrix(evs: Sequence[Evidence], background: Sequence[Evidence] = ()) -> ContrastMatrix:
     """Each article's terms and entity heads, each weighted by its evidence weight times its
     rarity in ``evs`` plus ``background`` (other articles that only count for rarity, so a
     small set of near stories is not judged against itself alone), as a unit vector in which
-    terms and entities get equal mass. Built with array operations: a re-check holds
-    thousands of articles."""
-    vocabulary: dict[str, int] = {}
-    row_keys: list[int] = []
-    row_weights: list[float] = []
-    is_term: list[bool] = []
-    lengths: list[int] = []
-    for ev in evs:
-        terms, heads = _keys(ev)
-        row_keys.extend(vocabulary.setdefault("t:" + k, len(vocabulary)) for k in terms)
-        row_keys.extend(vocabulary.setdefault("e:" + k, len(vocabulary)) for k in heads)
-        row_weights.extend(terms.values())
-        row_weights.extend(heads.values())
-        is_term.extend(repeat(True, len(terms)))
-        is_term.extend(repeat(False, len(heads)))
-        lengths.append(len(terms) + len(heads))
-    keys = np.array(row_keys, dtype=np.int64)
+    terms and entities get equal mass. Built with array operations on each article's
+    :attr:`Evidence.collection_keys`: a re-check holds thousands of articles."""
+    rows = [ev.collection_keys for ev in evs]
+    lengths = np.array([len(h) for h, _, _ in rows], dtype=np.int64)
+    hashes = np.concatenate([h for h, _, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+    weights = np.concatenate([w for _, w, _ in rows]) if rows else np.zeros(0)
+    vocabulary, keys = np.unique(hashes, return_inverse=True)
+    keys = keys.reshape(-1).astype(np.int64)
     df = np.bincount(keys, minlength=len(vocabulary)).astype(np.float64)
-    for ev in background:  # only keys the collection itself holds matter
-        terms, heads = _keys(ev)
-        for k in chain(("t:" + t for t in terms), ("e:" + h for h in heads)):
-            i = vocabulary.get(k)
-            if i is not None:
-                df[i] += 1
+    if background and len(vocabulary):  # only keys the collection itself holds matter
+        other = np.concatenate([ev.collection_keys[0] for ev in background])
+        at = np.minimum(np.searchsorted(vocabulary, other), len(vocabulary) - 1)
+        held = vocabulary[at] == other
+        df += np.bincount(at[held], minlength=len(vocabulary))
     n = len(evs) + len(background)
-    values = np.array(row_weights, dtype=np.float64) * np.log((n + 1) / (df[keys] + 0.5))
-    term = np.array(is_term, dtype=bool)
+    values = weights * np.log((n + 1) / (df[keys] + 0.5))
     row = np.repeat(np.arange(len(evs)), lengths)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    n_terms = np.array([t for _, _, t in rows], dtype=np.int64)
+    term = np.arange(len(keys)) - starts < n_terms[row]
     # Each row's terms and heads scaled to unit length, then to their share of the mass (a
     # row with only one kind keeps it at full length).
     squares = values * values
@@ -98,14 +86,20 @@ def contrast_matrix(evs: Sequence[Evidence], background: Sequence[Evidence] = ()
     keep = np.where(term, term_norm[row] > 0, head_norm[row] > 0)
     indptr = np.zeros(len(evs) + 1, dtype=np.int64)
     np.cumsum(np.bincount(row[keep], minlength=len(evs)), out=indptr[1:])
-    return ContrastMatrix(indptr, keys[keep], values[keep], list(vocabulary))
+    return ContrastMatrix(indptr, keys[keep], values[keep], vocabulary)
 
 
 def contrast_vectors(evs: Sequence[Evidence], background: Sequence[Evidence] = ()) -> list[Vector]:
     """:func:`contrast_matrix` as one ``{"t:term" | "e:head": weight}`` dict per article."""
     m = contrast_matrix(evs, background)
+    names: dict[int, str] = {}
+    for ev in evs:
+        hashes = ev.collection_keys[0].tolist()
+        labels = [*("t:" + k for k in ev.terms), *("e:" + k for k in ev.entity_heads)]
+        names.update(zip(hashes, labels, strict=True))
+    label = [names[h] for h in m.vocabulary.tolist()]
     return [
-        {m.names[k]: v for k, v in zip(m.keys[a:b].tolist(), m.values[a:b].tolist(), strict=True)}
+        {label[k]: v for k, v in zip(m.keys[a:b].tolist(), m.values[a:b].tolist(), strict=True)}
         for a, b in pairwise(m.indptr.tolist())
     ]
 
@@ -127,24 +121,34 @@ def contrast_pairs(vectors: Sequence[Vector], floor: float) -> dict[tuple[int, i
         values.extend(v.values())
         indptr[i + 1] = len(keys)
     matrix = ContrastMatrix(
-        indptr, np.array(keys, dtype=np.int64), np.array(values, dtype=np.float64), list(vocabulary)
+        indptr,
+        np.array(keys, dtype=np.int64),
+        np.array(values, dtype=np.float64),
+        np.arange(len(vocabulary), dtype=np.int64),
     )
     return matrix_pairs(matrix, floor)
 
 
 def matrix_pairs(matrix: ContrastMatrix, floor: float) -> dict[tuple[int, int], float]:
-    """``{(i, j): cosine}`` for rows ``i < j`` with cosine >= ``floor``, through an inverted
-    index (pairs sharing no key are never visited; a native loop, as a re-check holds
-    thousands)."""
+    """``{(i, j): cosine}`` for rows ``i < j`` with cosine >= ``floor`` (see
+    :func:`matrix_pair_arrays`)."""
+    rows, cols, cosines = matrix_pair_arrays(matrix, floor)
+    pairs = zip(rows.tolist(), cols.tolist(), strict=True)
+    return dict(zip(pairs, cosines.tolist(), strict=True))
+
+
+def matrix_pair_arrays(
+    matrix: ContrastMatrix, floor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of rows ``i < j`` with cosine >= ``floor`` as arrays ``(i, j, cosine)``, in
+    ascending ``i`` (each row's pairs together), through an inverted index (pairs sharing no
+    key are never visited; a native loop, as a re-check holds thousands)."""
     from ._kernels import sparse_self_dots
 
     rows, cols, dots = sparse_self_dots(
-        matrix.indptr, matrix.keys, matrix.values, len(matrix.names), float(floor)
+        matrix.indptr, matrix.keys, matrix.values, len(matrix.vocabulary), float(floor)
     )
-    return {
-        (i, j): min(1.0, c)
-        for i, j, c in zip(rows.tolist(), cols.tolist(), dots.tolist(), strict=True)
-    }
+    return rows, cols, np.minimum(dots, 1.0)
 
 
 def agglomerate(

@@ -113,7 +113,7 @@ def test_decide_merges_strongly_linked_stories() -> None:
 
 
 def test_pair_scores_remember_by_content() -> None:
-    from storytrace.stories.clusterer import PairScores
+    from storytrace.stories.pair_scores import PairScores
 
     a, b, c = (
         extract_evidence(f"Storm damage at the {w} harbour.") for w in ("Oslo", "Bergen", "Tromso")
@@ -130,7 +130,7 @@ def test_pair_scores_remember_by_content() -> None:
 
 
 def test_pair_scores_stay_within_capacity_and_keep_what_is_read() -> None:
-    from storytrace.stories.clusterer import PairScores
+    from storytrace.stories.pair_scores import PairScores
 
     evs = [extract_evidence(f"Storm number {i} reached the coast of region {i}.") for i in range(40)]
     hot = (evs[0], evs[1])
@@ -146,7 +146,7 @@ def test_pair_scores_stay_within_capacity_and_keep_what_is_read() -> None:
 
 
 def test_pair_scores_tell_changed_evidence_apart() -> None:
-    from storytrace.stories.clusterer import PairScores
+    from storytrace.stories.pair_scores import PairScores
 
     a, b = (extract_evidence(f"Storm damage at the {w} harbour.") for w in ("Oslo", "Bergen"))
     edited = extract_evidence("Storm damage at the Oslo harbour and its ferry pier.")
@@ -160,7 +160,7 @@ def test_pair_scores_do_not_keep_evidence_alive() -> None:
     import gc
     import weakref
 
-    from storytrace.stories.clusterer import PairScores
+    from storytrace.stories.pair_scores import PairScores
 
     a, b = (extract_evidence(f"Article {w} about the harbour.") for w in ("one", "two"))
     scores = PairScores()
