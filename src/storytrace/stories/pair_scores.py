@@ -16,7 +16,7 @@ from storytrace.evidence import Evidence
 
 from ._kernels import pair_lookup, pair_store
 
-CACHE_PAIRS = 2_000_000  # pair scores kept between calls (about 70 MB)
+CACHE_PAIRS = 2_000_000  # pair scores kept between calls (about 105 MB: 2 x 2^21 slots of 25 bytes)
 
 
 def content_keys(evs: Sequence[Evidence]) -> np.ndarray:
