@@ -101,22 +101,6 @@ class PairForm:
         # A copy (pickle, copy.copy) has new arrays: read their addresses, never copy them.
         return (PairForm.of, (self.keys, self.weights, self.blob))
 
-    def to_bytes(self) -> bytes:
-        """The three arrays, after their two lengths, as the bytes of :meth:`from_bytes`."""
-        sizes = np.array([self.keys.size, self.blob.size], dtype=np.int64)
-        return b"".join(x.tobytes() for x in (sizes, self.keys, self.weights, self.blob))
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> PairForm:
-        """The form :meth:`to_bytes` wrote; the arrays read ``data`` in place (no copy)."""
-        n_keys, n_blob = (int(x) for x in np.frombuffer(data, dtype=np.int64, count=2))
-        if len(data) != 8 * (2 + 2 * n_keys + n_blob):
-            raise ValueError(f"a pair form of {len(data)} bytes does not hold its stated arrays")
-        keys = np.frombuffer(data, dtype=np.uint64, count=n_keys, offset=16)
-        weights = np.frombuffer(data, dtype=np.float64, count=n_keys, offset=16 + 8 * n_keys)
-        blob = np.frombuffer(data, dtype=np.int64, count=n_blob, offset=16 + 16 * n_keys)
-        return cls.of(keys, weights, blob)
-
 
 def _hash(s: str) -> int:
     """xxh3-64 of ``s`` as an int64 (sections sort and compare these as int64)."""

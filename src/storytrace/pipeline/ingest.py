@@ -238,7 +238,6 @@ class Ingester:
             }
         )
         self.store.add_removed(article_id, item.cleaned.removed)
-        self.store.put_pair_form(article_id, item.parsed)
         self.store.record_input(source, fp, "added", article_id, self.run_id)
         self.report.added += 1
         return article_id

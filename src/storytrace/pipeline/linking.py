@@ -13,7 +13,6 @@ import numpy as np
 
 from ..clean import clean_page
 from ..config import Config
-from ..evidence import Evidence
 from ..match import anchors, compare, may_reprint, pack_hashes, shared_shingles, unpack_hashes
 from ..match.window import days_since_epoch, within
 from ..store import Store
@@ -46,7 +45,6 @@ class ArticleLinker:
             "UPDATE articles SET shingles = ?, evidence = ? WHERE id = ?",
             (pack_hashes(hashes), evidence, article_id),
         )
-        self.store.put_pair_form(article_id, Evidence.from_json(evidence))
         self.store.stories.forget(article_id)
 
     def reclean(self, article_id: int, patterns: Mapping[str, int], *, relink: bool) -> None:

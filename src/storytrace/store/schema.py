@@ -240,18 +240,6 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     #    the articles as ascending gaps in varints: about 2.5 times smaller than a row per
     #    (key, article). The encoding needs Python: see `candidates.lists_from_rows`.
     lists_from_rows,
-    # 6: each article's evidence packed for the pair kernel, as the ingest's workers packed it:
-    #    a member evicted from the story state's cache is brought back by reading it instead of
-    #    rebuilding it (about 0.5 ms). `fingerprint` is that of the evidence it was packed
-    #    from; a form whose fingerprint no longer matches is ignored. Articles stored before
-    #    have none and are packed when read, as before.
-    """
-    CREATE TABLE pair_forms (
-        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-        fingerprint BLOB NOT NULL,
-        form BLOB NOT NULL
-    );
-    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..evidence import Evidence
 from ..model import Article, Removed, Reprint
 from .candidates import SQLiteCandidateIndex
 from .db import connect, transaction
@@ -121,18 +120,6 @@ class Store:
         self.conn.execute("UPDATE articles SET text = ? WHERE id = ?", (text, article_id))
         self.conn.execute("DELETE FROM removed WHERE article_id = ?", (article_id,))
         self.add_removed(article_id, removed)
-
-    def put_pair_form(self, article_id: int, ev: Evidence) -> None:
-        """Store ``ev``'s packed pair form for the article (see ``pair_forms``), or drop a
-        stored one when ``ev`` cannot be packed."""
-        form = ev.pair_form
-        if form is None:
-            self.conn.execute("DELETE FROM pair_forms WHERE article_id = ?", (article_id,))
-            return
-        self.conn.execute(
-            "INSERT OR REPLACE INTO pair_forms (article_id, fingerprint, form) VALUES (?, ?, ?)",
-            (article_id, ev.fingerprint, form.to_bytes()),
-        )
 
     def add_removed(self, article_id: int, removed: Iterable[Removed]) -> None:
         self.conn.executemany(

@@ -15,23 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..evidence import Evidence
-from ..evidence._pair_kernels import PairForm
 from ..stories.decide import StoryConfig, sample
-
-# An article's evidence with the pair form its worker packed, if stored (schema migration 6).
-_READ_EVIDENCE = (
-    "SELECT a.id, a.evidence, f.fingerprint, f.form FROM articles a"
-    " LEFT JOIN pair_forms f ON f.article_id = a.id"
-)
-
-
-def _parse(evidence: str, fingerprint: bytes | None, form: bytes | None) -> Evidence:
-    """Stored evidence parsed, with its stored pair form when that was packed from this very
-    evidence: reading it costs a fraction of packing it again."""
-    ev = Evidence.from_json(evidence)
-    if form is not None and fingerprint == ev.fingerprint:
-        ev.__dict__["pair_form"] = PairForm.from_bytes(form)
-    return ev
 
 
 def _iso(value: Any) -> str | None:
@@ -128,17 +112,17 @@ class SQLiteStoryState:
         for start in range(0, len(todo), 900):
             chunk = todo[start : start + 900]
             marks = ", ".join("?" for _ in chunk)
-            for article_id, *stored in self.conn.execute(
-                _READ_EVIDENCE + f" WHERE a.id IN ({marks})",  # noqa: S608 - placeholders only
+            for article_id, blob in self.conn.execute(
+                f"SELECT id, evidence FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
                 chunk,
             ):
-                self._remember(int(article_id), _parse(*stored))
+                self._remember(int(article_id), Evidence.from_json(blob))
         out = []
         for i in ids:
             ev = known.get(i)
             if ev is None:  # evicted by this very call: a story larger than the cache
-                _, *stored = self.conn.execute(_READ_EVIDENCE + " WHERE a.id = ?", (i,)).fetchone()
-                ev = _parse(*stored)
+                row = self.conn.execute("SELECT evidence FROM articles WHERE id = ?", (i,)).fetchone()
+                ev = Evidence.from_json(row[0])
             else:
                 known.move_to_end(i)
             out.append((i, ev))
