@@ -254,3 +254,72 @@ def test_stored_body_keys_are_the_workers_keys(corpus_db: str) -> None:
         rows = store.conn.execute("SELECT outlet, body, body_key FROM articles").fetchall()
     assert rows and all(body_key(r["outlet"], r["body"]) == r["body_key"] for r in rows)
     assert len({r["body_key"] for r in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("cache_members", [7, 300_000])
+def test_cached_member_order_follows_adds_moves_merges_and_rollbacks(
+    corpus_db: str, tmp_path: Path, cache_members: int
+) -> None:
+    """Decisions read members from an in-memory order; it must always be the query's order."""
+    import sqlite3
+
+    copy = str(tmp_path / "order.db")
+    with sqlite3.connect(corpus_db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    rng = random.Random(5)
+    with Store(copy) as store:
+        state = store.stories
+        state.order_cache_members = cache_members
+        ids = [int(r[0]) for r in store.conn.execute("SELECT id FROM articles ORDER BY id")]
+        with store.transaction():  # undated articles and equal dates: the order's tie-breaks
+            for i in rng.sample(ids, len(ids) // 3):
+                store.conn.execute("UPDATE articles SET published = NULL WHERE id = ?", (i,))
+            for i in rng.sample(ids, len(ids) // 3):
+                store.conn.execute(
+                    "UPDATE articles SET published = '2026-04-02T10:00:00' WHERE id = ?", (i,)
+                )
+
+        def live() -> list[int]:
+            rows = store.conn.execute(
+                "SELECT id FROM stories WHERE merged_into IS NULL AND articles > 0 ORDER BY id"
+            )
+            return [int(r[0]) for r in rows]
+
+        def queried(story: int) -> list[int]:
+            rows = store.conn.execute(
+                "SELECT a.id FROM story_members m JOIN articles a ON a.id = m.article_id"
+                " WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
+                (story,),
+            )
+            return [int(r[0]) for r in rows]
+
+        def check() -> None:
+            for story in live():
+                assert state._member_ids(story) == queried(story)
+
+        check()  # fills the cache
+        for step in range(40):
+            article = rng.choice(ids)
+            stories = live()
+            with store.transaction():
+                if step % 4 == 0:
+                    state.add(rng.choice(stories), article, state.evidence(article))
+                elif step % 4 == 1:
+                    state.move(article, rng.choice([*stories, None]), "test")
+                    for sid in stories:
+                        state.refresh(sid)
+                elif step % 4 == 2 and len(stories) > 1:
+                    keep, drop = rng.sample(stories, 2)
+                    state.merge(keep, drop)
+            check()
+        before = {story: queried(story) for story in live()}
+        target = live()[0]
+        outsider = next(i for i in ids if i not in before[target])
+        state._member_ids(target)  # in the cache, which the add below updates
+        with pytest.raises(RuntimeError), store.transaction():
+            state.add(target, outsider, state.evidence(outsider))
+            raise RuntimeError
+        assert {story: queried(story) for story in live()} == before
+        check()
+        assert state._ordered_members == sum(len(o.ids) for o in state._orders.values())
+        assert state._ordered_members <= max(cache_members, max(len(o.ids) for o in state._orders.values()))

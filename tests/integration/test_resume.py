@@ -52,11 +52,11 @@ def test_interrupted_run_rolls_back_its_batch_and_resumes(
     original = ArticleLinker.assign_story
     calls = {"n": 0}
 
-    def flaky(self: ArticleLinker, article_id: int, score: Any = None) -> int:
+    def flaky(self: ArticleLinker, article_id: int, *scorers: Any) -> int:
         calls["n"] += 1
         if calls["n"] == 8:
             raise KeyboardInterrupt
-        return original(self, article_id, score)
+        return original(self, article_id, *scorers)
 
     monkeypatch.setattr(ArticleLinker, "assign_story", flaky)
     with pytest.raises(KeyboardInterrupt):

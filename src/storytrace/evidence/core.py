@@ -153,6 +153,12 @@ class Evidence:
         of pair scores stays valid when a store's evidence cache parses an article again."""
         return _digest(self.to_json())
 
+    @cached_property
+    def content_key(self) -> int:
+        """The first 64 bits of :attr:`fingerprint`, as a signed integer: the key of this
+        content in native tables (two contents share one with probability 2^-64 per pair)."""
+        return int.from_bytes(self.fingerprint[:8], "little", signed=True)
+
     def index_keys(self) -> frozenset[str]:
         """A few discriminative keys to find candidate stories: entities, rare terms, quotes."""
         return self._index_keys

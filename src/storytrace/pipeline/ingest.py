@@ -205,7 +205,8 @@ class Ingester:
         with self.report.timed("reprints"):
             self.linker.link_reprints(article_id)
         with self.report.timed("stories"):
-            story = self.linker.assign_story(article_id, self.recheck.clusterer.score_values)
+            clusterer = self.recheck.clusterer
+            story = self.linker.assign_story(article_id, clusterer.score_values, clusterer.score_matrix)
         self.touched.add(story)
 
     def _store(self, item: Prepared, fp: str) -> int | None:

@@ -17,7 +17,7 @@ from ..match import anchors, compare, may_reprint, pack_hashes, shared_shingles,
 from ..match.window import days_since_epoch, within
 from ..store import Store
 from ..stories import StoryClusterer, decide
-from ..stories.decide import ScoreFn
+from ..stories.decide import MatrixFn, ScoreFn
 from .prepare import Prepared, sign
 from .report import IngestReport
 
@@ -135,12 +135,15 @@ class ArticleLinker:
 
     # stories --------------------------------------------------------------------------------
 
-    def assign_story(self, article_id: int, score: ScoreFn | None = None) -> int:
+    def assign_story(
+        self, article_id: int, score: ScoreFn | None = None, matrix: MatrixFn | None = None
+    ) -> int:
         """Put the article in a story: its reprint source's, the best matching one, or a new one.
 
         ``score``: the scores of one article with several others (default
-        :func:`~storytrace.evidence.similarity.similarity_scores`; the runner passes the
-        re-check's cached one).
+        :func:`~storytrace.evidence.similarity.similarity_scores`), ``matrix`` those of several
+        with several (see :func:`~storytrace.stories.decide`); the runner passes the
+        re-check's cached ones.
         """
         state = self.store.stories
         ev = state.evidence(article_id)
@@ -155,7 +158,7 @@ class ArticleLinker:
                 )
         candidate_ids = state.candidates(ev, limit=self.config.max_story_candidates)
         candidates = {sid: state.members(sid) for sid in candidate_ids}
-        decision = decide(ev, candidates, score=score)
+        decision = decide(ev, candidates, score=score, matrix=matrix)
         reasons = list(decision.reasons)
         if decision.story is None:
             reasons.insert(0, "first article of this story")

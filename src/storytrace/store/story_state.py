@@ -7,12 +7,13 @@ and follow-ups appear within days, and the window keeps lookups cheap on a large
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..evidence import Evidence
 from ..stories.decide import StoryConfig, sample
@@ -38,6 +39,19 @@ def _shift(iso: str, days: float) -> str:
     return (moment + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+class _Order(NamedTuple):
+    """A story's member ids in publication order and their sort keys (:func:`_sort_key`)."""
+
+    keys: list[tuple[bool, str, int]]
+    ids: list[int]
+
+
+def _sort_key(published: str | None, article_id: int) -> tuple[bool, str, int]:
+    """``ORDER BY published IS NULL, published, id`` in Python (SQLite compares text bytewise,
+    which for UTF-8 is the order of code points, as Python compares strings)."""
+    return (published is None, published or "", article_id)
+
+
 class SQLiteStoryState:
     """Stories, members and the key index; writes join the caller's transaction."""
 
@@ -52,6 +66,12 @@ class SQLiteStoryState:
         # Evidence cost more than the comparisons, and the same members are read again and again.
         self._evidence: OrderedDict[int, Evidence] = OrderedDict()
         self.cache_size = 30_000  # about 58 KB each once scored: about 1.7 GB when full
+        # Member ids of recently read stories in publication order, with their sort keys: each
+        # decision reads the members of several candidate stories, and a story is read far more
+        # often than it changes. Adds keep an entry up to date; merges and moves drop it.
+        self._orders: OrderedDict[int, _Order] = OrderedDict()
+        self._ordered_members = 0
+        self.order_cache_members = 300_000  # about 150 bytes each
 
     # the StoryState protocol ---------------------------------------------------------------
 
@@ -97,13 +117,48 @@ class SQLiteStoryState:
     def _member_ids(self, story_id: int) -> list[int]:
         """Member ids in publication order (undated last): no evidence is read, so a decision
         on a story of thousands of reprints reads only the members it compares with."""
+        order = self._orders.get(story_id)
+        if order is not None:
+            self._orders.move_to_end(story_id)
+            return list(order.ids)
         rows = self.conn.execute(
-            "SELECT a.id FROM story_members m JOIN articles a ON a.id = m.article_id"
+            "SELECT a.published, a.id FROM story_members m JOIN articles a ON a.id = m.article_id"
             " WHERE m.story_id = ? AND a.evidence IS NOT NULL"
             " ORDER BY a.published IS NULL, a.published, a.id",
             (story_id,),
-        )
-        return [int(r[0]) for r in rows]
+        ).fetchall()
+        ids = [int(r[1]) for r in rows]
+        if all(isinstance(r[0], str | None) for r in rows):  # else SQLite's order is not Python's
+            self._orders[story_id] = _Order([_sort_key(p, int(i)) for p, i in rows], ids)
+            self._ordered_members += len(ids)
+            while self._ordered_members > self.order_cache_members and len(self._orders) > 1:
+                _, dropped = self._orders.popitem(last=False)
+                self._ordered_members -= len(dropped.ids)
+        return list(ids)
+
+    def _drop_order(self, story_id: int | None) -> None:
+        order = self._orders.pop(story_id, None) if story_id is not None else None
+        if order is not None:
+            self._ordered_members -= len(order.ids)
+
+    def _add_to_order(self, story_id: int, article_id: int) -> None:
+        """Put a new member into its story's cached order, as the query would have placed it."""
+        order = self._orders.get(story_id)
+        if order is None:
+            return
+        row = self.conn.execute(
+            "SELECT published, evidence IS NOT NULL FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None or not isinstance(row[0], str | None):
+            self._drop_order(story_id)
+            return
+        if not row[1]:
+            return  # no evidence: not a member a decision compares with
+        key = _sort_key(row[0], article_id)
+        at = bisect.bisect_left(order.keys, key)
+        order.keys.insert(at, key)
+        order.ids.insert(at, article_id)
+        self._ordered_members += 1
 
     def _with_evidence(self, ids: list[int]) -> list[tuple[int, Evidence]]:
         """``(id, evidence)`` in the order of ``ids``: cached evidence, the rest read in one query."""
@@ -142,10 +197,13 @@ class SQLiteStoryState:
     def forget(self, article_id: int) -> None:
         """Drop a cached evidence after the article's evidence changed."""
         self._evidence.pop(article_id, None)
+        self._drop_order(self.story_of(article_id))
 
     def clear_cache(self) -> None:
         """After a rollback: ids of rolled-back articles will be given out again."""
         self._evidence.clear()
+        self._orders.clear()
+        self._ordered_members = 0
 
     def add(
         self,
@@ -160,6 +218,7 @@ class SQLiteStoryState:
 
         reasons_json = json.dumps(list(reasons))
         self._remember(key, ev)
+        self._drop_order(self.story_of(key))  # a member of another story until now
         if story_id is None:
             cur = self.conn.execute("INSERT INTO stories (created) VALUES (?)", (now(),))
             story_id = int(cur.lastrowid or 0)
@@ -175,12 +234,15 @@ class SQLiteStoryState:
             "INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)",
             [(k, story_id) for k in ev.index_keys()],
         )
+        self._add_to_order(story_id, key)
         self.refresh(story_id)
         return story_id
 
     def merge(self, keep: int, drop: int) -> None:
         if keep == drop:
             return
+        self._drop_order(keep)
+        self._drop_order(drop)
         self.conn.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (keep, drop))
         self.conn.execute(
             "INSERT OR IGNORE INTO story_keys (key, story_id)"
@@ -263,6 +325,8 @@ class SQLiteStoryState:
         from .store import now
 
         before = self.story_of(article_id)
+        self._drop_order(before)
+        self._drop_order(story_id)
         if story_id is None:
             cur = self.conn.execute("INSERT INTO stories (created) VALUES (?)", (now(),))
             story_id = int(cur.lastrowid or 0)

@@ -144,12 +144,12 @@ def _put(keys, values, filled, state, a, b, value):
 
 
 @njit(cache=True)
-def pair_lookup(keys, values, filled, state, a, others, out, found):
-    """``out[i]`` = the score of ``(a, others[i])`` and ``found[i]`` whether it is known; an
-    entry read from the old generation moves to the young one."""
+def pair_lookup(keys, values, filled, state, firsts, seconds, out, found):
+    """``out[i]`` = the score of ``(firsts[i], seconds[i])`` and ``found[i]`` whether it is
+    known; an entry read from the old generation moves to the young one."""
     mask = keys.shape[1] - 1
-    for i in range(others.size):
-        x, y = a, others[i]
+    for i in range(seconds.size):
+        x, y = firsts[i], seconds[i]
         if y < x:
             x, y = y, x
         young = state[0]
@@ -166,10 +166,10 @@ def pair_lookup(keys, values, filled, state, a, others, out, found):
 
 
 @njit(cache=True)
-def pair_store(keys, values, filled, state, a, others, scores):
-    """Remember the score of ``(a, others[i])`` as ``scores[i]``."""
-    for i in range(others.size):
-        x, y = a, others[i]
+def pair_store(keys, values, filled, state, firsts, seconds, scores):
+    """Remember the score of ``(firsts[i], seconds[i])`` as ``scores[i]``."""
+    for i in range(seconds.size):
+        x, y = firsts[i], seconds[i]
         if y < x:
             x, y = y, x
         _put(keys, values, filled, state, x, y, scores[i])

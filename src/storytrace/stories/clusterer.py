@@ -31,7 +31,7 @@ import numpy as np
 from storytrace.evidence import Evidence
 from storytrace.evidence.similarity import similarity_scores
 from storytrace.stories.decide import StoryConfig, decide
-from storytrace.stories.pair_scores import PairScores
+from storytrace.stories.pair_scores import PairScores, content_keys
 from storytrace.stories.profile import (
     agglomerate,
     conflicting,
@@ -111,16 +111,38 @@ class StoryClusterer:
     def score_values(self, a: Evidence, others: Sequence[Evidence]) -> list[float]:
         """:meth:`score_value` of ``a`` with each of ``others``; the pairs not remembered are
         scored in one call of :func:`similarity_scores`."""
-        cache = self._pair_scores()
-        out, known = cache.scores(a, others)
-        todo = np.flatnonzero(~known).tolist()
-        if todo:
-            missing = [others[i] for i in todo]
-            fresh = similarity_scores(a, missing, weights=self.weights)
-            cache.remember(a, missing, fresh)
-            out[todo] = fresh
-        values: list[float] = out.tolist()
+        values: list[float] = self.pair_values([a, *others], np.zeros(len(others), dtype=np.int64),
+                                               np.arange(1, len(others) + 1)).tolist()
         return values
+
+    def score_matrix(self, rows: Sequence[Evidence], cols: Sequence[Evidence]) -> list[list[float]]:
+        """:meth:`score_value` of each of ``rows`` with each of ``cols``, in one lookup."""
+        n, m = len(rows), len(cols)
+        left = np.repeat(np.arange(n), m)
+        right = np.tile(np.arange(n, n + m), n)
+        values: list[list[float]] = self.pair_values([*rows, *cols], left, right).reshape(n, m).tolist()
+        return values
+
+    def pair_values(self, evs: Sequence[Evidence], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:meth:`score_value` of each pair ``(evs[rows[i]], evs[cols[i]])``: the remembered
+        ones looked up in one native call, the rest scored one row at a time (one call of
+        :func:`similarity_scores` each) and remembered."""
+        cache = self._pair_scores()
+        keys = content_keys(evs)
+        firsts, seconds = keys[rows], keys[cols]
+        out, known = cache.pair_scores(firsts, seconds)
+        todo = np.flatnonzero(~known)
+        if len(todo):
+            todo = todo[np.argsort(rows[todo], kind="stable")]  # each row's pairs together
+            fresh = np.empty(len(todo), dtype=np.float64)
+            by_row = rows[todo]
+            starts = np.flatnonzero(np.diff(by_row, prepend=-1)).tolist()
+            for a, b in pairwise([*starts, len(todo)]):
+                partners = [evs[j] for j in cols[todo[a:b]].tolist()]
+                fresh[a:b] = similarity_scores(evs[int(by_row[a])], partners, weights=self.weights)
+            cache.remember_pairs(firsts[todo], seconds[todo], fresh)
+            out[todo] = fresh
+        return out
 
     def _pair_scores(self) -> PairScores:
         if not hasattr(self, "cache_"):
@@ -136,7 +158,7 @@ class StoryClusterer:
         for key, ev in items:
             ids = self.state_.candidates(ev, limit=self.candidates)
             cands = {sid: self.state_.members(sid) for sid in ids}
-            d = decide(ev, cands, config=cfg, score=self.score_values)
+            d = decide(ev, cands, config=cfg, score=self.score_values, matrix=self.score_matrix)
             sid = self.state_.add(d.story, key, ev)
             self.events_.append(("new" if d.story is None else "join", key, sid, d.score))
             for other in d.merge:
@@ -246,12 +268,7 @@ class StoryClusterer:
         background = getattr(self, "background_", ())
         matrix = contrast_matrix(evs, background)
         rows, cols, cosines = matrix_pair_arrays(matrix, self.contrast * CONTRAST_FLOOR)
-        scores = np.empty(len(rows))
-        starts = np.flatnonzero(np.diff(rows, prepend=-1)).tolist()
-        for a, b in pairwise([*starts, len(rows)]):  # each row's pairs are together
-            partners = cols[a:b].tolist()
-            scores[a:b] = self.score_values(evs[int(rows[a])], [evs[j] for j in partners])
-        sims = (scores * cosines).tolist()
+        sims = (self.pair_values(evs, rows, cols) * cosines).tolist()
         return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), sims, strict=True))
 
     def _apply(

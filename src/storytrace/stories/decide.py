@@ -30,6 +30,9 @@ ScoreFn = Callable[[Evidence, Sequence[Evidence]], Sequence[float]]
 :func:`similarity_scores`; the clusterer passes its cached one). One call per story: the
 native pair kernel scores them together. Only the chosen story's best match is explained, with
 :func:`similarity`."""
+MatrixFn = Callable[[Sequence[Evidence], Sequence[Evidence]], Sequence[Sequence[float]]]
+"""The scores of each of several articles (rows) with each of several others (columns): the
+merge check's average linkage in one call (default: a :data:`ScoreFn` call per row)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def linkage(
     ev: Evidence, members: Sequence[tuple[int, Evidence]], config: StoryConfig, score: ScoreFn
 ) -> Linkage:
     chosen = sample(members, config.max_members)
-    scores = list(score(ev, [m for _, m in chosen]))
+    return _linkage(list(score(ev, [m for _, m in chosen])), chosen, config)
+
+
+def _linkage(scores: list[float], chosen: Sequence[tuple[int, Evidence]], config: StoryConfig) -> Linkage:
+    """:func:`linkage` from the scores with the sampled members ``chosen``."""
     if not scores:
         return Linkage(0.0, 0.0, None)
     best = max(range(len(scores)), key=scores.__getitem__)
@@ -83,12 +90,14 @@ def average_linkage(
     b: Sequence[tuple[int, Evidence]],
     config: StoryConfig,
     score: ScoreFn,
+    matrix: MatrixFn | None = None,
 ) -> float:
     pa, pb = sample(a, config.max_members), sample(b, config.max_members)
     if not pa or not pb:
         return 0.0
-    others = [y for _, y in pb]
-    return sum(sum(score(x, others)) for _, x in pa) / (len(pa) * len(pb))
+    rows, others = [x for _, x in pa], [y for _, y in pb]
+    scores = matrix(rows, others) if matrix is not None else [score(x, others) for x in rows]
+    return sum(sum(row) for row in scores) / (len(pa) * len(pb))
 
 
 def decide(
@@ -97,11 +106,21 @@ def decide(
     *,
     config: StoryConfig | None = None,
     score: ScoreFn | None = None,
+    matrix: MatrixFn | None = None,
 ) -> Decision:
-    """Join the best strongly linked story, start a new one, and say which stories to merge."""
+    """Join the best strongly linked story, start a new one, and say which stories to merge.
+    ``score`` and ``matrix``: how pairs are scored (see :data:`ScoreFn`, :data:`MatrixFn`)."""
     cfg = config or StoryConfig()
     fn: ScoreFn = score or similarity_scores
-    links = {sid: linkage(ev, ms, cfg, fn) for sid, ms in candidates.items() if ms}
+    # All candidates' sampled members scored in one call (one native call, one cache lookup).
+    sampled = {sid: sample(ms, cfg.max_members) for sid, ms in candidates.items() if ms}
+    flat = [m for ms in sampled.values() for _, m in ms]
+    scores = list(fn(ev, flat)) if flat else []
+    links: dict[int, Linkage] = {}
+    start = 0
+    for sid, ms in sampled.items():
+        links[sid] = _linkage(scores[start : start + len(ms)], ms, cfg)
+        start += len(ms)
     strong = sorted(
         (sid for sid, lk in links.items() if lk.link >= cfg.join and lk.profile >= cfg.profile),
         key=lambda sid: (-links[sid].link, sid),
@@ -121,7 +140,7 @@ def decide(
     merge = [
         sid
         for sid in strong[1:]
-        if average_linkage(candidates[chosen], candidates[sid], cfg, fn) >= cfg.merge
+        if average_linkage(candidates[chosen], candidates[sid], cfg, fn, matrix) >= cfg.merge
     ]
     if merge:
         why.append(f"stories {', '.join(map(str, merge))} are the same story: merged")

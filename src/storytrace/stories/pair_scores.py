@@ -20,10 +20,9 @@ CACHE_PAIRS = 2_000_000  # pair scores kept between calls (about 105 MB: 2 x 2^2
 
 
 def content_keys(evs: Sequence[Evidence]) -> np.ndarray:
-    """The first 64 bits of each article's :attr:`Evidence.fingerprint` (a 128-bit digest):
+    """Each article's :attr:`Evidence.content_key` (the first 64 bits of its 128-bit digest):
     two contents share one only with probability 2^-64 per pair."""
-    joined = b"".join([ev.fingerprint for ev in evs])
-    return np.frombuffer(joined, dtype=np.int64).reshape(len(evs), 2)[:, 0].copy()
+    return np.fromiter([ev.content_key for ev in evs], dtype=np.int64, count=len(evs))
 
 
 class PairScores:
@@ -68,21 +67,24 @@ class PairScores:
     def scores(self, a: Evidence, others: Sequence[Evidence]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`lookup` as arrays: the scores, and whether each is known (else its score is
         undefined)."""
-        out = np.empty(len(others), dtype=np.float64)
-        found = np.zeros(len(others), dtype=np.bool_)
-        if others:
-            key = int(content_keys([a])[0])
-            pair_lookup(
-                self._keys, self._values, self._filled, self._state,
-                key, content_keys(others), out, found,
-            )  # fmt: skip
+        keys = content_keys(others)
+        return self.pair_scores(np.full(len(keys), a.content_key, dtype=np.int64), keys)
+
+    def pair_scores(self, firsts: np.ndarray, seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The scores of the pairs ``(firsts[i], seconds[i])`` of content keys
+        (:func:`content_keys`), and whether each is known, in one native call."""
+        out = np.empty(len(seconds), dtype=np.float64)
+        found = np.zeros(len(seconds), dtype=np.bool_)
+        if len(seconds):
+            pair_lookup(self._keys, self._values, self._filled, self._state, firsts, seconds, out, found)
         return out, found
 
     def remember(self, a: Evidence, others: Sequence[Evidence], scores: Iterable[float]) -> None:
+        keys = content_keys(others)
         values = np.fromiter(scores, dtype=np.float64, count=len(others))
-        if others:
-            key = int(content_keys([a])[0])
-            pair_store(
-                self._keys, self._values, self._filled, self._state,
-                key, content_keys(others), values,
-            )  # fmt: skip
+        self.remember_pairs(np.full(len(keys), a.content_key, dtype=np.int64), keys, values)
+
+    def remember_pairs(self, firsts: np.ndarray, seconds: np.ndarray, scores: np.ndarray) -> None:
+        """Remember the score of each pair ``(firsts[i], seconds[i])`` of content keys."""
+        if len(seconds):
+            pair_store(self._keys, self._values, self._filled, self._state, firsts, seconds, scores)

@@ -176,22 +176,19 @@ def agglomerate(
         total[b, a] += s
     size = np.array([len(g) for g in out], dtype=float)
     alive = np.ones(n, dtype=bool)
-    blocked = np.zeros((n, n), dtype=bool)
+    # The mean links, -1 where no merge may happen (a group with itself, a merged-away group,
+    # a vetoed pair); only the merged group's row and column change after a merge.
+    link = total / np.outer(size, size)
+    np.fill_diagonal(link, -1.0)
     while True:
-        link = total / np.outer(size, size)
-        link[~alive, :] = -1.0
-        link[:, ~alive] = -1.0
-        link[blocked] = -1.0
-        np.fill_diagonal(link, -1.0)
         flat = int(np.argmax(link))
         a, b = divmod(flat, n)
         if link[a, b] < threshold:
             break
         a, b = min(a, b), max(a, b)
         if veto is not None and veto(out[a], out[b]):
-            blocked[a, b] = blocked[b, a] = True
+            link[a, b] = link[b, a] = -1.0  # blocked until either group grows
             continue
-        blocked[a, :] = blocked[:, a] = False
         out[a].extend(out[b])
         out[b] = []
         total[a, :] += total[b, :]
@@ -201,6 +198,12 @@ def agglomerate(
         total[:, b] = 0.0
         size[a] += size[b]
         alive[b] = False
+        link[b, :] = link[:, b] = -1.0
+        for row, values in ((link[a, :], total[a, :] / (size[a] * size)),
+                            (link[:, a], total[:, a] / (size * size[a]))):  # fmt: skip
+            values[~alive] = -1.0
+            values[a] = -1.0
+            row[:] = values
     return [sorted(g) for g in out if g]
 
 

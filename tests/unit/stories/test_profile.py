@@ -45,6 +45,60 @@ def test_agglomerate_merges_above_threshold_and_honours_veto() -> None:
     assert sorted(vetoed) == [[0, 1], [2, 3]]
 
 
+def _average_linkage(
+    sims: dict[tuple[int, int], float], groups: list[list[int]], threshold: float, veto
+) -> list[list[int]]:
+    """Average linkage as written in a textbook: every mean link recomputed at every step."""
+    out = [list(g) for g in groups]
+    blocked: set[tuple[int, int]] = set()
+    while True:
+        best: tuple[float, int, int] | None = None
+        for a in range(len(out)):
+            for b in range(a + 1, len(out)):
+                if not out[a] or not out[b] or (a, b) in blocked:
+                    continue
+                total = sum(sims.get((min(i, j), max(i, j)), 0.0) for i in out[a] for j in out[b])
+                mean = total / (len(out[a]) * len(out[b]))
+                if best is None or mean > best[0]:
+                    best = (mean, a, b)
+        if best is None or best[0] < threshold:
+            return sorted(sorted(g) for g in out if g)
+        _, a, b = best
+        if veto(out[a], out[b]):
+            blocked.add((a, b))
+            continue
+        blocked = {p for p in blocked if a not in p}  # a grows: its pairs are asked again
+        out[a] += out[b]
+        out[b] = []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(2, 9).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.dictionaries(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1]),
+                st.integers(1, 8).map(lambda k: k / 8),  # eighths: sums and means are exact
+            ),
+        )
+    ),
+    st.sampled_from([0.0, 0.1, 0.3, 0.5]),
+    st.integers(0, 4),
+)
+def test_agglomerate_equals_textbook_average_linkage(
+    case: tuple[int, dict[tuple[int, int], float]], threshold: float, salt: int
+) -> None:
+    n, sims = case
+
+    def veto(x: list[int], y: list[int]) -> bool:  # arbitrary, but a function of the groups
+        return salt > 0 and (sum(x) * 7 + sum(y) * 3 + salt) % 4 == 0
+
+    groups = [[i] for i in range(n)]
+    got = sorted(agglomerate(sims, groups, threshold, veto=veto))
+    assert got == _average_linkage(sims, groups, threshold, veto)
+
+
 def test_conflicting_participants() -> None:
     a, b = _evs(QUAKE_A), _evs(QUAKE_B)
     assert signatures(a, 0.6, 3.0)
