@@ -33,6 +33,7 @@ from storytrace.evidence.similarity import similarity_scores
 from storytrace.stories.decide import StoryConfig, decide
 from storytrace.stories.pair_scores import PairScores, content_keys
 from storytrace.stories.profile import (
+    Pairs,
     agglomerate,
     conflicting,
     contrast_matrix,
@@ -223,15 +224,20 @@ class StoryClusterer:
             assert sid is not None
             by_story.setdefault(sid, []).append(index[k])
         groups: list[list[int]] = []
-        story_at = {i: sid for sid, members in by_story.items() for i in members}
-        inner_sims: dict[int, dict[tuple[int, int], float]] = {}
-        for p, v in sims.items():
-            if story_at[p[0]] == story_at[p[1]]:
-                inner_sims.setdefault(story_at[p[0]], {})[p] = v
+        story_at = np.zeros(len(keys), dtype=np.int64)
+        for sid, members in by_story.items():
+            story_at[members] = sid
+        # Each story's own pairs, together and in their order.
+        of_row = story_at[sims.rows]
+        inner = np.flatnonzero(of_row == story_at[sims.cols])
+        inner = inner[np.argsort(of_row[inner], kind="stable")]
+        ids, starts = np.unique(of_row[inner], return_index=True)
+        ends = [*starts[1:].tolist(), len(inner)][: len(starts)]
+        spans = dict(zip(ids.tolist(), zip(starts.tolist(), ends, strict=True), strict=True))
         for sid in sorted(by_story, key=lambda s: by_story[s][0]):
-            members = by_story[sid]
-            inner = inner_sims.get(sid, {})
-            groups += agglomerate(inner, [[i] for i in members], self.contrast, self._veto(evs))
+            a, b = spans.get(sid, (0, 0))
+            own = sims.select(inner[a:b])
+            groups += agglomerate(own, [[i] for i in by_story[sid]], self.contrast, self._veto(evs))
         groups.sort(key=lambda g: g[0])
         final = agglomerate(sims, groups, self.contrast, self._veto(evs))
         if self.reassign_rounds:
@@ -263,13 +269,12 @@ class StoryClusterer:
             by_key.update(self.state_.members(sid))
         return [by_key[k] for k in keys]
 
-    def _contrast_sims(self, evs: Sequence[Evidence]) -> dict[tuple[int, int], float]:
+    def _contrast_sims(self, evs: Sequence[Evidence]) -> Pairs:
         # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
         background = getattr(self, "background_", ())
         matrix = contrast_matrix(evs, background)
         rows, cols, cosines = matrix_pair_arrays(matrix, self.contrast * CONTRAST_FLOOR)
-        sims = (self.pair_values(evs, rows, cols) * cosines).tolist()
-        return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), sims, strict=True))
+        return Pairs(rows, cols, self.pair_values(evs, rows, cols) * cosines)
 
     def _apply(
         self, groups: Sequence[Sequence[int]], evs: Sequence[Evidence], index: dict[int, int]

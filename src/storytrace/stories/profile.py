@@ -21,12 +21,51 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
 from storytrace.evidence import Evidence
 
 Vector = dict[str, float]
+
+
+class Pairs(NamedTuple):
+    """Scored pairs of items as arrays: ``values[p]`` for items ``rows[p] < cols[p]``."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, sims: Mapping[tuple[int, int], float] | Pairs) -> Pairs:
+        """The pairs of a ``{(i, j): value}`` mapping, in its order (or ``sims`` itself)."""
+        if isinstance(sims, Pairs):
+            return sims
+        rows = np.fromiter((i for i, _ in sims), dtype=np.int64, count=len(sims))
+        cols = np.fromiter((j for _, j in sims), dtype=np.int64, count=len(sims))
+        return cls(rows, cols, np.fromiter(sims.values(), dtype=np.float64, count=len(sims)))
+
+    def select(self, mask: np.ndarray) -> Pairs:
+        return Pairs(self.rows[mask], self.cols[mask], self.values[mask])
+
+
+def _positions(items: Sequence[int], pairs: Pairs, of: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``of[k]`` for the items of each pair (as ``rows``, ``cols``), -1 for items not listed."""
+    top = max(max(items, default=0), int(pairs.rows.max(initial=0)), int(pairs.cols.max(initial=0)))
+    table = np.full(top + 1, -1, dtype=np.int64)
+    table[np.asarray(items, dtype=np.int64)] = np.asarray(of, dtype=np.int64)
+    return table[pairs.rows], table[pairs.cols]
+
+
+def _both_ways(a: np.ndarray, b: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair as ``(a, b)`` then ``(b, a)``, interleaved: sums over them add up in pair order,
+    as a loop over the pairs would."""
+    return (
+        np.stack([a, b], axis=1).reshape(-1),
+        np.stack([b, a], axis=1).reshape(-1),
+        np.repeat(values, 2),
+    )
 STRAY_SHARE = 0.25  # conflict veto: a signature named by this share of the other group is absent
 ENTITY_SHARE = 0.5  # share of the vector's mass given to entity heads (the rest: terms)
 
@@ -152,7 +191,7 @@ def matrix_pair_arrays(
 
 
 def agglomerate(
-    sims: Mapping[tuple[int, int], float],
+    sims: Mapping[tuple[int, int], float] | Pairs,
     groups: Sequence[Sequence[int]],
     threshold: float,
     veto: Callable[[Sequence[int], Sequence[int]], bool] | None = None,
@@ -165,15 +204,15 @@ def agglomerate(
     out: list[list[int]] = [list(g) for g in groups if g]
     if len(out) < 2:
         return out
-    of = {i: gi for gi, g in enumerate(out) for i in g}
+    pairs = Pairs.of(sims)
+    ga, gb = _positions([i for g in out for i in g], pairs, [gi for gi, g in enumerate(out) for _ in g])
+    keep = (ga >= 0) & (gb >= 0) & (ga != gb)
+    if threshold > 0 and not keep.any():  # every link is 0: nothing merges
+        return [sorted(g) for g in out]
     n = len(out)
     total = np.zeros((n, n))
-    for (i, j), s in sims.items():
-        a, b = of.get(i), of.get(j)
-        if a is None or b is None or a == b:
-            continue
-        total[a, b] += s
-        total[b, a] += s
+    at_a, at_b, values = _both_ways(ga[keep], gb[keep], pairs.values[keep])
+    np.add.at(total, (at_a, at_b), values)
     size = np.array([len(g) for g in out], dtype=float)
     alive = np.ones(n, dtype=bool)
     # The mean links, -1 where no merge may happen (a group with itself, a merged-away group,
@@ -208,7 +247,7 @@ def agglomerate(
 
 
 def reassign(
-    sims: Mapping[tuple[int, int], float],
+    sims: Mapping[tuple[int, int], float] | Pairs,
     groups: Sequence[Sequence[int]],
     rounds: int = 2,
     margin: float = 0.0,
@@ -224,16 +263,10 @@ def reassign(
     pos = {i: k for k, i in enumerate(items)}
     # Both directions of every scored pair, as positions: the sums below visit pairs only
     # (a dense item x item product costs items^2 x groups).
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for (i, j), v in sims.items():
-        pi, pj = pos.get(i), pos.get(j)
-        if pi is not None and pj is not None:
-            rows += (pi, pj)
-            cols += (pj, pi)
-            vals += (v, v)
-    row, col, val = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(vals)
+    pairs = Pairs.of(sims)
+    pi, pj = _positions(items, pairs, range(len(items)))
+    keep = (pi >= 0) & (pj >= 0)
+    row, col, val = _both_ways(pi[keep], pj[keep], pairs.values[keep])
     n = len(items)
     for _ in range(rounds):
         group = np.empty(n, dtype=np.int64)
