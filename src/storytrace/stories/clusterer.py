@@ -247,14 +247,14 @@ class StoryClusterer:
 
     def _veto(self, evs: Sequence[Evidence]) -> Callable[[Sequence[int], Sequence[int]], bool]:
         def veto(a: Sequence[int], b: Sequence[int]) -> bool:
+            smaller = min(len(a), len(b))
+            share = self.time_share if smaller >= self.time_size else None
+            if share is None and smaller < self.veto_size:
+                return False  # most merges: of a small group, read nothing
             xa, xb = [evs[i] for i in a], [evs[i] for i in b]
-            if (
-                self.time_share is not None
-                and min(len(a), len(b)) >= self.time_size
-                and time_conflicting(xa, xb, share=self.time_share, months=self.time_months)
-            ):
+            if share is not None and time_conflicting(xa, xb, share=share, months=self.time_months):
                 return True
-            if min(len(a), len(b)) < self.veto_size:
+            if smaller < self.veto_size:
                 return False
             return conflicting(
                 xa, xb,
