@@ -112,8 +112,8 @@ class StoryClusterer:
     def score_values(self, a: Evidence, others: Sequence[Evidence]) -> list[float]:
         """:meth:`score_value` of ``a`` with each of ``others``; the pairs not remembered are
         scored in one call of :func:`similarity_scores`."""
-        values: list[float] = self.pair_values([a, *others], np.zeros(len(others), dtype=np.int64),
-                                               np.arange(1, len(others) + 1)).tolist()
+        n = len(others)  # a is item 0, the others items 1 to n
+        values: list[float] = self.pair_values([a, *others], np.zeros(n, dtype=np.int64), np.arange(1, n + 1)).tolist()
         return values
 
     def score_matrix(self, rows: Sequence[Evidence], cols: Sequence[Evidence]) -> list[list[float]]:

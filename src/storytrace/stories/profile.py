@@ -28,6 +28,8 @@ import numpy as np
 from storytrace.evidence import Evidence
 
 Vector = dict[str, float]
+STRAY_SHARE = 0.25  # conflict veto: a signature named by this share of the other group is absent
+ENTITY_SHARE = 0.5  # share of the vector's mass given to entity heads (the rest: terms)
 
 
 class Pairs(NamedTuple):
@@ -51,7 +53,8 @@ class Pairs(NamedTuple):
 
 
 def _positions(items: Sequence[int], pairs: Pairs, of: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """``of[k]`` for the items of each pair (as ``rows``, ``cols``), -1 for items not listed."""
+    """For both items of each pair (``rows``, ``cols``): ``of[k]`` where the item is
+    ``items[k]``, -1 where it is not listed."""
     top = max(max(items, default=0), int(pairs.rows.max(initial=0)), int(pairs.cols.max(initial=0)))
     table = np.full(top + 1, -1, dtype=np.int64)
     table[np.asarray(items, dtype=np.int64)] = np.asarray(of, dtype=np.int64)
@@ -66,8 +69,6 @@ def _both_ways(a: np.ndarray, b: np.ndarray, values: np.ndarray) -> tuple[np.nda
         np.stack([b, a], axis=1).reshape(-1),
         np.repeat(values, 2),
     )
-STRAY_SHARE = 0.25  # conflict veto: a signature named by this share of the other group is absent
-ENTITY_SHARE = 0.5  # share of the vector's mass given to entity heads (the rest: terms)
 
 
 def _unit(v: Mapping[str, float]) -> Vector:
