@@ -143,13 +143,15 @@ LATENCY = """
 import json, sys, time
 from storytrace import Config
 from storytrace.model import Document, Source
+from storytrace.pipeline.collection import fewer_collections
 from storytrace.pipeline.ingest import Ingester
 from storytrace.pipeline.extract_pool import ExtractionPool
 from storytrace.store import Store
 rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 WARM_UP = int(sys.argv[3])
 times = []
-with Store(sys.argv[2]) as store, ExtractionPool(workers=1) as pool:
+# as in Ingester.run, which a long-running ingester would be in
+with fewer_collections(), Store(sys.argv[2]) as store, ExtractionPool(workers=1) as pool:
     ing = Ingester(store, Config())
     ing.run_id = store.start_run("latency", {})
     for i, row in enumerate(rows):

@@ -22,6 +22,7 @@ from ..io import read_inputs
 from ..match import pack_hashes
 from ..model import Document, Reject
 from ..store import Store
+from .collection import fewer_collections
 from .extract_pool import ExtractionPool
 from .linking import ArticleLinker, StoryRecheck
 from .prepare import Prepared, body_key, fingerprint
@@ -80,7 +81,7 @@ class Ingester:
         bar = _progress_bar(progress)
         status = "failed"
         try:
-            with ExtractionPool(
+            with fewer_collections(), ExtractionPool(
                 workers=self.config.workers,
                 timeout=self.config.extract_timeout,
                 shingle_size=self.config.shingle_size,

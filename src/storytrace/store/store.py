@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import Article, Removed, Reprint
 from .candidates import SQLiteCandidateIndex
+from .checkpoint import BackgroundCheckpoint
 from .db import connect, transaction
 from .story_state import SQLiteStoryState
 
@@ -26,6 +27,9 @@ class Store:
     def __init__(self, path: str | Path = "storytrace.db") -> None:
         self.path = str(path)
         self.conn: sqlite3.Connection = connect(self.path)
+        self.checkpoint: BackgroundCheckpoint | None = None
+        if self.path not in ("", ":memory:"):
+            self.checkpoint = BackgroundCheckpoint.for_writer(self.conn, self.path)
         self.candidates = SQLiteCandidateIndex(self.conn)
         self.stories = SQLiteStoryState(self.conn)
 
@@ -36,6 +40,8 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        if self.checkpoint is not None:
+            self.checkpoint.close()
         self.conn.close()
 
     @contextmanager
@@ -46,6 +52,8 @@ class Store:
         except BaseException:
             self.stories.clear_cache()
             raise
+        if self.checkpoint is not None:
+            self.checkpoint.after_commit(self.conn)
 
     # runs -----------------------------------------------------------------------------------
 

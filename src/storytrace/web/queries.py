@@ -44,6 +44,7 @@ class ReadStore(Store):
         self.conn = sqlite3.connect(uri, uri=True, timeout=30.0, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA query_only = ON")
+        self.checkpoint = None
         self.candidates = SQLiteCandidateIndex(self.conn)
         self.stories = SQLiteStoryState(self.conn)
 
