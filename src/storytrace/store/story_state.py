@@ -65,7 +65,7 @@ class SQLiteStoryState:
         # Parsed evidence by article id: parsing JSON and the lazily computed parts of an
         # Evidence cost more than the comparisons, and the same members are read again and again.
         self._evidence: OrderedDict[int, Evidence] = OrderedDict()
-        self.cache_size = 30_000  # about 58 KB each once scored: about 1.7 GB when full
+        self.cache_size = 40_000  # about 40 KB each once scored: about 1.6 GB when full
         # Member ids of recently read stories in publication order, with their sort keys: each
         # decision reads the members of several candidate stories, and a story is read far more
         # often than it changes. Adds keep an entry up to date; merges and moves drop it.
