@@ -5,8 +5,8 @@ many short-lived containers per article (evidence, pair scores, rows), so at eve
 some of them are still alive and get promoted; they fill the older generations, and a full
 collection then walks the whole heap, caches included: 11 pauses of up to 250 ms on a 10k
 ingest, 19 of up to 730 ms on 34k. Collecting the young every 10,000 allocations lets those
-containers die first: on the 10k stream the full collections fell from 11 to 1 and the time
-spent collecting from 2.2 to 1.1 s.
+containers die first: on the 10k stream the full collections fell from 11 to 2 and the time
+spent collecting from 2.2 to 1.0 s.
 """
 
 from __future__ import annotations
