@@ -38,15 +38,20 @@ def sparse_self_dots(indptr, keys, values, n_keys, floor):
     out_j = np.empty(16, dtype=np.int64)
     out_v = np.empty(16, dtype=np.float64)
     m = 0
+    # Rows ascend within a column and ``i`` ascends: each column's entries up to row ``i`` are
+    # passed over once in all (``after``), instead of once per row (half the work).
+    after = col_count[:-1].copy()
     for i in range(n):
         n_seen = 0
         for p in range(indptr[i], indptr[i + 1]):
             k = keys[p]
             x = values[p]
-            for q in range(col_count[k], col_count[k + 1]):
+            first = after[k]
+            while first < col_count[k + 1] and col_rows[first] <= i:
+                first += 1
+            after[k] = first
+            for q in range(first, col_count[k + 1]):
                 j = col_rows[q]
-                if j <= i:
-                    continue
                 if not marked[j]:
                     marked[j] = True
                     seen[n_seen] = j
