@@ -39,7 +39,7 @@ def sparse_self_dots(indptr, keys, values, n_keys, floor):
     out_v = np.empty(16, dtype=np.float64)
     m = 0
     # Rows ascend within a column and ``i`` ascends: each column's entries up to row ``i`` are
-    # passed over once in all (``after``), instead of once per row (half the work).
+    # passed over once in all (``after``), instead of once per row.
     after = col_count[:-1].copy()
     for i in range(n):
         n_seen = 0
