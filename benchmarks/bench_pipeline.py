@@ -214,9 +214,11 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
     ours = quality(found, corpus.reprint_pairs)
 
     m = n if baseline_limit is None else min(n, baseline_limit)
-    sub_truth = {p for p in corpus.reprint_pairs if all(int(x.rsplit("-", 1)[1]) < m for x in p)}
-    first_m = set(ids[:m])
-    ours_sub = quality({p for p in found if p <= first_m}, sub_truth)
+    sub_truth, ours_sub = corpus.reprint_pairs, ours
+    if m < n:  # the baselines' slice: the pairs among the first m articles
+        sub_truth = {p for p in corpus.reprint_pairs if all(int(x.rsplit("-", 1)[1]) < m for x in p)}
+        first_m = set(ids[:m])
+        ours_sub = quality({p for p in found if p <= first_m}, sub_truth)
     # Memory: at 1M the found pairs are a few hundred MB and datasketch's index 11 GB.
     found.clear()
     baselines: dict[str, Any] = {}
