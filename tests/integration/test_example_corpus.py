@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import storytrace
+from storytrace.pipeline.evidence_cache import EvidenceCache
 from storytrace.store import Store
 
 
@@ -182,7 +183,8 @@ def test_rebuild_keys_indexes_a_story_under_exactly_its_members_keys(
             rows = store.conn.execute("SELECT key FROM story_keys WHERE story_id = ?", (story,))
             return {str(r[0]) for r in rows}
 
-        wanted = {k for _, ev in state.all_members(sid) for k in ev.index_keys()}
+        evidence = EvidenceCache(state)
+        wanted = {k for _, ev in evidence.many(state.member_ids(sid)) for k in ev.index_keys()}
         before_other = held(other)
         dropped = sorted(held(sid))[0]
         with store.transaction():
@@ -190,7 +192,7 @@ def test_rebuild_keys_indexes_a_story_under_exactly_its_members_keys(
             store.conn.execute(
                 "DELETE FROM story_keys WHERE key = ? AND story_id = ?", (dropped, sid)
             )
-            state.rebuild_keys(sid)
+            state.rebuild_keys(sid, wanted)
         assert held(sid) == wanted
         assert held(other) == before_other
 
@@ -212,14 +214,17 @@ def test_evidence_cache_stays_within_its_size(example_corpus: Path, tmp_path: Pa
     from storytrace.pipeline.ingest import Ingester
 
     with Store(str(tmp_path / "small.db")) as store:
-        store.stories.cache_size = 5
-        report = Ingester(store, storytrace.Config()).run([str(example_corpus)])
+        ingester = Ingester(store, storytrace.Config())
+        ingester.evidence.capacity = 5
+        report = ingester.run([str(example_corpus)])
         assert report.added > 30
-        assert 0 < len(store.stories._evidence) <= 5
+        assert 0 < len(ingester.evidence) <= 5
+    assert partition(str(tmp_path / "small.db")) == expected_partition(example_corpus)
 
 
 def test_story_members_read_with_any_evidence_cache(corpus_db: str) -> None:
     from storytrace.evidence import Evidence
+    from storytrace.stories import StoryConfig, compared_members
 
     with Store(corpus_db) as store:
         state = store.stories
@@ -236,14 +241,13 @@ def test_story_members_read_with_any_evidence_cache(corpus_db: str) -> None:
         assert len(ordered) >= 3
         for cache_size in (1, 2, 10_000):
             state.clear_cache()
-            state.cache_size = cache_size
-            state.max_members = 2
-            every = state.all_members(sid)
-            some = state.members(sid)
+            evidence = EvidenceCache(state, capacity=cache_size)
+            every = evidence.many(state.member_ids(sid))
+            some = evidence.many(compared_members(state.member_ids(sid), StoryConfig(window=2)))
             assert [i for i, _ in every] == ordered
             assert [i for i, _ in some] == [ordered[0], ordered[-1]]
             assert all(ev == Evidence.from_json(stored[i]) for i, ev in every + some)
-            assert len(state._evidence) <= cache_size
+            assert len(evidence) <= cache_size
 
 
 def test_stored_body_keys_are_the_workers_keys(corpus_db: str) -> None:
@@ -269,6 +273,7 @@ def test_cached_member_order_follows_adds_moves_merges_and_rollbacks(
     rng = random.Random(5)
     with Store(copy) as store:
         state = store.stories
+        evidence = EvidenceCache(state)
         state.order_cache_members = cache_members
         ids = [int(r[0]) for r in store.conn.execute("SELECT id FROM articles ORDER BY id")]
         with store.transaction():  # undated articles and equal dates: the order's tie-breaks
@@ -295,7 +300,7 @@ def test_cached_member_order_follows_adds_moves_merges_and_rollbacks(
 
         def check() -> None:
             for story in live():
-                assert state._member_ids(story) == queried(story)
+                assert state.member_ids(story) == queried(story)
 
         check()  # fills the cache
         for step in range(40):
@@ -303,7 +308,7 @@ def test_cached_member_order_follows_adds_moves_merges_and_rollbacks(
             stories = live()
             with store.transaction():
                 if step % 4 == 0:
-                    state.add(rng.choice(stories), article, state.evidence(article))
+                    state.add(rng.choice(stories), article, evidence.get(article).index_keys())
                 elif step % 4 == 1:
                     state.move(article, rng.choice([*stories, None]), "test")
                     for sid in stories:
@@ -315,9 +320,9 @@ def test_cached_member_order_follows_adds_moves_merges_and_rollbacks(
         before = {story: queried(story) for story in live()}
         target = live()[0]
         outsider = next(i for i in ids if i not in before[target])
-        state._member_ids(target)  # in the cache, which the add below updates
+        state.member_ids(target)  # in the cache, which the add below updates
         with pytest.raises(RuntimeError), store.transaction():
-            state.add(target, outsider, state.evidence(outsider))
+            state.add(target, outsider, evidence.get(outsider).index_keys())
             raise RuntimeError
         assert {story: queried(story) for story in live()} == before
         check()

@@ -9,13 +9,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import storytrace
 from storytrace import Config
-from storytrace.pipeline.linking import ArticleLinker
+from storytrace.pipeline.stories import AssignStories
 
 from .test_example_corpus import partition
 
@@ -49,16 +48,16 @@ def test_interrupted_run_rolls_back_its_batch_and_resumes(
     example_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = str(tmp_path / "x.db")
-    original = ArticleLinker.assign_story
+    original = AssignStories.__call__
     calls = {"n": 0}
 
-    def flaky(self: ArticleLinker, article_id: int, *scorers: Any) -> int:
+    def flaky(self: AssignStories, article_id: int) -> int:
         calls["n"] += 1
         if calls["n"] == 8:
             raise KeyboardInterrupt
-        return original(self, article_id, *scorers)
+        return original(self, article_id)
 
-    monkeypatch.setattr(ArticleLinker, "assign_story", flaky)
+    monkeypatch.setattr(AssignStories, "__call__", flaky)
     with pytest.raises(KeyboardInterrupt):
         storytrace.ingest([str(example_corpus)], db=db, config=Config(batch_size=3))
     assert_consistent(db)
@@ -71,7 +70,7 @@ def test_interrupted_run_rolls_back_its_batch_and_resumes(
     assert status == "interrupted"
     assert waiting > 0  # their stories wait for the re-check the run did not reach
 
-    monkeypatch.setattr(ArticleLinker, "assign_story", original)
+    monkeypatch.setattr(AssignStories, "__call__", original)
     report = storytrace.ingest([str(example_corpus)], db=db, config=Config(batch_size=3))
     assert report.already_ingested == 6
     assert_consistent(db)

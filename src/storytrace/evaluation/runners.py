@@ -110,11 +110,8 @@ def cluster_labels(items: Sequence[ClusterInput], progress: Progress = no_progre
         db = str(Path(tmp) / "eval.db")
         ingest([str(source)], db=db)
         with Store(db) as store:
-            rows = store.conn.execute(
-                "SELECT i.source, m.story_id FROM inputs i"
-                " JOIN story_members m ON m.article_id = i.article_id"
-            ).fetchall()
-    story_of_line = {int(str(src).rsplit(":", 1)[1]): int(sid) for src, sid in rows}
+            stories = store.story_of_sources()
+    story_of_line = {int(src.rsplit(":", 1)[1]): sid for src, sid in stories.items()}
     # An input the store rejected (e.g. empty text) is a story of its own.
     return [story_of_line.get(n + 1, -(n + 1)) for n in range(len(items))]
 

@@ -1,9 +1,12 @@
-"""The ingest runner: read -> extract -> clean -> sign -> match -> cluster -> store.
+"""The ingest runner: read -> prepare (extract, clean, sign, evidence) -> store -> site
+boilerplate -> reprints -> stories -> re-check.
 
-The stages are pure functions from ``storytrace.io``, ``extract``, ``clean``, ``match``,
-``evidence`` and ``stories``; this module only batches, persists, counts and reports. Each batch
-is one transaction, and every input is recorded with a fingerprint of its content, so a killed
-run leaves the database as it was after the last full batch and the next run skips what is done.
+Each step is a small object with its own counters (:mod:`.steps`); the rules are pure
+functions in ``storytrace.io``, ``extract``, ``clean``, ``match``, ``evidence`` and
+``stories``. This module only batches, runs the workers, shows progress, and holds the
+transactions: each batch is one transaction, and every input is recorded with a fingerprint of
+its content, so a killed run leaves the database as it was after the last full batch and the
+next run skips what is done.
 """
 
 from __future__ import annotations
@@ -15,18 +18,22 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..clean import site_boilerplate
 from ..config import Config
 from ..extract import outlet_from_url
 from ..io import read_inputs
 from ..match import pack_hashes
 from ..model import Document, Reject
 from ..store import Store
+from ..stories import StoryClusterer
 from .collection import fewer_collections
+from .evidence_cache import EvidenceCache
 from .extract_pool import ExtractionPool
-from .linking import ArticleLinker, StoryRecheck
 from .prepare import Prepared, body_key, fingerprint
 from .report import IngestReport
+from .reprints import LinkReprints
+from .sites import LearnSiteBoilerplate
+from .steps import Step
+from .stories import AssignStories, RecheckStories
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +54,23 @@ def ingest(
 
 
 class Ingester:
-    """Drives one ingest run over an open store."""
+    """Drives one ingest run over an open store: batching, workers, progress, transactions."""
 
     def __init__(self, store: Store, config: Config) -> None:
         self.store = store
         self.config = config
         self.report = IngestReport()
         self.run_id = 0
-        self.linker = ArticleLinker(store, config, self.report)
-        self.recheck = StoryRecheck(store, config, self.report)
+        clusterer = StoryClusterer()  # one for the run: it remembers pair scores across batches
+        self.evidence = EvidenceCache(store.stories)
+        self.save = StoreArticles(store)
+        self.reprints = LinkReprints(store, config)
+        self.site = LearnSiteBoilerplate(store, config, self.reprints, self.evidence)
+        self.stories = AssignStories(store, config, clusterer, self.evidence)
+        self.recheck = RecheckStories(store, config, clusterer, self.evidence)
+        self.steps: list[Step] = [self.save, self.site, self.reprints, self.stories, self.recheck]
         self.touched: set[int] = set()
         self.sources: set[str] = set()
-        self.outlet_sizes: dict[str, int] = {}
         self.since_recheck = 0  # inputs processed since the last re-check
 
     def run(
@@ -75,7 +87,7 @@ class Ingester:
             {"config": self.config.to_dict(), "meta": meta, "fields": dict(fields or {})},
         )
         self.store.stories.run_id = self.run_id
-        self.linker.run_id = self.run_id
+        self.save.run_id = self.site.run_id = self.run_id
         started = time.monotonic()
         items = read_inputs(paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes)
         bar = _progress_bar(progress)
@@ -105,9 +117,8 @@ class Ingester:
         finally:
             bar.close()
             self.report.seconds = time.monotonic() - started
-            self.report.stories = self.store.conn.execute(
-                "SELECT count(*) FROM stories WHERE merged_into IS NULL AND articles > 0"
-            ).fetchone()[0]
+            self.report.stories = self.store.live_stories()
+            self.report.collect(self.steps)
             self.store.finish_run(self.run_id, self.report.to_dict(), status)
         return self.report
 
@@ -130,20 +141,21 @@ class Ingester:
                 continue
             self.sources.add(source)
             todo.append((item, fp))
-        site = self._site_snapshot(todo)
+        outlets = {str(doc.meta.get("outlet") or "") for doc, _ in todo}
+        outlets |= {outlet_from_url(str(doc.meta.get("url") or "")) or "" for doc, _ in todo}
+        site = self.site.snapshot(outlets)
         return _Started(len(batch), todo, rejects, pool.submit([doc for doc, _ in todo], site))
 
     def _finish(self, started: _Started, bar: Any) -> None:
-        timed = self.report.timed
-        with timed("wait"):
+        with self.report.timed("wait"):
             prepared = started.results()
         try:
-            with self.store.transaction(), self.linker.batch(prepared):
+            with self.store.transaction(), self.reprints.batch(prepared):
                 for reject, fp in started.rejects:
-                    self._reject(reject, fp)
+                    self.save.reject(reject, fp)
                 for (_doc, fp), result in zip(started.todo, prepared, strict=True):
                     if isinstance(result, Reject):
-                        self._reject(result, fp)
+                        self.save.reject(result, fp)
                     else:
                         self.report.add_times(result.seconds)
                         self._add(result, fp)
@@ -155,69 +167,65 @@ class Ingester:
                     self._recheck_pending()
                 work_done = time.perf_counter()
         except BaseException:
-            self.outlet_sizes.clear()  # counted articles of the rolled-back batch
+            self.site.rollback()
+            self.evidence.clear()
             raise
         # the batch's pending writes (reprint anchors) and the commit itself
         self.report.stage_seconds["commit"] += time.perf_counter() - work_done
+        self.report.collect(self.steps)
         if bar is not None:
             bar.update(started.size)
             bar.set_postfix_str(self.report.short(), refresh=False)
+
+    def _add(self, item: Prepared, fp: str) -> None:
+        article_id = self.save(item, fp)
+        if article_id is None:
+            return
+        self.evidence.remember(article_id, item.parsed)
+        self.site(article_id, item)
+        self.reprints(article_id)
+        self.touched.add(self.stories(article_id))
 
     def _recheck_pending(self) -> None:
         """Re-check the stories touched since the last re-check (inside the caller's
         transaction, so a killed run keeps them pending)."""
         pending = self.store.stories.pending()
         if pending:
-            with self.report.timed("recheck"):
-                self.recheck.run(pending)
+            self.recheck(pending)
             self.store.stories.clear_pending()
         self.since_recheck = 0
 
-    def _site_snapshot(self, todo: list[tuple[Document, str]]) -> dict[str, dict[str, int]]:
-        """Known site boilerplate of the outlets in a batch, for cleaning in the workers."""
-        outlets = {str(doc.meta.get("outlet") or "") for doc, _ in todo}
-        outlets |= {outlet_from_url(str(doc.meta.get("url") or "")) or "" for doc, _ in todo}
-        return {o: p for o in outlets if o and (p := self.store.site_patterns(o))}
 
-    def _reject(self, reject: Reject, fp: str) -> None:
-        self.report.rejected[reject.reason] += 1
+class StoreArticles(Step):
+    """Store each prepared article unless the store already holds it (same URL, or the same
+    outlet and normalised body), and each reject with its reason."""
+
+    name = "store"
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.run_id = 0
+
+    def reject(self, reject: Reject, fp: str) -> None:
+        self.counts["rejected:" + reject.reason] += 1
         log.warning("rejected %s: %s (%s)", reject.source, reject.detail, reject.reason)
         self.store.add_reject(self.run_id, str(reject.source), reject.reason, reject.detail)
         if fp:
             self.store.record_input(str(reject.source), fp, "rejected", None, self.run_id)
 
-    def _add(self, item: Prepared, fp: str) -> None:
-        with self.report.timed("store"):
-            article_id = self._store(item, fp)
-        if article_id is None:
-            return
-        self.store.stories.remember(article_id, item.parsed)
-        draft = item.draft
-        if draft.outlet:
-            if draft.outlet in self.outlet_sizes:
-                self.outlet_sizes[draft.outlet] += 1
-            with self.report.timed("site"):
-                patterns = self.store.site_patterns(draft.outlet)
-                if set(patterns) != item.site_keys:
-                    # Patterns were learned after the snapshot this article was cleaned with.
-                    self.linker.reclean(article_id, patterns, relink=False)
-                    self.linker.sign(article_id)
-                self._learn_site(draft.outlet, article_id, item.blocks)
-        with self.report.timed("reprints"):
-            self.linker.link_reprints(article_id)
-        with self.report.timed("stories"):
-            clusterer = self.recheck.clusterer
-            story = self.linker.assign_story(article_id, clusterer.score_values, clusterer.score_matrix)
-        self.touched.add(story)
+    def __call__(self, item: Prepared, fp: str) -> int | None:
+        """The new article's id; None when the store already holds it (counted)."""
+        with self.timed():
+            return self._store(item, fp)
 
     def _store(self, item: Prepared, fp: str) -> int | None:
-        """Store a prepared article; None when the store already holds it (counted)."""
         draft = item.draft
         source = str(draft.source)
         key = item.body_key
         duplicate = self.store.find_duplicate(draft.url, key)
         if duplicate is not None:
-            self.report.duplicates += 1
+            self.counts["duplicates"] += 1
             self.store.record_input(source, fp, "duplicate", duplicate, self.run_id)
             return None
         article_id = self.store.add_article(
@@ -241,37 +249,8 @@ class Ingester:
         )
         self.store.add_removed(article_id, item.cleaned.removed)
         self.store.record_input(source, fp, "added", article_id, self.run_id)
-        self.report.added += 1
+        self.counts["added"] += 1
         return article_id
-
-    def _outlet_size(self, outlet: str) -> int:
-        # Counted once per run, then kept up to date: a count per article would grow with the store.
-        if outlet not in self.outlet_sizes:
-            self.outlet_sizes[outlet] = self.store.outlet_articles(outlet)
-        return self.outlet_sizes[outlet]
-
-    def _learn_site(self, outlet: str, article_id: int, examples: Mapping[str, str]) -> None:
-        """Count the body's blocks for its outlet; re-clean the outlet's articles on new patterns."""
-        counts = self.store.count_blocks(outlet, article_id, examples)
-        known = self.store.site_patterns(outlet)
-        judged = site_boilerplate(
-            counts,
-            self._outlet_size(outlet),
-            min_articles=self.config.site_min_articles,
-        )
-        learned = [k for k in judged if k not in known]
-        if not learned:
-            return
-        self.store.add_site_patterns(outlet, learned, self.run_id)
-        self.report.site_patterns += len(learned)
-        patterns = self.store.site_patterns(outlet)
-        for other in self.store.articles_with_blocks(outlet, learned):
-            if other == article_id:
-                self.linker.reclean(other, patterns, relink=False)
-                self.linker.sign(other)
-            else:
-                self.report.recleaned += 1
-                self.linker.reclean(other, patterns, relink=True)
 
 
 @dataclass

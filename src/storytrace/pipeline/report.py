@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .steps import Step
 
 
 @dataclass
@@ -34,6 +37,32 @@ class IngestReport:
     """Where the time went. Worker stages (extract, clean, sign, evidence) are CPU seconds
     summed over the worker processes; the others (wait for workers, store, site, reprints,
     stories, recheck, commit) are wall time of the main process."""
+    steps: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Each main-process step's own counters and seconds (:meth:`collect`)."""
+
+    def collect(self, steps: Iterable[Step]) -> None:
+        """Take the run's totals from the steps' own counters."""
+        by_name = {s.name: s for s in steps}
+        self.steps = {name: step.stats() for name, step in by_name.items()}
+        for name, step in by_name.items():
+            self.stage_seconds[name] = step.seconds
+
+        def count(step: str, key: str) -> int:
+            return by_name[step].counts[key] if step in by_name else 0
+
+        self.added = count("store", "added")
+        self.duplicates = count("store", "duplicates")
+        if "store" in by_name:
+            self.rejected = Counter(
+                {k.split(":", 1)[1]: n for k, n in by_name["store"].counts.items() if k.startswith("rejected:")}
+            )
+        self.site_patterns = count("site", "patterns")
+        self.recleaned = count("site", "recleaned")
+        self.reprints = count("reprints", "links")
+        self.new_stories = count("stories", "new")
+        self.joined = count("stories", "joined")
+        self.merges = count("stories", "merged") + count("recheck", "retired")
+        self.moved = count("recheck", "moved")
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -65,6 +94,7 @@ class IngestReport:
             "recleaned": self.recleaned,
             "seconds": round(self.seconds, 3),
             "stage_seconds": {k: round(v, 3) for k, v in sorted(self.stage_seconds.items())},
+            "steps": self.steps,
         }
 
     def short(self) -> str:

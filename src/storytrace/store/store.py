@@ -191,6 +191,42 @@ class Store:
             if art is not None:
                 yield art
 
+    def published_of(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """Publication dates of articles (as stored), in one query per 900."""
+        out: dict[int, str | None] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start : start + 900])
+            marks = ", ".join("?" for _ in chunk)
+            for article_id, published in self.conn.execute(
+                f"SELECT id, published FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
+            ):
+                out[int(article_id)] = published
+        return out
+
+    def set_signature(self, article_id: int, shingles: bytes, evidence: str) -> None:
+        """Replace an article's shingles and evidence (after its text was cleaned again)."""
+        self.conn.execute(
+            "UPDATE articles SET shingles = ?, evidence = ? WHERE id = ?",
+            (shingles, evidence, article_id),
+        )
+        self.stories.evidence_changed(article_id)
+
+    def live_stories(self) -> int:
+        """Stories that hold articles (not merged away)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM stories WHERE merged_into IS NULL AND articles > 0"
+        ).fetchone()
+        return int(row[0])
+
+    def story_of_sources(self) -> dict[str, int]:
+        """The story of each recorded input that was stored as an article (source -> story)."""
+        rows = self.conn.execute(
+            "SELECT i.source, m.story_id FROM inputs i"
+            " JOIN story_members m ON m.article_id = i.article_id"
+        ).fetchall()
+        return {str(source): int(story) for source, story in rows}
+
     def text_of(self, article_id: int) -> str:
         row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         return str(row[0]) if row else ""

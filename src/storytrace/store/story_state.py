@@ -1,8 +1,11 @@
-"""Story state in SQLite, behind the same protocol as the in-memory state of ``storytrace.stories``.
+"""Stories in SQLite: members, the key index, events, and the re-check's pending list.
 
 Stories are found through an inverted index of evidence keys (``story_keys``) and, when the
 article has a publication time, only among stories seen within ``window_days`` of it: reprints
-and follow-ups appear within days, and the window keeps lookups cheap on a large store.
+and follow-ups appear within days, and the window keeps lookups cheap on a large store. This
+module holds no story rule (those are in ``storytrace.stories``) and no parsed evidence (the
+runner's :class:`~storytrace.pipeline.evidence_cache.EvidenceCache` holds it): it reads and
+writes rows, and keeps the member order of recently read stories.
 """
 
 from __future__ import annotations
@@ -11,12 +14,9 @@ import bisect
 import json
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
-
-from ..evidence import Evidence
-from ..stories.decide import StoryConfig, sample
 
 
 def _iso(value: Any) -> str | None:
@@ -55,28 +55,21 @@ def _sort_key(published: str | None, article_id: int) -> tuple[bool, str, int]:
 class SQLiteStoryState:
     """Stories, members and the key index; writes join the caller's transaction."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, *, window_days: float = 30.0, max_members: int = 60
-    ) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, window_days: float = 30.0) -> None:
         self.conn = conn
         self.window_days = window_days
-        self.max_members = max_members
         self.run_id = 0
-        # Parsed evidence by article id: parsing JSON and the lazily computed parts of an
-        # Evidence cost more than the comparisons, and the same members are read again and again.
-        self._evidence: OrderedDict[int, Evidence] = OrderedDict()
-        self.cache_size = 40_000  # about 40 KB each once scored: about 1.6 GB when full
         # Member ids of recently read stories in publication order, with their sort keys: each
         # decision reads the members of several candidate stories, and a story is read far more
         # often than it changes. Adds keep an entry up to date; merges and moves drop it.
         self._orders: OrderedDict[int, _Order] = OrderedDict()
         self._ordered_members = 0
-        self.order_cache_members = 300_000  # about 180 bytes each: 54 MB when full
+        self.order_cache_members = 300_000
 
-    # the StoryState protocol ---------------------------------------------------------------
-
-    def candidates(self, ev: Evidence, *, limit: int = 20) -> list[int]:
-        keys = sorted(ev.index_keys())
+    def candidates(self, index_keys: Iterable[str], published: Any, *, limit: int = 20) -> list[int]:
+        """Live stories sharing index keys with an article, most shared first, within the
+        time window of its publication time (when it has one)."""
+        keys = sorted(set(index_keys))
         if not keys:
             return []
         marks = ", ".join("?" for _ in keys)
@@ -86,7 +79,7 @@ class SQLiteStoryState:
             f" WHERE k.key IN ({marks}) AND s.merged_into IS NULL"
         )
         params: list[Any] = list(keys)
-        published = _iso(getattr(ev, "published", None))
+        published = _iso(published)
         if published:
             sql += (
                 " AND (s.last_seen IS NULL OR s.last_seen >= ?)"
@@ -97,26 +90,10 @@ class SQLiteStoryState:
         params.append(limit)
         return [int(r[0]) for r in self.conn.execute(sql, params)]
 
-    def members(self, story_id: int) -> list[tuple[int, Evidence]]:
-        """The members a decision compares with: all, or the earliest and latest halves, of
-        which the decision scores an evenly spaced sample (:func:`storytrace.stories.decide.sample`).
-        Only that sample's evidence is read: parsing an evicted member costs a hundred times
-        more than scoring it."""
-        ids = self._member_ids(story_id)
-        if len(ids) > self.max_members:
-            # The earliest members define the story; the latest show where it went.
-            half = self.max_members // 2
-            ids = ids[:half] + ids[-half:]
-        return self._with_evidence(sample(ids, StoryConfig.max_members))
-
-    def evidence(self, article_id: int) -> Evidence:
-        """An article's evidence (cached: its decision and the re-check read it again)."""
-        [(_, ev)] = self._with_evidence([article_id])
-        return ev
-
-    def _member_ids(self, story_id: int) -> list[int]:
-        """Member ids in publication order (undated last): no evidence is read, so a decision
-        on a story of thousands of reprints reads only the members it compares with."""
+    def member_ids(self, story_id: int) -> list[int]:
+        """Member ids with evidence in publication order (undated last): no evidence is read,
+        so a decision on a story of thousands of reprints reads only the members it compares
+        with."""
         order = self._orders.get(story_id)
         if order is not None:
             self._orders.move_to_end(story_id)
@@ -160,48 +137,25 @@ class SQLiteStoryState:
         order.ids.insert(at, article_id)
         self._ordered_members += 1
 
-    def _with_evidence(self, ids: list[int]) -> list[tuple[int, Evidence]]:
-        """``(id, evidence)`` in the order of ``ids``: cached evidence, the rest read in one query."""
-        known = self._evidence
-        todo = [i for i in ids if i not in known]
-        for start in range(0, len(todo), 900):
-            chunk = todo[start : start + 900]
+    def evidence_json(self, ids: Sequence[int]) -> dict[int, str]:
+        """The stored evidence (JSON) of articles, in one query per 900."""
+        out: dict[int, str] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start : start + 900])
             marks = ", ".join("?" for _ in chunk)
             for article_id, blob in self.conn.execute(
-                f"SELECT id, evidence FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+                f"SELECT id, evidence FROM articles WHERE id IN ({marks}) AND evidence IS NOT NULL",  # noqa: S608 - placeholders only
                 chunk,
             ):
-                self._remember(int(article_id), Evidence.from_json(blob))
-        out = []
-        for i in ids:
-            ev = known.get(i)
-            if ev is None:  # evicted by this very call: a story larger than the cache
-                row = self.conn.execute("SELECT evidence FROM articles WHERE id = ?", (i,)).fetchone()
-                ev = Evidence.from_json(row[0])
-            else:
-                known.move_to_end(i)
-            out.append((i, ev))
+                out[int(article_id)] = str(blob)
         return out
 
-    def remember(self, article_id: int, ev: Evidence) -> None:
-        """Cache an article's evidence, already parsed (the ingest's workers parse and pack a
-        new article's evidence): it must equal the stored one."""
-        self._remember(article_id, ev)
-
-    def _remember(self, article_id: int, ev: Evidence) -> None:
-        self._evidence[article_id] = ev
-        self._evidence.move_to_end(article_id)
-        while len(self._evidence) > self.cache_size:
-            self._evidence.popitem(last=False)
-
-    def forget(self, article_id: int) -> None:
-        """Drop a cached evidence after the article's evidence changed."""
-        self._evidence.pop(article_id, None)
+    def evidence_changed(self, article_id: int) -> None:
+        """An article's evidence was replaced: its story's cached member order may differ."""
         self._drop_order(self.story_of(article_id))
 
     def clear_cache(self) -> None:
         """After a rollback: ids of rolled-back articles will be given out again."""
-        self._evidence.clear()
         self._orders.clear()
         self._ordered_members = 0
 
@@ -209,15 +163,15 @@ class SQLiteStoryState:
         self,
         story_id: int | None,
         key: int,
-        ev: Evidence,
+        index_keys: Iterable[str],
         *,
         score: float = 1.0,
         reasons: Iterable[str] = (),
     ) -> int:
+        """Put article ``key`` in a story (``None``: a new one), indexed under its keys."""
         from .store import now
 
         reasons_json = json.dumps(list(reasons))
-        self._remember(key, ev)
         self._drop_order(self.story_of(key))  # a member of another story until now
         if story_id is None:
             cur = self.conn.execute("INSERT INTO stories (created) VALUES (?)", (now(),))
@@ -232,7 +186,7 @@ class SQLiteStoryState:
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)",
-            [(k, story_id) for k in ev.index_keys()],
+            [(k, story_id) for k in sorted(set(index_keys))],
         )
         self._add_to_order(story_id, key)
         self.refresh(story_id)
@@ -306,19 +260,13 @@ class SQLiteStoryState:
         row = self.conn.execute("SELECT articles FROM stories WHERE id = ?", (story_id,)).fetchone()
         return int(row[0]) if row else 0
 
-    def all_members(self, story_id: int) -> list[tuple[int, Evidence]]:
-        """Every member with its evidence, in publication order (undated last)."""
-        return self._with_evidence(self._member_ids(story_id))
-
-    def background(self, *, exclude: set[int], limit: int) -> list[Evidence]:
-        """Evidence of up to ``limit`` recent articles outside ``exclude``: a sample of the
-        collection against which the re-check judges how rare a term or name is."""
+    def recent_articles(self, *, exclude: set[int], limit: int) -> list[int]:
+        """Up to ``limit`` of the latest articles with evidence outside ``exclude``."""
         rows = self.conn.execute(
             "SELECT id FROM articles WHERE evidence IS NOT NULL ORDER BY id DESC LIMIT ?",
             (limit + len(exclude),),
         )
-        ids = [i for (i,) in rows if i not in exclude][:limit]
-        return [ev for _, ev in self._with_evidence(ids)]
+        return [i for (i,) in rows if i not in exclude][:limit]
 
     def move(self, article_id: int, story_id: int | None, reason: str) -> int:
         """Move an article to another story (None: a new one), as the re-check decided."""
@@ -338,10 +286,9 @@ class SQLiteStoryState:
         self._event("move", story_id, article_id, before, None, json.dumps([reason]))
         return story_id
 
-    def rebuild_keys(self, story_id: int) -> None:
+    def rebuild_keys(self, story_id: int, keys: set[str]) -> None:
         """Index a story under its current members' keys only (writes only the difference:
         a big story's key set hardly changes when a few members move)."""
-        keys = {k for _, ev in self.all_members(story_id) for k in ev.index_keys()}
         held = {
             str(r[0])
             for r in self.conn.execute("SELECT key FROM story_keys WHERE story_id = ?", (story_id,))

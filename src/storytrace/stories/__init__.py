@@ -1,18 +1,23 @@
-"""Incremental story clustering: pure decisions over a pluggable story state."""
+"""Stories: the pure decision that places an arriving article, and the re-check that regroups."""
 
-from storytrace.stories.clusterer import StoryClusterer, cluster
-from storytrace.stories.decide import Decision, StoryConfig, average_linkage, decide, linkage
-from storytrace.stories.state import MemoryStoryState, StoryState
+from storytrace.stories.clusterer import Regrouping, StoryClusterer, plan_regrouping
+from storytrace.stories.decide import (
+    Decision,
+    StoryConfig,
+    average_linkage,
+    compared_members,
+    decide,
+    linkage,
+)
 
 __all__ = [
     "Decision",
-    "MemoryStoryState",
+    "Regrouping",
     "StoryClusterer",
     "StoryConfig",
-    "StoryState",
     "average_linkage",
-    "cluster",
-    "cluster",
+    "compared_members",
     "decide",
     "linkage",
+    "plan_regrouping",
 ]

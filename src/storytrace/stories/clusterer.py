@@ -1,36 +1,35 @@
-"""Incremental story clustering, scikit-learn style, over a :class:`MemoryStoryState`.
+"""The story re-check: regroup a set of stories from their members' evidence.
 
-Each article is placed by :func:`decide` as it arrives (what the ingest runner does against
-the store). A re-check pass then makes the result depend on the set of articles, not on their
-arrival order, and keeps the two events of one type apart: over all articles held, pairs are
-scored ``similarity x contrast`` (:mod:`storytrace.stories.profile`: the same evidence,
-re-weighted by rarity in the collection); each story is re-agglomerated from its own members
-(split), then stories are merged by average linkage at ``contrast``, except two groups of at
-least ``veto_size`` articles whose key participants conflict (each names, in at least
-``veto_share`` of its articles, an entity the other never names), or of at least ``time_size``
-articles where one keeps naming a year (the latest named by ``time_share`` of it) that the other
-hardly names: the two events of one type usually happened in different years, and articles on the
-older one often name no year, so this check is one-sided. Last, ``reassign_rounds`` rounds move
-each article to the group it is closest to on average (agglomeration fixes an article early).
+Articles are placed one by one as they arrive (:func:`storytrace.stories.decide`). The re-check
+then makes the result depend on the set of articles, not on their arrival order, and keeps the
+two events of one type apart: over the members of the stories checked, pairs are scored
+``similarity x contrast`` (:mod:`storytrace.stories.profile`: the same evidence, re-weighted by
+rarity in the collection); each story is re-agglomerated from its own members (split), then
+stories are merged by average linkage at ``contrast``, except two groups of at least
+``veto_size`` articles whose key participants conflict (each names, in at least ``veto_share``
+of its articles, an entity the other never names), or of at least ``time_size`` articles where
+one keeps naming a year (the latest named by ``time_share`` of it) that the other hardly names:
+the two events of one type usually happened in different years, and articles on the older one
+often name no year, so this check is one-sided. Last, ``reassign_rounds`` rounds move each
+article to the group it is closest to on average (agglomeration fixes an article early).
 
-Thresholds were chosen by leave-topics-out cross-validation (3 folds of topics) on ECB+ dev
-(held-out B-cubed F1 0.939 for the time veto and reassignment; whole file 0.943 in memory).
-``merge``, ``move_margin`` and ``max_rounds`` are kept for compatibility: the first
-two still feed :class:`StoryConfig` for :func:`decide`; ``max_rounds`` is unused.
+The thresholds were chosen by leave-topics-out cross-validation on ECB+ dev (see
+docs/evaluation.md). :func:`plan_regrouping` turns the groups into moves of articles between
+stories; the ingest applies them to the store.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 
 from storytrace.evidence import Evidence
 from storytrace.evidence.similarity import similarity_scores
-from storytrace.stories.decide import StoryConfig, decide
 from storytrace.stories.pair_scores import PairScores, content_keys
 from storytrace.stories.profile import (
     Pairs,
@@ -41,25 +40,17 @@ from storytrace.stories.profile import (
     reassign,
     time_conflicting,
 )
-from storytrace.stories.state import MemoryStoryState
 
 CONTRAST_FLOOR = 0.75  # contrast pairs scored: at least this share of the threshold (0.5 gave the
 # same ECB+ result and scores 60% more pairs)
 
 
 class StoryClusterer:
+    """The contrastive re-check of a set of stories (scikit-learn style: ``__init__`` only
+    stores the thresholds; the pair-score memory is fitted state, ``cache_``)."""
+
     def __init__(
         self,
-        join: float = 0.55,
-        profile: float = 0.33,
-        merge: float = 0.55,
-        top_k: int = 3,
-        max_members: int = 24,
-        move_margin: float = 0.1,
-        candidates: int = 20,
-        recheck: bool = True,
-        max_rounds: int = 5,
-        window_days: float | None = None,
         weights: dict[str, float] | None = None,
         contrast: float = 0.08,
         veto_size: int = 3,
@@ -72,16 +63,6 @@ class StoryClusterer:
         reassign_rounds: int = 3,
         reassign_margin: float = 0.0,
     ) -> None:
-        self.join = join
-        self.profile = profile
-        self.merge = merge
-        self.top_k = top_k
-        self.max_members = max_members
-        self.move_margin = move_margin
-        self.candidates = candidates
-        self.recheck = recheck
-        self.max_rounds = max_rounds
-        self.window_days = window_days
         self.weights = weights
         self.contrast = contrast
         self.veto_size = veto_size
@@ -94,15 +75,8 @@ class StoryClusterer:
         self.reassign_rounds = reassign_rounds
         self.reassign_margin = reassign_margin
 
-    # scikit-learn style ---------------------------------------------------------------------
     def get_params(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if not k.endswith("_")}
-
-    @property
-    def config(self) -> StoryConfig:
-        return StoryConfig(
-            self.join, self.profile, self.merge, self.top_k, self.max_members, self.move_margin
-        )
 
     def score_value(self, a: Evidence, b: Evidence) -> float:
         """The pair score, remembered by :class:`PairScores`: the ingest runner's decisions
@@ -150,83 +124,30 @@ class StoryClusterer:
             self.cache_ = PairScores()
         return self.cache_
 
-    def partial_fit(self, items: Iterable[tuple[int, Evidence]]) -> Self:
-        if not hasattr(self, "state_"):
-            self.state_ = MemoryStoryState(self.window_days)
-            self.cache_ = PairScores()
-            self.events_: list[tuple[Any, ...]] = []
-        cfg = self.config
-        for key, ev in items:
-            ids = self.state_.candidates(ev, limit=self.candidates)
-            cands = {sid: self.state_.members(sid) for sid in ids}
-            d = decide(ev, cands, config=cfg, score=self.score_values, matrix=self.score_matrix)
-            sid = self.state_.add(d.story, key, ev)
-            self.events_.append(("new" if d.story is None else "join", key, sid, d.score))
-            for other in d.merge:
-                self.state_.merge(sid, other)
-                self.events_.append(("merge", sid, other))
-        if self.recheck:
-            self.recheck_()
-        self.labels_ = self.state_.labels()
-        return self
-
-    def fit(self, items: Iterable[tuple[int, Evidence]]) -> Self:
-        for attr in ("state_", "cache_", "events_", "labels_"):
-            self.__dict__.pop(attr, None)
-        return self.partial_fit(items)
-
     def regroup(
         self,
         stories: Mapping[int, Sequence[tuple[int, Evidence]]],
         background: Sequence[Evidence] = (),
     ) -> list[list[int]]:
-        """Re-check a set of existing stories (story id -> members) without re-deciding them.
+        """Regroup a set of stories (story id -> ``(article key, evidence)`` members).
 
-        The ingest runner calls this on the stories a batch touched and their neighbours, so
-        the store gets the same contrastive split and merge as :meth:`partial_fit`. Returns
-        the article keys grouped into stories. ``background``: other articles, counted only
-        for the rarity of terms and names (see :func:`contrast_matrix`).
+        Over all the members, pairs are scored ``similarity x contrast``; each story is first
+        re-agglomerated from its own members (an article that joined on topical vocabulary
+        alone falls out), then the groups are merged best pair first by average linkage at
+        ``contrast`` (with the vetoes), then each article may move to the group it is closest
+        to on average. The result depends on the set of articles, not on their arrival order.
+        ``background``: other articles, counted only for the rarity of terms and names (see
+        :func:`contrast_matrix`). Returns the article keys grouped into stories, each sorted.
         """
-        self.background_ = list(background)
-        self.state_ = MemoryStoryState(self.window_days, index=False)
-        if not hasattr(self, "cache_"):
-            self.cache_ = PairScores()
-        self.events_ = []
-        for _, members in sorted(stories.items()):
-            sid: int | None = None
-            for key, ev in members:
-                sid = self.state_.add(sid, key, ev)
-        self.recheck_()
-        groups: dict[int, list[int]] = {}
-        for key, sid in sorted(self.state_.labels().items()):
-            groups.setdefault(sid, []).append(key)
-        return list(groups.values())
-
-    # re-check pass --------------------------------------------------------------------------
-    def recheck_(self) -> None:
-        """Contrastive re-check over all articles held: split, then merge, by average linkage
-        of ``score x contrast`` (see :mod:`storytrace.stories.profile`) at ``contrast``.
-
-        Each story is first re-agglomerated from its own members (an article that joined on
-        topical vocabulary alone falls out), then stories are merged best pair first. The
-        result depends on the set of articles, not on their arrival order.
-        """
-        keys = sorted(self.state_.labels())
+        members = [(sid, key, ev) for sid, ms in sorted(stories.items()) for key, ev in ms]
+        members.sort(key=lambda m: m[1])
+        keys = [key for _, key, _ in members]
         if len(keys) < 2:
-            self.labels_ = self.state_.labels()
-            return
-        evs = self._evidence(keys)
-        sims = self._contrast_sims(evs)
-        index = {k: i for i, k in enumerate(keys)}
-        by_story: dict[int, list[int]] = {}
-        for k in keys:
-            sid = self.state_.story_of(k)
-            assert sid is not None
-            by_story.setdefault(sid, []).append(index[k])
-        groups: list[list[int]] = []
-        story_at = np.zeros(len(keys), dtype=np.int64)
-        for sid, members in by_story.items():
-            story_at[members] = sid
+            return [keys] if keys else []
+        evs = [ev for _, _, ev in members]
+        story_at = np.array([sid for sid, _, _ in members], dtype=np.int64)
+        sims = self._contrast_sims(evs, background)
+        veto = self._veto(evs)
         # Each story's own pairs, together and in their order.
         of_row = story_at[sims.rows]
         inner = np.flatnonzero(of_row == story_at[sims.cols])
@@ -234,16 +155,18 @@ class StoryClusterer:
         ids, starts = np.unique(of_row[inner], return_index=True)
         ends = [*starts[1:].tolist(), len(inner)][: len(starts)]
         spans = dict(zip(ids.tolist(), zip(starts.tolist(), ends, strict=True), strict=True))
+        by_story: dict[int, list[int]] = {}
+        for i, sid in enumerate(story_at.tolist()):
+            by_story.setdefault(sid, []).append(i)
+        groups: list[list[int]] = []
         for sid in sorted(by_story, key=lambda s: by_story[s][0]):
             a, b = spans.get(sid, (0, 0))
-            own = sims.select(inner[a:b])
-            groups += agglomerate(own, [[i] for i in by_story[sid]], self.contrast, self._veto(evs))
+            groups += agglomerate(sims.select(inner[a:b]), [[i] for i in by_story[sid]], self.contrast, veto)
         groups.sort(key=lambda g: g[0])
-        final = agglomerate(sims, groups, self.contrast, self._veto(evs))
+        final = agglomerate(sims, groups, self.contrast, veto)
         if self.reassign_rounds:
             final = reassign(sims, final, self.reassign_rounds, self.reassign_margin)
-        self._apply([[keys[i] for i in g] for g in final], evs, index)
-        self.labels_ = self.state_.labels()
+        return [sorted(keys[i] for i in g) for g in final]
 
     def _veto(self, evs: Sequence[Evidence]) -> Callable[[Sequence[int], Sequence[int]], bool]:
         def veto(a: Sequence[int], b: Sequence[int]) -> bool:
@@ -263,39 +186,36 @@ class StoryClusterer:
 
         return veto
 
-    def _evidence(self, keys: Sequence[int]) -> list[Evidence]:
-        by_key: dict[int, Evidence] = {}
-        for sid in self.state_.stories():
-            by_key.update(self.state_.members(sid))
-        return [by_key[k] for k in keys]
-
-    def _contrast_sims(self, evs: Sequence[Evidence]) -> Pairs:
+    def _contrast_sims(self, evs: Sequence[Evidence], background: Sequence[Evidence]) -> Pairs:
         # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
-        background = getattr(self, "background_", ())
         matrix = contrast_matrix(evs, background)
         rows, cols, cosines = matrix_pair_arrays(matrix, self.contrast * CONTRAST_FLOOR)
         return Pairs(rows, cols, self.pair_values(evs, rows, cols) * cosines)
 
-    def _apply(
-        self, groups: Sequence[Sequence[int]], evs: Sequence[Evidence], index: dict[int, int]
-    ) -> None:
-        used: set[int] = set()
-        for g in sorted(groups, key=lambda g: (-len(g), g[0])):
-            held = Counter(self.state_.story_of(k) for k in g)
-            free = [s for s, _ in sorted(held.items(), key=lambda kv: (-kv[1], kv[0] or 0))]
-            free = [s for s in free if s is not None and s not in used]
-            sid: int | None = free[0] if free else None
-            for k in g:
-                if sid is not None and self.state_.story_of(k) == sid:
-                    continue
-                before = self.state_.story_of(k)
-                sid = self.state_.add(sid, k, evs[index[k]])
-                self.events_.append(("move", k, before, sid))
-            assert sid is not None
-            used.add(sid)
+
+@dataclass(frozen=True)
+class Regrouping:
+    """One group of the re-check as moves: the story that keeps it (``None``: a new story)
+    and the articles that move into it."""
+
+    story: int | None
+    moves: tuple[int, ...]
 
 
-def cluster(evidences: Sequence[Evidence], **config: Any) -> list[int]:
-    """Story label of each evidence (labels are story ids, stable for a given input)."""
-    model = StoryClusterer(**config).partial_fit(enumerate(evidences))
-    return [model.labels_[i] for i in range(len(evidences))]
+def plan_regrouping(groups: Sequence[Sequence[int]], story_of: Mapping[int, int]) -> list[Regrouping]:
+    """How to turn the current stories (``story_of``: article key -> story id) into ``groups``
+    with the fewest moves: largest groups first, each keeps the story holding most of its
+    members (the lower id of equals) unless an earlier group kept it; a group whose stories
+    were all kept by larger groups becomes a new story. A group already in place has no
+    moves."""
+    used: set[int] = set()
+    plan: list[Regrouping] = []
+    for group in sorted(groups, key=lambda g: (-len(g), min(g))):
+        held = Counter(story_of[k] for k in group)
+        free = [s for s, _ in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])) if s not in used]
+        target = free[0] if free else None
+        moves = tuple(k for k in sorted(group) if story_of[k] != target)
+        if target is not None:
+            used.add(target)
+        plan.append(Regrouping(target, moves))
+    return plan

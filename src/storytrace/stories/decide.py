@@ -42,7 +42,7 @@ class StoryConfig:
     merge: float = 0.55  # average linkage between two stories to merge them
     top_k: int = 3
     max_members: int = 24  # members compared per story (evenly spaced sample)
-    move_margin: float = 0.1  # re-check pass: move a member when another story is this much closer
+    window: int = 60  # ... of the earliest and latest halves of this many members
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,17 @@ def sample(members: Sequence[T], limit: int) -> list[T]:
         return list(members)
     step = len(members) / limit
     return [members[int(i * step)] for i in range(limit)]
+
+
+def compared_members(ids_in_order: Sequence[int], config: StoryConfig) -> list[int]:
+    """The members of a story a decision compares an article with, from all its members in
+    publication order: an evenly spaced sample of ``max_members`` from the earliest and the
+    latest ``window // 2`` (the earliest define the story; the latest show where it went)."""
+    ids = list(ids_in_order)
+    if len(ids) > config.window:
+        half = config.window // 2
+        ids = ids[:half] + ids[-half:]
+    return sample(ids, config.max_members)
 
 
 def linkage(

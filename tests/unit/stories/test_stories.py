@@ -1,80 +1,88 @@
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
-import pytest
-
+from storytrace.config import Config
 from storytrace.evidence import Evidence, extract_evidence, similarity
+from storytrace.pipeline.ingest import ingest
+from storytrace.store import Store
 from storytrace.stories import (
     Decision,
-    MemoryStoryState,
+    Regrouping,
     StoryClusterer,
     StoryConfig,
-    StoryState,
-    cluster,
     decide,
+    plan_regrouping,
 )
 
-from .corpus import QUAKE_A, QUAKE_B, corpus
+from .corpus import QUAKE_A, QUAKE_B, VISIT_1, VISIT_2
+
+GROUPS = {"quake-a": QUAKE_A, "quake-b": QUAKE_B, "visit-1": VISIT_1, "visit-2": VISIT_2}
 
 
-def _partition(labels: dict[int, int]) -> set[frozenset[int]]:
-    groups: dict[int, set[int]] = {}
-    for k, s in labels.items():
-        groups.setdefault(s, set()).add(k)
+def _stories(articles: list[tuple[str, str]], tmp: Path, *, batch: int = 200) -> list[int]:
+    """The story of each ``(published, text)`` after a real ingest of them, in this order."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    source = tmp / "articles.jsonl"
+    with source.open("w", encoding="utf-8") as fh:
+        for published, text in articles:
+            title, body = text.split("\n", 1)
+            fh.write(json.dumps({"title": title, "text": body, "published": published}) + "\n")
+    db = tmp / "stories.db"
+    config = Config(workers=1, batch_size=batch, recheck_every=batch)
+    ingest([str(source)], db=str(db), config=config)
+    with Store(db) as store:
+        stories = store.story_of_sources()
+    by_line = {int(src.rsplit(":", 1)[1]): sid for src, sid in stories.items()}
+    return [by_line[n + 1] for n in range(len(articles))]
+
+
+def _partition(labels: list[int], names: list[str]) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for label, name in zip(labels, names, strict=True):
+        groups.setdefault(label, set()).add(name)
     return {frozenset(g) for g in groups.values()}
 
 
-def _items() -> tuple[list[tuple[int, Evidence]], set[frozenset[int]]]:
-    items, gold, key = [], set(), 0
-    for _, evs in corpus():
-        group = set()
-        for ev in evs:
-            items.append((key, ev))
-            group.add(key)
-            key += 1
-        gold.add(frozenset(group))
-    return items, gold
+def _items() -> tuple[list[tuple[str, str]], list[str]]:
+    items = [(p, t) for group in GROUPS.values() for p, t in group]
+    names = [f"{name}/{i}" for name, group in GROUPS.items() for i in range(len(group))]
+    return items, names
 
 
-def test_memory_state_is_a_story_state() -> None:
-    assert isinstance(MemoryStoryState(), StoryState)
+def _gold(names: list[str]) -> set[frozenset[str]]:
+    return _partition([hash(n.split("/")[0]) for n in names], names)
 
 
-def test_constructed_corpus_partition() -> None:
-    items, gold = _items()
-    model = StoryClusterer().partial_fit(items)
-    assert _partition(model.labels_) == gold
-    assert any(e[0] == "join" for e in model.events_)
+def test_constructed_corpus_partition(tmp_path: Path) -> None:
+    items, names = _items()
+    assert _partition(_stories(items, tmp_path), names) == _gold(names)
 
 
-def test_earthquakes_and_visits_kept_apart() -> None:
-    groups = dict(corpus())
-    quakes = groups["quake-a"][:1] + groups["quake-b"][:1]
-    assert len(set(cluster(quakes))) == 2
-    visits = groups["visit-1"] + groups["visit-2"]
-    labels = cluster(visits)
+def test_earthquakes_and_visits_kept_apart(tmp_path: Path) -> None:
+    quakes = QUAKE_A[:1] + QUAKE_B[:1]
+    assert len(set(_stories(quakes, tmp_path / "q"))) == 2
+    labels = _stories(VISIT_1 + VISIT_2, tmp_path / "v")
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
 
 
-def test_arrival_order_does_not_matter() -> None:
-    items, gold = _items()
-    for seed in range(4):
-        shuffled = items[:]
-        random.Random(seed).shuffle(shuffled)
-        model = StoryClusterer().partial_fit(shuffled)
-        assert _partition(model.labels_) == gold
+def test_arrival_order_does_not_matter(tmp_path: Path) -> None:
+    items, names = _items()
+    for seed in range(3):
+        order = list(range(len(items)))
+        random.Random(seed).shuffle(order)
+        labels = _stories([items[i] for i in order], tmp_path / str(seed))
+        assert _partition(labels, [names[i] for i in order]) == _gold(names)
 
 
-def test_partial_fit_in_batches_matches_one_batch() -> None:
-    items, gold = _items()
-    model = StoryClusterer()
-    for i in range(0, len(items), 3):
-        model.partial_fit(items[i : i + 3])
-    assert _partition(model.labels_) == gold
+def test_small_batches_match_one_batch(tmp_path: Path) -> None:
+    items, names = _items()
+    assert _partition(_stories(items, tmp_path, batch=3), names) == _gold(names)
 
 
-def test_no_chaining_through_a_mixed_article() -> None:
+def test_no_chaining_through_a_mixed_article(tmp_path: Path) -> None:
     # C reports both earthquakes; it may join one story but must not merge the two.
     mix = (
         "Two earthquakes: Malatya and Sulawesi\nA magnitude 6.1 earthquake struck Malatya in "
@@ -83,14 +91,36 @@ def test_no_chaining_through_a_mixed_article() -> None:
         'everything we can to reach the people under the debris," Barus said. "The main need '
         'now is tents and clean water for the survivors," Jati said.'
     )
+    c = ("2020-04-23T12:00", mix)
+    for n, order in enumerate(([*QUAKE_A, *QUAKE_B, c], [c, *QUAKE_A, *QUAKE_B])):
+        labels = _stories(order, tmp_path / str(n))
+        ka = {labels[order.index(x)] for x in QUAKE_A}
+        kb = {labels[order.index(x)] for x in QUAKE_B}
+        assert len(ka) == 1 and len(kb) == 1 and ka != kb
+
+
+def test_regroup_splits_a_story_of_two_events() -> None:
     a = [extract_evidence(t, published=p) for p, t in QUAKE_A]
     b = [extract_evidence(t, published=p) for p, t in QUAKE_B]
-    c = extract_evidence(mix, published="2020-04-23T12:00")
-    for order in ([*a, *b, c], [c, *a, *b], [a[0], c, b[0], *a[1:], *b[1:]]):
-        labels = cluster(order)
-        ka = {labels[order.index(x)] for x in a}
-        kb = {labels[order.index(x)] for x in b}
-        assert len(ka) == 1 and len(kb) == 1 and ka != kb
+    mixed = {5: [(i, ev) for i, ev in enumerate(a + b)]}
+    groups = StoryClusterer().regroup(mixed)
+    assert sorted(groups) == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_regroup_merges_one_event_told_twice() -> None:
+    a = [extract_evidence(t, published=p) for p, t in QUAKE_A]
+    stories = {1: [(0, a[0])], 2: [(1, a[1]), (2, a[2])]}
+    assert StoryClusterer().regroup(stories) == [[0, 1, 2]]
+
+
+def test_plan_regrouping_keeps_the_story_holding_most_members() -> None:
+    story_of = {1: 10, 2: 10, 3: 20, 4: 20, 5: 20}
+    # 3 leaves story 20 for story 10; 5 splits off into a new story.
+    # [4] keeps story 20 (no moves), so [5] becomes a new story.
+    plan = plan_regrouping([[1, 2, 3], [4], [5]], story_of)
+    assert plan == [Regrouping(10, (3,)), Regrouping(20, ()), Regrouping(None, (5,))]
+    in_place = plan_regrouping([[1, 2], [3, 4, 5]], story_of)
+    assert in_place == [Regrouping(20, ()), Regrouping(10, ())]
 
 
 def test_decide_is_pure_and_explains() -> None:
@@ -189,15 +219,3 @@ def test_decide_explains_the_best_match_of_the_chosen_story() -> None:
     assert d.story == 7
     best = max((a[0], a[1]), key=lambda m: similarity(a[2], m).score)
     assert similarity(a[2], best).reasons[0] in d.reasons
-
-
-def test_a_state_without_index_keeps_members_and_refuses_lookups() -> None:
-    a, b = (extract_evidence(t, published=p) for p, t in QUAKE_A[:2])
-    state = MemoryStoryState(index=False)
-    first = state.add(None, 1, a)
-    second = state.add(None, 2, b)
-    state.add(first, 2, b)  # a move
-    assert state.members(first) == [(1, a), (2, b)]
-    assert second not in state.stories()
-    with pytest.raises(RuntimeError, match="no index"):
-        state.candidates(a, limit=3)

@@ -1,0 +1,147 @@
+"""The story steps: place each stored article in a story as it arrives, and re-check the
+touched stories every ``recheck_every`` inputs and at the end of a run.
+
+The rules are pure: :func:`storytrace.stories.decide` places an article among the candidate
+stories, :meth:`StoryClusterer.regroup` regroups a set of stories and
+:func:`storytrace.stories.plan_regrouping` turns the groups into moves. These steps read the
+candidates and members from the store and write the outcome back, with the reasons.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..config import Config
+from ..store import Store
+from ..stories import StoryClusterer, StoryConfig, compared_members, decide, plan_regrouping
+from .evidence_cache import EvidenceCache
+from .steps import Step
+
+
+class AssignStories(Step):
+    name = "stories"
+
+    def __init__(
+        self, store: Store, config: Config, clusterer: StoryClusterer, evidence: EvidenceCache
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.rules = StoryConfig()
+        # The re-check's clusterer: its pair-score memory serves the decisions too.
+        self.clusterer = clusterer
+        self.evidence = evidence
+
+    def __call__(self, article_id: int) -> int:
+        """Put the article in a story: its reprint source's, the best matching one, or a new
+        one. Returns the story id."""
+        with self.timed():
+            return self._assign(article_id)
+
+    def _assign(self, article_id: int) -> int:
+        state = self.store.stories
+        ev = self.evidence.get(article_id)
+        keys = ev.index_keys()
+        for partner_id, kind in self.store.reprint_partners(article_id):
+            story = state.story_of(partner_id)
+            if story is not None:
+                self.counts["joined"] += 1
+                self.counts["joined_as_reprint"] += 1
+                return state.add(
+                    story, article_id, keys, score=1.0,
+                    reasons=[f"{kind} reprint of article {partner_id}"],
+                )  # fmt: skip
+        published = getattr(ev, "published", None)
+        candidate_ids = state.candidates(keys, published, limit=self.config.max_story_candidates)
+        candidates = {
+            sid: self.evidence.many(compared_members(state.member_ids(sid), self.rules))
+            for sid in candidate_ids
+        }
+        scorer = self.clusterer
+        decision = decide(
+            ev, candidates, config=self.rules, score=scorer.score_values, matrix=scorer.score_matrix
+        )
+        reasons = list(decision.reasons)
+        if decision.story is None:
+            reasons.insert(0, "first article of this story")
+        story_id = state.add(decision.story, article_id, keys, score=decision.score, reasons=reasons)
+        self.counts["new" if decision.story is None else "joined"] += 1
+        for other in decision.merge:
+            if other != story_id:
+                state.merge(story_id, other)
+                self.counts["merged"] += 1
+        return story_id
+
+
+class RecheckStories(Step):
+    """Regroup the touched stories with their nearest neighbours (split what joined on topical
+    vocabulary alone, merge what belongs together), so the stored result depends on the set of
+    articles, not on their arrival order, as ``storytrace eval clusters`` measures."""
+
+    name = "recheck"
+
+    def __init__(
+        self, store: Store, config: Config, clusterer: StoryClusterer, evidence: EvidenceCache
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.clusterer = clusterer
+        self.evidence = evidence
+
+    def __call__(self, touched: set[int]) -> None:
+        with self.timed():
+            self._recheck(touched)
+
+    def _chosen(self, touched: set[int]) -> list[int]:
+        """The touched stories and their neighbours, smallest first, within the article budget:
+        huge stories (thousands of reprints) are stable and costly to regroup."""
+        state = self.store.stories
+        hood: set[int] = set(state.live(touched))
+        for sid in sorted(hood):
+            hood.update(state.neighbours(sid, limit=self.config.recheck_neighbours))
+        total = 0
+        chosen: list[int] = []
+        for sid in sorted(hood, key=lambda s: (state.size(s), s)):
+            size = state.size(sid)
+            if total + size > self.config.recheck_max_articles:
+                continue
+            chosen.append(sid)
+            total += size
+        return chosen if total >= 2 else []
+
+    def _recheck(self, touched: set[int]) -> None:
+        state = self.store.stories
+        chosen = self._chosen(touched)
+        if not chosen:
+            return
+        self.counts["checks"] += 1
+        stories = {sid: self.evidence.many(state.member_ids(sid)) for sid in chosen}
+        current = {key: sid for sid, members in stories.items() for key, _ in members}
+        recent = state.recent_articles(exclude=set(current), limit=self.config.recheck_background)
+        background = [ev for _, ev in self.evidence.many(recent)]
+        groups = self.clusterer.regroup(stories, background)
+        changed: set[int] = set()
+        for group in plan_regrouping(groups, current):
+            target = group.story
+            for key in group.moves:
+                reason = (
+                    f"moved by the re-check: closer to the members of story {target}"
+                    if target is not None
+                    else "split off by the re-check: apart from its former story's members"
+                )
+                changed.add(current[key])
+                target = state.move(key, target, reason)
+                self.counts["moved"] += 1
+            assert target is not None
+            changed.add(target)
+        for sid in sorted(changed):
+            state.refresh(sid)
+            members = self.evidence.many(state.member_ids(sid))
+            state.rebuild_keys(sid, {k for _, ev in members for k in ev.index_keys()})
+        for sid in sorted(changed):
+            if state.size(sid) == 0:
+                takers = Counter(state.story_of(k) for k, s in current.items() if s == sid)
+                into = takers.most_common(1)[0][0] if takers else None
+                state.retire(sid, into)
+                self.counts["retired"] += 1
