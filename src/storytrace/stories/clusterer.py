@@ -41,8 +41,9 @@ from storytrace.stories.profile import (
     time_conflicting,
 )
 
-CONTRAST_FLOOR = 0.75  # contrast pairs scored: at least this share of the threshold (0.5 gave the
-# same ECB+ result and scores 60% more pairs)
+# Contrast pairs scored: at least this share of the threshold (a lower floor scores many more
+# pairs for the same ECB+ result; docs/evaluation.md).
+CONTRAST_FLOOR = 0.75
 
 
 class StoryClusterer:
