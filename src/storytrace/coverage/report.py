@@ -68,19 +68,8 @@ def _load(store: Store, ids: Iterable[int]) -> tuple[list[Article], dict[int, li
         if a is None:
             raise NotFoundError(f"no article {i} in {store.path}; `storytrace story ID` lists them")
         arts.append(a)
-        removed[i] = [str(r[0]) for r in store.conn.execute(
-            "SELECT text FROM removed WHERE article_id = ? ORDER BY start", (i,))]
+        removed[i] = views.removed_texts(store, i)
     return arts, removed
-
-
-def _links(store: Store, ids: list[int]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    marks = ", ".join("?" for _ in ids)
-    rows = store.conn.execute(
-        f"SELECT a, b, kind, containment_ab, containment_ba FROM reprints"  # noqa: S608
-        f" WHERE a IN ({marks}) AND b IN ({marks})", ids + ids).fetchall()
-    return [dict(r) for r in rows]
 
 
 def _agencies(agencies: Agencies | Sequence[str | Agency] | None) -> Agencies:
@@ -96,7 +85,7 @@ def compare_story(
     detail = views.story_detail(store, story_id)
     ids = [int(a["id"]) for a in detail["articles"]][:MAX_ARTICLES]
     arts, removed = _load(store, ids)
-    report = compare_texts(arts, _links(store, ids), agencies=_agencies(agencies),
+    report = compare_texts(arts, views.reprint_links(store, ids), agencies=_agencies(agencies),
                            boilerplate=removed)
     report["story"] = {"id": detail["id"], "title": detail["title"],
                        "articles": len(detail["articles"]), "compared": len(ids)}
@@ -110,7 +99,7 @@ def compare_articles(
     if a_id == b_id:
         raise InputError("compare: give two different article ids")
     arts, removed = _load(store, [a_id, b_id])
-    report = compare_texts(arts, _links(store, [a_id, b_id]), agencies=_agencies(agencies),
+    report = compare_texts(arts, views.reprint_links(store, [a_id, b_id]), agencies=_agencies(agencies),
                            boilerplate=removed)
     report["story"] = None
     return report

@@ -149,6 +149,27 @@ def _links_among(store: Store, ids: list[int]) -> list[dict[str, Any]]:
     return links
 
 
+def reprint_links(store: Store, ids: list[int]) -> list[dict[str, Any]]:
+    """The reprint links among these articles (no passages), as the coverage report reads them."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    rows = store.conn.execute(
+        f"SELECT a, b, kind, containment_ab, containment_ba FROM reprints"  # noqa: S608 - placeholders only
+        f" WHERE a IN ({marks}) AND b IN ({marks})",
+        ids + ids,
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def removed_texts(store: Store, article_id: int) -> list[str]:
+    """The boilerplate removed from an article, in text order."""
+    rows = store.conn.execute(
+        "SELECT text FROM removed WHERE article_id = ? ORDER BY start", (article_id,)
+    )
+    return [str(r[0]) for r in rows]
+
+
 def _groups(ids: list[int], links: list[dict[str, Any]]) -> list[list[int]]:
     """Connected groups of articles joined by reprint links (singletons left out)."""
     groups = connected_groups(ids, ((link["a"], link["b"]) for link in links))
