@@ -1,13 +1,14 @@
 """Speed, memory and reprint quality of storytrace against datasketch and rensa.
 
     python benchmarks/bench_pipeline.py --n 10000            # a few minutes
-    python benchmarks/bench_pipeline.py --n 1000000 --no-end-to-end   # 1M stages and baselines: 31 min, 21 GB
+    python benchmarks/bench_pipeline.py --n 1000000 --no-end-to-end   # 1M stages and baselines
     python benchmarks/bench_pipeline.py --n 1000000          # with the 1M ingest: many hours
 
 Builds a deterministic news stream from ../shared/data (benchmarks/corpus.py), then measures
 each stage on the same articles, end to end through `storytrace ingest` in a child process,
 single-article latency on the filled store, and the two MinHash LSH baselines. Prints a table
-and writes JSON to benchmarks/out/bench-<N>.json. Not part of the test suite.
+and writes JSON to benchmarks/out/bench-<N>.json. Not part of the test suite. The time and
+memory each size needs are in docs/benchmarks.md, with each run's date.
 """
 
 from __future__ import annotations
@@ -190,8 +191,9 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
     print(f"corpus: {n} articles, {mb:.1f} MB, {len(corpus.reprint_pairs)} reprint pairs "
           f"({build_s:.1f} s to build)", file=sys.stderr)
     stages: list[dict[str, Any]] = []
-    # Memory: at 1M the pages are 2.8 GB of text. The ingest's input is written first; then
-    # each page is dropped once cleaned, and the stages keep only the cleaned texts.
+    # Memory: at 1M the raw pages are the largest object (docs/benchmarks.md gives the size).
+    # The ingest's input is written first; then each page is dropped once cleaned, and the
+    # stages keep only the cleaned texts.
     data = write_jsonl(corpus, tmp / "corpus.jsonl") if end_to_end else None
 
     row, cleaned = timed("clean", n, mb, lambda: [clean_page(a.pop("text"), title=a["title"]).text for a in corpus.articles])
@@ -219,7 +221,8 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
         sub_truth = {p for p in corpus.reprint_pairs if all(int(x.rsplit("-", 1)[1]) < m for x in p)}
         first_m = set(ids[:m])
         ours_sub = quality({p for p in found if p <= first_m}, sub_truth)
-    # Memory: at 1M the found pairs are a few hundred MB and datasketch's index 11 GB.
+    # Memory: the found pairs are not needed any more, and at 1M datasketch's index needs the
+    # room (docs/benchmarks.md gives the peak).
     found.clear()
     baselines: dict[str, Any] = {}
     for name, fn in (("datasketch", datasketch_reprints), ("rensa", rensa_reprints)):

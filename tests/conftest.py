@@ -21,6 +21,14 @@ def data_dir() -> Path:
     return Path(env) if env else shared_dir() / "data"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads the shared real data is slow, marked or not (``-m "not slow"``
+    leaves it out)."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     path = shared_dir() / "seeds"

@@ -41,6 +41,7 @@ def seeded_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     return db
 
 
+@pytest.mark.slow  # one subprocess per command
 def test_json_of_read_commands_has_the_documented_keys(seeded_db: str) -> None:
     stories = json.loads(run("stories", "--db", seeded_db, "--json").stdout)
     assert isinstance(stories, list) and len(stories) == 1
@@ -60,6 +61,7 @@ def test_json_of_read_commands_has_the_documented_keys(seeded_db: str) -> None:
     assert art["removed"] and all({"text", "reason"} <= r.keys() for r in art["removed"])
 
 
+@pytest.mark.slow  # one subprocess per command
 def test_human_output_of_read_commands(seeded_db: str) -> None:
     table = run("stories", "--db", seeded_db).stdout
     assert "Serbia" in table and "articles" in table
@@ -100,6 +102,7 @@ def test_unusable_database_path_is_one_line(tmp_path: Path) -> None:
     assert "does not exist" in result.stderr
 
 
+@pytest.mark.slow  # ingest in a subprocess
 def test_ingest_json_summary(seeds_dir: Path, tmp_path: Path) -> None:
     result = run("ingest", str(seeds_dir), "--db", str(tmp_path / "j.db"), "--json")
     summary = json.loads(result.stdout)

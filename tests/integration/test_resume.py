@@ -81,6 +81,7 @@ def test_interrupted_run_rolls_back_its_batch_and_resumes(
     assert partition(db) == partition(clean_db)
 
 
+@pytest.mark.slow  # kills a real ingest
 def test_killed_process_leaves_a_consistent_database(example_corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "killed.db"
     cfg = tmp_path / "storytrace.toml"

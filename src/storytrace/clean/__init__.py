@@ -6,7 +6,9 @@ Public API:
 - :func:`clean_page`: remove page and site boilerplate from one body (pure).
 - :func:`site_boilerplate`: which counted keys are an outlet's site boilerplate.
 - :data:`REASONS`: the fixed vocabulary of removal reasons.
-- :func:`storytrace.clean.evaluate.score_cleaning`, :func:`storytrace.clean.train.retrain`.
+- :func:`storytrace.clean.evaluate.score_cleaning`: word P/R/F1 of a cleaner (``storytrace eval``).
+
+The scorer's weights are refitted by ``research/clean_train.py``, outside the package.
 """
 
 from storytrace.clean.blocks import block_key, block_keys, blocks

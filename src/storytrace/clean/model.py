@@ -4,7 +4,7 @@ The features already carry each block's context (neighbours, runs of list-like l
 the title line and the comment/related-links headings are), so one ensemble scores every block.
 Held-out (2-fold by domain), this replaced two stacked logistic regressions: a second stage
 fed the first stage's neighbour scores no longer added anything. ``weights.json`` is produced
-by :func:`storytrace.clean.train.retrain`.
+by ``research/clean_train.py`` (outside the package).
 """
 
 from __future__ import annotations
@@ -45,7 +45,10 @@ def load_weights() -> dict[str, Any]:
     raw = resources.files("storytrace.clean").joinpath("weights.json").read_text("utf-8")
     weights: dict[str, Any] = json.loads(raw)
     if tuple(weights["features"]) != FEATURES:
-        raise ValueError("clean/weights.json does not match the feature list; run retrain()")
+        raise ValueError(
+            "clean/weights.json does not match the feature list; "
+            "refit it with research/clean_train.py"
+        )
     return weights
 
 

@@ -1,18 +1,13 @@
-"""Calibration on the shared real data: SemEval-2022 Task 8 pairs and ECB+ documents.
+"""Fitting and checking the pair-score weights on SemEval-2022 Task 8 style pairs.
 
-Used by the quality tests, ``storytrace eval`` and ``storytrace train similarity``. Nothing
-here reads ``id`` or ``url`` of ECB+ documents to build features: only ``text``.
-
-``python -m storytrace.evidence.calibrate [train.csv]`` prints the shipped and 5-fold
-cross-validated Pearson figures, overall and per language pair.
+Used by ``storytrace train similarity`` (the fit) and ``storytrace eval pairs`` (the
+cross-validated report). ``research/calibrate_similarity.py`` prints the shipped and 5-fold
+figures side by side, with the optional embedding feature too.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,21 +20,8 @@ from storytrace.evidence.similarity import (
     FEATURES,
     FIXED_WEIGHTS,
     combine,
-    features,
     fit_weights,
-    similarity,
 )
-
-
-def data_dir() -> Path | None:
-    """$STORYTRACE_DATA, else ``../shared/data`` next to the repository root."""
-    env = os.environ.get("STORYTRACE_DATA")
-    cands = [Path(env)] if env else []
-    cands.append(Path(__file__).resolve().parents[3] / ".." / "shared" / "data")
-    for c in cands:
-        if c.is_dir():
-            return c.resolve()
-    return None
 
 
 def load_semeval(path: Path) -> list[dict[str, Any]]:
@@ -48,11 +30,6 @@ def load_semeval(path: Path) -> list[dict[str, Any]]:
     for r in rows:
         r["Overall"] = float(r["Overall"])
     return rows
-
-
-def load_ecb(path: Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 def semeval_evidence(rows: list[dict[str, Any]], embed: bool = False) -> list[tuple[Evidence, Evidence]]:
@@ -69,10 +46,6 @@ def semeval_evidence(rows: list[dict[str, Any]], embed: bool = False) -> list[tu
         flat = add_embeddings([e for ab in out for e in ab], texts)
         out = [(flat[2 * i], flat[2 * i + 1]) for i in range(len(out))]
     return out
-
-
-def semeval_features(rows: list[dict[str, Any]], embed: bool = False) -> list[dict[str, float]]:
-    return [features(a, b)[0] for a, b in semeval_evidence(rows, embed)]
 
 
 def train_weights(
@@ -115,32 +88,3 @@ def semeval_report(
     for g, idx in sorted(groups.items()):
         out[g] = pearson(scores[idx], [neg[i] for i in idx])
     return out
-
-
-def ecb_evidence(docs: list[Mapping[str, Any]]) -> list[Evidence]:
-    return [extract_evidence(d["text"]) for d in docs]
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Shipped and 5-fold CV Pearson on a SemEval-style CSV (``--embed``: with the extra)."""
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    embed = "--embed" in args
-    args = [a for a in args if a != "--embed"]
-    base = data_dir()
-    path = Path(args[0]) if args else (base / "semeval2022-t8" / "train.csv" if base else None)
-    if path is None or not path.is_file():
-        raise SystemExit("usage: python -m storytrace.evidence.calibrate [train.csv] [--embed]")
-    rows = load_semeval(path)
-    evs = semeval_evidence(rows, embed)
-    feats = [features(a, b)[0] for a, b in evs]
-    shipped = np.array([similarity(a, b).score for a, b in evs])
-    cv = cross_validated_scores(feats, rows)
-    for name, sc in (("shipped", shipped), ("5-fold CV", cv)):
-        rep = semeval_report(feats, rows, sc)
-        print(f"{name:10s} " + " ".join(f"{k}={v:.3f}" for k, v in rep.items()))
-
-
-if __name__ == "__main__":
-    main()

@@ -2,8 +2,8 @@
 
 No model: a span of capitalised words is a name, except a lone capitalised word at the start
 of a sentence (unless it also appears capitalised elsewhere). Each name gets a key that is
-stable under transliteration variants: unidecode, then a consonant skeleton per word
-("Sergey"/"Sergei" -> "srg", "Dacic"/"Dačić" -> "dcc"). A lone surname matches the
+stable under transliteration variants: ASCII folding (:func:`fold`), then a consonant
+skeleton per word ("Sergey"/"Sergei"/"Сергей" -> "srg", "Dacic"/"Dačić" -> "dcc"). A lone surname matches the
 full name it abbreviates by matching on the ``head`` (last word) key.
 """
 
@@ -16,7 +16,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
-from unidecode import unidecode
+from anyascii import anyascii
 from wordfreq import zipf_frequency
 
 from storytrace.evidence.terms import idf
@@ -47,9 +47,17 @@ class Entity(NamedTuple):
 
 
 @lru_cache(maxsize=131072)
+def fold(word: str) -> str:
+    """``word`` in lower-case ASCII: transliterated by anyascii, then lowered and stripped of
+    spaces (anyascii capitalises and spaces some scripts, "北京" -> "BeiJing", and turns a few
+    symbols into spaced text), so each word folds to one lower-case token."""
+    return "".join(anyascii(word).lower().split())
+
+
+@lru_cache(maxsize=131072)
 def skeleton(word: str) -> str:
     """Consonant skeleton of one word: first letter kept, vowels dropped, doubles collapsed."""
-    w = unidecode(word).lower()
+    w = fold(word)
     if not w:
         return ""
     dedup = [w[0]]
@@ -59,11 +67,6 @@ def skeleton(word: str) -> str:
     s = dedup[0] + "".join(ch for ch in "".join(dedup[1:]).translate(_VOWELS) if ch.isalnum())
     # One-letter skeletons collide ("Li", "Lee"): keep the whole folded word instead.
     return s if len(s) >= 2 else w
-
-
-@lru_cache(maxsize=131072)
-def _folded(word: str) -> str:
-    return unidecode(word).lower()
 
 
 @lru_cache(maxsize=131072)
@@ -187,7 +190,7 @@ def extract_entities(text: str, lang: str = "en") -> list[Entity]:
         if len(name) > len(surface.get(key, "")):
             surface[key] = name
         heads[key] = skeleton(words[-1])
-        rarity[key] = max(idf(_folded(w), lang) for w in words)
+        rarity[key] = max(idf(fold(w), lang) for w in words)
 
     out = [
         Entity(k, heads[k], surface[k], c, round(rarity[k] * (1.0 + 0.5 * (c - 1) ** 0.5), 2))

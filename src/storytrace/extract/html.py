@@ -5,7 +5,7 @@ the stack); ``<link rel="canonical">`` and ``og:url`` are read from it, then tra
 extracts the body (comments excluded, tables included) and the title, date and site name.
 
 ``favor_precision=True``: on the article-extraction benchmark (chosen on one half of the pages
-by id hash, see ``python -m storytrace.clean.heldout``) it beat the default, ``favor_recall`` and
+by id hash, see ``research/clean_heldout.py``) it beat the default, ``favor_recall`` and
 ``no_fallback``; comments are excluded because reader comments are not the article.
 """
 

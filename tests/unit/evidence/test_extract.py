@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from storytrace.evidence import Evidence, extract_evidence
-from storytrace.evidence.entities import extract_entities, skeleton
+from storytrace.evidence.entities import extract_entities, fold, skeleton
 
 
 def test_spelling_variants_share_keys() -> None:
@@ -13,6 +13,42 @@ def test_spelling_variants_share_keys() -> None:
         " ".join([skeleton("Ivica"), skeleton("Dacic")]),
         " ".join([skeleton("Sergey"), skeleton("Lavrov")]),
     }
+
+
+def test_scripts_and_accents_fold_to_one_key() -> None:
+    """Names written in Cyrillic, Greek or accented Latin get the key of their English
+    spelling (anyascii's transliteration, lowered, then the consonant skeleton)."""
+    same = [
+        ("Сергей", "Sergey", "Sergei"),
+        ("Лавров", "Lavrov"),
+        ("Зеленский", "Zelensky", "Zelenskiy"),
+        ("Μητσοτάκης", "Mitsotakis"),
+        ("Χρήστος", "Christos"),
+        ("Τσίπρας", "Tsipras"),
+        ("Dačić", "Dacic"),
+        ("Erdoğan", "Erdogan"),
+        ("Łódź", "Lodz"),
+        ("Müller", "Muller"),
+    ]
+    for variants in same:
+        assert len({skeleton(v) for v in variants}) == 1, variants
+    assert skeleton("Lavrov") != skeleton("Lukashenko")
+
+
+def test_fold_gives_one_lower_case_ascii_word() -> None:
+    # anyascii capitalises each CJK syllable ("BeiJing"); the fold lowers and joins it.
+    for word in ("北京", "Αθήνα", "İstanbul", "Straße", "ÆSIR"):
+        got = fold(word)
+        assert got.isascii() and got == got.lower() and " " not in got, (word, got)
+    assert fold("北京") == "beijing" and fold("Straße") == "strasse"
+
+
+def test_a_name_in_cyrillic_matches_its_latin_spelling() -> None:
+    ru = extract_entities("В Москве министр Сергей Лавров заявил, что всё решено.")
+    en = extract_entities("In Moscow, minister Sergei Lavrov said that all was settled.")
+    assert " ".join([skeleton("Sergei"), skeleton("Lavrov")]) in (
+        {e.key for e in ru} & {e.key for e in en}
+    )
 
 
 def test_bare_surname_matches_full_name_head() -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from storytrace.cli.main import cli
@@ -47,6 +48,7 @@ def test_fixed_weights_are_held() -> None:
     assert set(w) == {"bias", *FEATURES}
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_default_path_does_not_import_torch() -> None:
     code = (
         "import sys; from storytrace.evidence import extract_evidence, similarity; "

@@ -9,8 +9,6 @@ from storytrace.extract import to_draft
 from storytrace.io import read_inputs
 from storytrace.model import Document, Draft, InputKind, Reject, Source
 
-SEEDS = Path("/work/shared/seeds")
-
 
 def _doc(content: str, kind: InputKind = "text", **meta: Any) -> Document:
     return Document(Source("a.txt"), kind, content, False, meta)
@@ -80,8 +78,8 @@ def test_empty_bodies_are_rejected() -> None:
         assert isinstance(result, Reject) and result.reason == reason, doc
 
 
-def test_seeds_give_two_documents_with_titles() -> None:
-    docs = list(read_inputs([str(SEEDS)]))
+def test_seeds_give_two_documents_with_titles(seeds_dir: Path) -> None:
+    docs = list(read_inputs([str(seeds_dir)]))
     assert len(docs) == 2 and all(isinstance(d, Document) for d in docs)
     drafts = [to_draft(d) for d in docs]  # type: ignore[arg-type]
     assert all(isinstance(d, Draft) for d in drafts)

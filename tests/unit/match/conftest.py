@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-SEEDS = Path("/work/shared/seeds")
+from ...conftest import shared_dir
+
+SEEDS = shared_dir() / "seeds"
 
 
 def _seed(prefix: str) -> str:

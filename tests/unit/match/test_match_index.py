@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -124,6 +125,7 @@ _OP = st.one_of(
 )
 
 
+@pytest.mark.slow  # 300 hypothesis examples
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_OP, max_size=60), st.integers(1, 4), st.sampled_from(["never", "doubling", "always"]))
 def test_native_index_equals_reference(

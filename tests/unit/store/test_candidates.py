@@ -90,6 +90,7 @@ def _rows(store: Store) -> int:
     return len(_pairs(store.conn))
 
 
+@pytest.mark.slow  # many hypothesis examples
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.lists(st.integers(0, 2**40), max_size=12), min_size=1, max_size=6),
@@ -202,6 +203,7 @@ def test_migration_3_converts_old_anchor_rows(tmp_path: Path) -> None:
     assert index.query(hashes[4:]) == [(1, 18), (2, 18)]
 
 
+@pytest.mark.slow  # builds and migrates a database
 def test_migration_5_turns_rows_into_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from storytrace.store import candidates
 

@@ -1,5 +1,9 @@
 """Retraining the block scorer from pages with a gold article text (e.g. textclean/dev.jsonl).
 
+``python research/clean_train.py [textclean/dev.jsonl] [--out FILE]`` fits the scorer on every
+page of the file and writes the weights JSON (default: print where it would go and write
+nothing; the shipped file is ``src/storytrace/clean/weights.json``).
+
 A block is labelled content when most of its word trigrams (short blocks: the whole block, at
 word boundaries) occur in the gold text. The scorer is a gradient-boosted tree ensemble
 (:mod:`storytrace.clean.gbdt`, numpy only); samples are weighted by block length because the
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -106,3 +111,24 @@ def retrain(
     return weights
 
 
+
+
+def main(argv: list[str]) -> None:
+    from _paths import REPO, data_dir
+
+    out = None
+    if "--out" in argv:
+        i = argv.index("--out")
+        out = Path(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
+    path = Path(argv[0]) if argv else data_dir() / "textclean" / "dev.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        pages = [json.loads(line) for line in fh if line.strip()]
+    retrain(pages, path=out)
+    shipped = REPO / "src" / "storytrace" / "clean" / "weights.json"
+    where = out if out is not None else f"nowhere (pass --out {shipped} to replace the shipped model)"
+    print(f"fitted the block scorer on {len(pages)} pages of {path}; written to {where}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

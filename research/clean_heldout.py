@@ -1,6 +1,7 @@
 """Held-out figures for the cleaner (textclean) and the HTML extraction (extraction benchmark).
 
-Run ``python -m storytrace.clean.heldout [DATA_DIR]`` (default ``/work/shared/data``).
+Run ``python research/clean_heldout.py [DATA_DIR]`` (default: ``../shared/data`` beside the
+repository, or $STORYTRACE_DATA).
 
 - clean: pages are split in two halves by a hash of their domain; the scorer is retrained on
   one half and applied to the other, both ways, so every page is scored by weights that never
@@ -20,9 +21,10 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from _paths import data_dir
+from clean_train import retrain
 from storytrace.clean.evaluate import score_cleaning
 from storytrace.clean.page import clean_page
-from storytrace.clean.train import retrain
 
 
 def half(key: str) -> int:
@@ -102,7 +104,7 @@ def extract_halves(root: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> None:
-    data = Path(argv[0]) if argv else Path("/work/shared/data")
+    data = Path(argv[0]) if argv else data_dir()
     for line in extract_halves(data / "article-extraction-benchmark"):
         print(line, flush=True)
     for line in clean_heldout(data / "textclean" / "dev.jsonl"):
