@@ -5,7 +5,7 @@ group articles into stories, in an embedded SQLite database. See README.md and d
 """
 
 from .api import DEFAULT_DB, article, compare, ingest, rejects, stories, story
-from .config import Config, load_config
+from .config import Config, StoryThresholds, load_config
 from .errors import ConfigError, InputError, NotFoundError, StoreError, StorytraceError
 from .model import Article, Cleaned, Document, Draft, Passage, Reject, Removed, Reprint, Source
 from .pipeline.report import IngestReport
@@ -31,6 +31,7 @@ __all__ = [
     "Source",
     "Store",
     "StoreError",
+    "StoryThresholds",
     "StorytraceError",
     "article",
     "compare",

@@ -22,25 +22,25 @@ def stories(
     *, db: str = DEFAULT_DB, limit: int | None = None, outlet: str | None = None, min_articles: int = 1
 ) -> list[dict[str, Any]]:
     """List stories: ``[{"id", "title", "articles", "outlets", "first_seen", "last_seen"}, ...]``."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.list_stories(store, limit=limit, outlet=outlet, min_articles=min_articles)
 
 
 def story(story_id: int, *, db: str = DEFAULT_DB) -> dict[str, Any]:
     """One story: members (with why each belongs), reprint groups, shared passages, history."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.story_detail(store, story_id)
 
 
 def article(article_id: int, *, db: str = DEFAULT_DB, raw: bool = False) -> dict[str, Any]:
     """One article: metadata, cleaned text, removed boilerplate with reasons, story, reprints."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.article_detail(store, article_id, raw=raw)
 
 
 def rejects(*, db: str = DEFAULT_DB, limit: int | None = None) -> list[dict[str, Any]]:
     """Inputs that could not be ingested, newest first, with the reason."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.list_rejects(store, limit=limit)
 
 
@@ -61,7 +61,7 @@ def compare(
     from .coverage import compare_articles, compare_story, load_agencies
 
     ag = load_agencies(agencies, config=config)
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         if second is None:
             return compare_story(store, first, agencies=ag)
         return compare_articles(store, first, second, agencies=ag)

@@ -52,6 +52,7 @@ class Ingester:
     def __init__(self, store: Store, config: Config) -> None:
         self.store = store
         self.config = config
+        store.use_config(config)  # the settings fixed in the file, the story window
         self.report = IngestReport()
         self.run_id = 0
         self.linker = ArticleLinker(store, config, self.report)

@@ -31,6 +31,7 @@ class ArticleLinker:
         self.report = report
         self.run_id = 0
         self._days: dict[int, float | None] = {}
+        self.story_config = config.stories.decide_config()
 
     # signatures -----------------------------------------------------------------------------
 
@@ -158,7 +159,7 @@ class ArticleLinker:
                 )
         candidate_ids = state.candidates(ev, limit=self.config.max_story_candidates)
         candidates = {sid: state.members(sid) for sid in candidate_ids}
-        decision = decide(ev, candidates, score=score, matrix=matrix)
+        decision = decide(ev, candidates, config=self.story_config, score=score, matrix=matrix)
         reasons = list(decision.reasons)
         if decision.story is None:
             reasons.insert(0, "first article of this story")
@@ -189,7 +190,7 @@ class StoryRecheck:
         self.config = config
         self.report = report
         # One clusterer for the whole run: it keeps pair scores between batches.
-        self.clusterer = StoryClusterer()
+        self.clusterer = StoryClusterer(**config.stories.clusterer_args())
 
     def run(self, touched: set[int]) -> None:
         state = self.store.stories

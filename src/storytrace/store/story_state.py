@@ -56,11 +56,17 @@ class SQLiteStoryState:
     """Stories, members and the key index; writes join the caller's transaction."""
 
     def __init__(
-        self, conn: sqlite3.Connection, *, window_days: float = 30.0, max_members: int = 60
+        self,
+        conn: sqlite3.Connection,
+        *,
+        window_days: float = 30.0,
+        max_members: int = 60,
+        sample_size: int = StoryConfig.max_members,
     ) -> None:
         self.conn = conn
         self.window_days = window_days
         self.max_members = max_members
+        self.sample_size = sample_size  # members a decision compares with (StoryConfig.max_members)
         self.run_id = 0
         # Parsed evidence by article id: parsing JSON and the lazily computed parts of an
         # Evidence cost more than the comparisons, and the same members are read again and again.
@@ -107,7 +113,7 @@ class SQLiteStoryState:
             # The earliest members define the story; the latest show where it went.
             half = self.max_members // 2
             ids = ids[:half] + ids[-half:]
-        return self._with_evidence(sample(ids, StoryConfig.max_members))
+        return self._with_evidence(sample(ids, self.sample_size))
 
     def evidence(self, article_id: int) -> Evidence:
         """An article's evidence (cached: its decision and the re-check read it again)."""
