@@ -12,6 +12,7 @@ from typing import Any
 
 from .config import Config
 from .pipeline.ingest import ingest
+from .pipeline.rebuild import RebuildReport
 from .pipeline.report import IngestReport
 from .store import Store, views
 
@@ -67,7 +68,27 @@ def compare(
         return compare_articles(store, first, second, agencies=ag)
 
 
+def rebuild(
+    *,
+    db: str = DEFAULT_DB,
+    config: Config | None = None,
+    shingle_size: int | None = None,
+    anchor_modulus: int | None = None,
+    progress: bool = False,
+) -> RebuildReport:
+    """Re-derive the database ``db`` from its stored articles under ``config`` (default
+    :class:`Config`), with ``shingle_size`` and ``anchor_modulus`` when given: the way to change
+    the settings fixed per database (docs/schema.md), or to bring a file of an older schema up
+    to date. Every stored article is ingested again in its original order into a new file,
+    which then replaces the old one; the run history and rejects are kept.
+    """
+    from .pipeline.rebuild import rebuild as run_rebuild
+
+    config = (config or Config()).with_overrides(shingle_size=shingle_size, anchor_modulus=anchor_modulus)
+    return run_rebuild(db, config=config, progress=progress)
+
+
 __all__ = [
-    "DEFAULT_DB", "Config", "IngestReport", "article", "compare", "ingest", "rejects", "stories",
-    "story",
+    "DEFAULT_DB", "Config", "IngestReport", "RebuildReport", "article", "compare", "ingest",
+    "rebuild", "rejects", "stories", "story",
 ]
