@@ -12,6 +12,7 @@ from typing import Any
 
 from .config import Config
 from .pipeline.ingest import ingest
+from .pipeline.rebuild import RebuildReport
 from .pipeline.report import IngestReport
 from .store import Store, views
 
@@ -22,25 +23,25 @@ def stories(
     *, db: str = DEFAULT_DB, limit: int | None = None, outlet: str | None = None, min_articles: int = 1
 ) -> list[dict[str, Any]]:
     """List stories: ``[{"id", "title", "articles", "outlets", "first_seen", "last_seen"}, ...]``."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.list_stories(store, limit=limit, outlet=outlet, min_articles=min_articles)
 
 
 def story(story_id: int, *, db: str = DEFAULT_DB) -> dict[str, Any]:
     """One story: members (with why each belongs), reprint groups, shared passages, history."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.story_detail(store, story_id)
 
 
 def article(article_id: int, *, db: str = DEFAULT_DB, raw: bool = False) -> dict[str, Any]:
     """One article: metadata, cleaned text, removed boilerplate with reasons, story, reprints."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.article_detail(store, article_id, raw=raw)
 
 
 def rejects(*, db: str = DEFAULT_DB, limit: int | None = None) -> list[dict[str, Any]]:
     """Inputs that could not be ingested, newest first, with the reason."""
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         return views.list_rejects(store, limit=limit)
 
 
@@ -61,13 +62,33 @@ def compare(
     from .coverage import compare_articles, compare_story, load_agencies
 
     ag = load_agencies(agencies, config=config)
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         if second is None:
             return compare_story(store, first, agencies=ag)
         return compare_articles(store, first, second, agencies=ag)
 
 
+def rebuild(
+    *,
+    db: str = DEFAULT_DB,
+    config: Config | None = None,
+    shingle_size: int | None = None,
+    anchor_modulus: int | None = None,
+    progress: bool = False,
+) -> RebuildReport:
+    """Re-derive the database ``db`` from its stored articles under ``config`` (default
+    :class:`Config`), with ``shingle_size`` and ``anchor_modulus`` when given: the way to change
+    the settings fixed per database (docs/schema.md), or to bring a file of an older schema up
+    to date. Every stored article is ingested again in its original order into a new file,
+    which then replaces the old one; the run history and rejects are kept.
+    """
+    from .pipeline.rebuild import rebuild as run_rebuild
+
+    config = (config or Config()).with_overrides(shingle_size=shingle_size, anchor_modulus=anchor_modulus)
+    return run_rebuild(db, config=config, progress=progress)
+
+
 __all__ = [
-    "DEFAULT_DB", "Config", "IngestReport", "article", "compare", "ingest", "rejects", "stories",
-    "story",
+    "DEFAULT_DB", "Config", "IngestReport", "RebuildReport", "article", "compare", "ingest",
+    "rebuild", "rejects", "stories", "story",
 ]

@@ -3,11 +3,94 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, fields, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .stories.decide import StoryConfig
+
+
+@dataclass(frozen=True)
+class StoryThresholds:
+    """The story rule's thresholds: ``[stories]`` in storytrace.toml.
+
+    The first five are those of :func:`storytrace.stories.decide` (each article as it arrives);
+    the others those of the re-check (:class:`storytrace.stories.StoryClusterer`). The defaults
+    were chosen by leave-topics-out cross-validation on ECB+ (docs/evaluation.md).
+    """
+
+    join: float = 0.55
+    """An article joins a story when the mean of its ``top_k`` best similarities to the story's
+    members reaches this."""
+    profile: float = 0.33
+    """... and its mean similarity to all the (sampled) members reaches this."""
+    merge: float = 0.55
+    """Two stories an article links to are merged when their average linkage reaches this."""
+    top_k: int = 3
+    """Best member similarities averaged for the join test."""
+    max_members: int = 24
+    """Members of a story an article is compared with (an evenly spaced sample)."""
+    contrast: float = 0.08
+    """Re-check: groups are merged while their average similarity x contrast reaches this."""
+    veto_size: int = 3
+    """Re-check: groups of at least this many articles whose key participants conflict stay apart."""
+    veto_share: float = 0.8
+    """Re-check: a key participant is named in at least this share of a group's articles."""
+    veto_weight: float = 5.0
+    """Re-check: the least weight (rarity) of a name that counts as a key participant."""
+    time_share: float = 0.7
+    """Re-check: a group keeps naming a year when this share of it names that year; a group of
+    at least ``time_size`` articles that does stays apart from one that hardly names it."""
+    time_size: int = 3
+    """Re-check: the least group size for the year check."""
+    reassign_rounds: int = 3
+    """Re-check: rounds that move each article to the group it is closest to on average."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if f.type == "int":
+                ok = ok and isinstance(value, int)
+            if not ok:
+                raise ConfigError(f"stories.{f.name} must be a number ({f.type}), got {value!r}")
+        for name in ("join", "profile", "merge", "contrast", "veto_share", "time_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ConfigError(f"stories.{name} must be above 0 and at most 1, got {getattr(self, name)!r}")
+        for name in ("top_k", "max_members", "veto_size", "time_size", "veto_weight"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"stories.{name} must be positive, got {getattr(self, name)!r}")
+        if self.reassign_rounds < 0:
+            raise ConfigError(f"stories.reassign_rounds must be 0 or more, got {self.reassign_rounds}")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> StoryThresholds:
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ConfigError(
+                f"unknown setting(s) in [stories]: {', '.join(sorted(unknown))} "
+                f"(known: {', '.join(sorted(known))})"
+            )
+        return cls(**values)
+
+    def decide_config(self) -> StoryConfig:
+        """The thresholds of :func:`storytrace.stories.decide`."""
+        from .stories.decide import StoryConfig
+
+        return StoryConfig(
+            join=self.join, profile=self.profile, merge=self.merge, top_k=self.top_k,
+            max_members=self.max_members, window=max(StoryConfig.window, self.max_members),
+        )
+
+    def clusterer_args(self) -> dict[str, Any]:
+        """Keyword arguments of :class:`storytrace.stories.StoryClusterer` (the re-check)."""
+        decision = {"join", "profile", "merge", "top_k", "max_members"}
+        return {k: v for k, v in asdict(self).items() if k not in decision}
 
 
 @dataclass(frozen=True)
@@ -49,8 +132,14 @@ class Config:
     """Recent articles outside the re-checked stories that count for the rarity of terms."""
     site_min_articles: int = 3
     """A block must recur in this many articles of an outlet to be learned as site boilerplate."""
+    stories: StoryThresholds = field(default_factory=StoryThresholds)
+    """The story rule's thresholds (``[stories]`` in storytrace.toml)."""
 
     def __post_init__(self) -> None:
+        if isinstance(self.stories, Mapping):
+            object.__setattr__(self, "stories", StoryThresholds.from_mapping(self.stories))
+        elif not isinstance(self.stories, StoryThresholds):
+            raise ConfigError(f"stories must be a table of story thresholds, got {self.stories!r}")
         positive = ("max_bytes", "extract_timeout", "batch_size", "shingle_size", "anchor_modulus",
                     "max_anchor_df", "max_reprint_candidates", "reprint_window_days",
                     "story_window_days",
@@ -74,7 +163,8 @@ class Config:
 
 
 def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
-    """Defaults, then ``storytrace.toml`` (its ``[ingest]`` table) if present, then overrides."""
+    """Defaults, then ``storytrace.toml`` (its ``[ingest]`` and ``[stories]`` tables) if
+    present, then overrides."""
     config = Config()
     toml_path = Path(path) if path else Path("storytrace.toml")
     if toml_path.is_file():
@@ -82,7 +172,14 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
             data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from exc
-        config = config.with_overrides(**data.get("ingest", {}))
+        ingest = data.get("ingest", {})
+        if "stories" in ingest:
+            raise ConfigError(f"{toml_path}: the story thresholds go in a [stories] table, not in [ingest]")
+        config = config.with_overrides(**ingest)
+        if "stories" in data:
+            if not isinstance(data["stories"], dict):
+                raise ConfigError(f"{toml_path}: [stories] must be a table")
+            config = replace(config, stories=StoryThresholds.from_mapping(data["stories"]))
     elif path:
         raise ConfigError(f"config file {str(path)!r} not found")
     return config.with_overrides(**overrides)

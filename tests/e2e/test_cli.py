@@ -99,7 +99,21 @@ def test_unusable_database_path_is_one_line(tmp_path: Path) -> None:
     result = run("stories", "--db", str(tmp_path / "missing" / "x.db"))
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "does not exist" in result.stderr
+    assert "no database at" in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize(
+    "args", [["stories"], ["story", "1"], ["article", "1"], ["rejects"], ["compare", "1"], ["serve"]]
+)
+def test_read_commands_create_no_database(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([*args, "--db", "typo.db"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["storytrace: error: no database at typo.db (run storytrace ingest first)"]
+    assert list(tmp_path.iterdir()) == []  # no typo.db, no -wal, no -shm
 
 
 @pytest.mark.slow  # ingest in a subprocess

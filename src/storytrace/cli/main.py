@@ -160,6 +160,34 @@ def rejects(ctx: click.Context, db: str | None, limit: int, as_json: bool) -> No
         click.echo(fmt.rejects_table(result))
 
 
+@cli.command()
+@db_option
+@click.option("--shingle-size", type=int, help="Words per shingle for reprint detection (default 5).")
+@click.option("--anchor-modulus", type=int, help="Keep one shingle hash in this many as an index key (default 8).")
+@click.option("--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml).")
+@click.option("--workers", type=int, help="Worker processes for HTML extraction (0 = one per core).")
+@click.option("--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10).")
+@json_option
+@click.pass_context
+def rebuild(ctx: click.Context, db: str | None, shingle_size: int | None, anchor_modulus: int | None,
+            config_path: str | None, workers: int | None, timeout: float | None, as_json: bool) -> None:
+    """Re-derive the database from its stored articles under new settings.
+
+    The shingle size, anchor sampling and shingle scheme are fixed per database: an ingest
+    asking for others stops. This ingests every stored article again, in its original order,
+    under the settings ingest would use (storytrace.toml, then these options) into a new file,
+    keeps the run history and rejects, and replaces the old file (kept as NAME.bak until then).
+    Also brings a database of an older schema version up to date.
+    """
+    config = load_config(config_path, shingle_size=shingle_size, anchor_modulus=anchor_modulus,
+                         workers=workers, extract_timeout=timeout)
+    report = api.rebuild(db=_db(ctx, db), config=config, progress=sys.stderr.isatty() and not as_json)
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        click.echo(report.summary())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one-line errors and a non-zero exit code; tracebacks only with --debug."""
     args = sys.argv[1:] if argv is None else argv

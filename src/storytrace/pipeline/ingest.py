@@ -59,9 +59,11 @@ class Ingester:
     def __init__(self, store: Store, config: Config) -> None:
         self.store = store
         self.config = config
+        store.use_config(config)  # the settings fixed in the file, the story window
         self.report = IngestReport()
         self.run_id = 0
-        clusterer = StoryClusterer()  # one for the run: it remembers pair scores across batches
+        # One clusterer for the run: it remembers pair scores across batches.
+        clusterer = StoryClusterer(**config.stories.clusterer_args())
         self.evidence = EvidenceCache(store.stories)
         self.save = StoreArticles(store)
         self.reprints = LinkReprints(store, config)
@@ -80,16 +82,22 @@ class Ingester:
         meta: str | None = None,
         fields: Mapping[str, str] | None = None,
         progress: bool = False,
+        inputs: Iterable[Document | Reject] | None = None,
+        command: str | None = None,
     ) -> IngestReport:
+        """Ingest ``paths``; or, when given, the ``inputs`` already read (``storytrace rebuild``
+        passes the stored ones), recorded in ``runs`` as ``command``."""
         paths = list(paths)
         self.run_id = self.store.start_run(
-            "ingest " + " ".join(paths),
+            command or "ingest " + " ".join(paths),
             {"config": self.config.to_dict(), "meta": meta, "fields": dict(fields or {})},
         )
         self.store.stories.run_id = self.run_id
         self.save.run_id = self.site.run_id = self.run_id
         started = time.monotonic()
-        items = read_inputs(paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes)
+        items = inputs if inputs is not None else read_inputs(
+            paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes
+        )
         bar = _progress_bar(progress)
         status = "failed"
         try:

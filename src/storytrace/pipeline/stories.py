@@ -13,7 +13,7 @@ from collections import Counter
 
 from ..config import Config
 from ..store import Store
-from ..stories import StoryClusterer, StoryConfig, compared_members, decide, plan_regrouping
+from ..stories import StoryClusterer, compared_members, decide, plan_regrouping
 from .evidence_cache import EvidenceCache
 from .steps import Step
 
@@ -27,7 +27,7 @@ class AssignStories(Step):
         super().__init__()
         self.store = store
         self.config = config
-        self.rules = StoryConfig()
+        self.rules = config.stories.decide_config()
         # The re-check's clusterer: its pair-score memory serves the decisions too.
         self.clusterer = clusterer
         self.evidence = evidence

@@ -1,7 +1,7 @@
 """The embedded store: one SQLite file (WAL mode), schema in docs/schema.md."""
 
-from .db import connect, migrate, transaction
+from .db import connect, ensure_schema, transaction
 from .schema import SCHEMA_VERSION
 from .store import Store
 
-__all__ = ["SCHEMA_VERSION", "Store", "connect", "migrate", "transaction"]
+__all__ = ["SCHEMA_VERSION", "Store", "connect", "ensure_schema", "transaction"]

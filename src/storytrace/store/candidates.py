@@ -239,32 +239,3 @@ class SQLiteCandidateIndex:
         keep = shared >= need
         order = np.lexsort((articles[keep], -shared[keep]))
         return list(zip(articles[keep][order].tolist(), shared[keep][order].tolist(), strict=True))
-
-
-def lists_from_rows(conn: sqlite3.Connection) -> None:
-    """Migration 5: the ``anchors`` rows ``(key, article_id)`` (signed keys) become one posting
-    list per key (unsigned keys as rowids). Streams the old table in its key order."""
-    conn.execute("CREATE TABLE anchor_lists (key INTEGER PRIMARY KEY, articles BLOB NOT NULL)")
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    cursor.execute("SELECT key, article_id FROM anchors")  # primary key order: keys contiguous
-    carry = np.zeros((0, 2), dtype=np.int64)
-    while True:
-        rows = cursor.fetchmany(_SCAN * 5)
-        table = np.concatenate([carry, np.array(rows, dtype=np.int64).reshape(-1, 2)])
-        if rows:  # the last key may go on in the next fetch
-            last = table[-1, 0]
-            carry, table = table[table[:, 0] == last], table[table[:, 0] != last]
-        if table.size:
-            keys, ids, bounds = grouped_rows(table[:, 0] & 0xFFFFFFFF, table[:, 1])
-            empty = np.zeros(keys.size + 1, dtype=np.int64)
-            data, offsets = merge_lists(np.zeros(0, dtype=np.uint8), empty, ids, bounds, -1)
-            raw, cut = data.tobytes(), offsets.tolist()
-            conn.executemany(
-                "INSERT INTO anchor_lists (key, articles) VALUES (?, ?)",
-                [(k, raw[cut[g] : cut[g + 1]]) for g, k in enumerate(keys.tolist())],
-            )
-        if not rows:
-            break
-    conn.execute("DROP TABLE anchors")
-    conn.execute("ALTER TABLE anchor_lists RENAME TO anchors")

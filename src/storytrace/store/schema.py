@@ -1,20 +1,22 @@
-"""The SQLite schema, as numbered migrations. ``PRAGMA user_version`` holds the applied number.
+"""The SQLite schema: one script, run once when a database file is created.
 
-docs/schema.md describes every table; keep the two in step. A migration is never edited once
-released: add a new one. A migration is SQL, or a function of the connection where SQL cannot
-express it; each runs in its own transaction.
+``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`. Nothing has been released, so there are
+no migrations: a file of another version is refused with what to do (``storytrace rebuild``
+re-derives it from its stored inputs, see :mod:`storytrace.pipeline.rebuild`). docs/schema.md
+describes every table; keep the two in step.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+SCHEMA_VERSION = 6
+"""Versions 1 to 5 were the numbered migrations before they were squashed into this schema."""
 
-from .candidates import lists_from_rows
+SCHEMA = """
+    CREATE TABLE settings (                        -- settings that shape stored data, fixed per file
+        key TEXT PRIMARY KEY,                      -- shingle_size | anchor_modulus | signature_version
+        value TEXT NOT NULL                        -- JSON
+    );
 
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
-    # 1: the first schema.
-    """
     CREATE TABLE runs (
         id INTEGER PRIMARY KEY,
         command TEXT NOT NULL,
@@ -48,7 +50,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         body_key TEXT NOT NULL,                    -- hash of outlet + normalised body, for re-ingest detection
         meta TEXT NOT NULL DEFAULT '{}',           -- JSON
         evidence TEXT,                             -- JSON of storytrace.evidence.Evidence
-        shingles BLOB,                             -- sorted uint64 word 5-gram hashes of text
+        shingles BLOB,                             -- sorted uint64 hashes of word shingles of text (settings.shingle_size words)
         added TEXT NOT NULL,
         run_id INTEGER NOT NULL REFERENCES runs(id)
     );
@@ -88,12 +90,6 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         PRIMARY KEY (outlet, key)
     ) WITHOUT ROWID;
 
-    CREATE TABLE anchors (                         -- sampled shingle hashes: reprint candidate index
-        hash INTEGER NOT NULL,                     -- uint64 stored as signed int64
-        article_id INTEGER NOT NULL,
-        PRIMARY KEY (hash, article_id)
-    ) WITHOUT ROWID;
-    CREATE INDEX anchors_article ON anchors(article_id);
 
     CREATE TABLE reprints (                        -- a is the earlier article, b the later one
         a INTEGER NOT NULL REFERENCES articles(id),
@@ -166,9 +162,16 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         at TEXT NOT NULL
     );
     CREATE INDEX rejects_source ON rejects(source);
-    """,
-    # 2: full-text search over articles (the web app's search) and indexes for its list pages.
-    """
+
+    CREATE TABLE recheck_pending (                 -- stories waiting for the re-check
+        story_id INTEGER PRIMARY KEY
+    );
+
+    CREATE TABLE anchors (                         -- reprint candidate index: one posting list per key
+        key INTEGER PRIMARY KEY,                   -- (hash >> 32) ^ hash, low 32 bits, unsigned
+        articles BLOB NOT NULL                     -- ascending article ids as varint gaps
+    );
+
     CREATE VIRTUAL TABLE articles_fts USING fts5(
         title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
     );
@@ -184,7 +187,6 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         VALUES ('delete', old.id, old.title, old.text);
         INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
-    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 
     CREATE TABLE story_stats (                     -- per story: distinct outlets, for sorting lists
         story_id INTEGER PRIMARY KEY,
@@ -200,46 +202,9 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
                 new.articles)
         ON CONFLICT (story_id) DO UPDATE SET outlets = excluded.outlets, articles = excluded.articles;
     END;
-    INSERT INTO story_stats (story_id, outlets, articles)
-        SELECT s.id, (SELECT count(DISTINCT a.outlet) FROM story_members m
-                      JOIN articles a ON a.id = m.article_id WHERE m.story_id = s.id), s.articles
-        FROM stories s;
 
     CREATE INDEX stories_by_size ON stories(articles DESC, last_seen DESC, id)
         WHERE merged_into IS NULL;
     CREATE INDEX stories_by_recency ON stories(last_seen DESC, id DESC) WHERE merged_into IS NULL;
     CREATE INDEX articles_outlet_published ON articles(outlet, published);
-    """,
-    # 3: a compact reprint candidate index: 32-bit keys (the two halves of each anchor hash
-    #    XORed; a 4-byte integer) and no index by article (an article's rows are found again
-    #    from the keys of its stored shingles). SQLite has no XOR: x ^ y = (x | y) - (x & y);
-    #    the last step maps the unsigned 32-bit value to the signed one.
-    """
-    CREATE TABLE anchors_compact (
-        key INTEGER NOT NULL,                      -- (hash >> 32) ^ hash, as a signed 32-bit value
-        article_id INTEGER NOT NULL,
-        PRIMARY KEY (key, article_id)
-    ) WITHOUT ROWID;
-    INSERT OR IGNORE INTO anchors_compact (key, article_id)
-        SELECT x - ((x & 2147483648) << 1), article_id
-        FROM (SELECT ((h | l) - (h & l)) AS x, article_id
-              FROM (SELECT (hash >> 32) & 4294967295 AS h, hash & 4294967295 AS l, article_id
-                    FROM anchors))
-        ORDER BY 1, 2;
-    DROP TABLE anchors;
-    ALTER TABLE anchors_compact RENAME TO anchors;
-    """,
-    # 4: stories waiting for the re-check, which runs every `recheck_every` articles and at the
-    #    end of a run; kept in the database so a killed run's next run still re-checks them.
-    """
-    CREATE TABLE recheck_pending (
-        story_id INTEGER PRIMARY KEY
-    );
-    """,
-    # 5: the candidate index as one posting list per anchor key (rowid: the key, unsigned),
-    #    the articles as ascending gaps in varints: about 2.5 times smaller than a row per
-    #    (key, article). The encoding needs Python: see `candidates.lists_from_rows`.
-    lists_from_rows,
-]
-
-SCHEMA_VERSION = len(MIGRATIONS)
+"""

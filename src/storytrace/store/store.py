@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..config import Config
 from ..model import Article, Removed, Reprint
+from . import settings
 from .candidates import SQLiteCandidateIndex
 from .checkpoint import BackgroundCheckpoint
 from .db import connect, transaction
@@ -22,16 +24,40 @@ def now() -> str:
 
 
 class Store:
-    """One storytrace database file. Use as a context manager, or call :meth:`close`."""
+    """One storytrace database file. Use as a context manager, or call :meth:`close`.
 
-    def __init__(self, path: str | Path = "storytrace.db") -> None:
+    ``read_only``: open an existing file for reading only (a missing file is a
+    :class:`~storytrace.errors.StoreError`; nothing is created). ``config``: the run's
+    :class:`~storytrace.Config`, see :meth:`use_config`.
+    """
+
+    def __init__(
+        self, path: str | Path = "storytrace.db", *, config: Config | None = None, read_only: bool = False
+    ) -> None:
         self.path = str(path)
-        self.conn: sqlite3.Connection = connect(self.path)
+        self.read_only = read_only
+        self.conn: sqlite3.Connection = connect(self.path, read_only=read_only)
         self.checkpoint: BackgroundCheckpoint | None = None
-        if self.path not in ("", ":memory:"):
+        if self.path not in ("", ":memory:") and not read_only:
             self.checkpoint = BackgroundCheckpoint.for_writer(self.conn, self.path)
         self.candidates = SQLiteCandidateIndex(self.conn)
         self.stories = SQLiteStoryState(self.conn)
+        if config is not None:
+            self.use_config(config)
+
+    def use_config(self, config: Config) -> None:
+        """Check the settings fixed in this file (shingle size, anchor sampling, shingle scheme)
+        against ``config``, recording them in a new file (:mod:`storytrace.store.settings`;
+        a :class:`~storytrace.errors.ConfigError` when they differ), and apply the settings the
+        store reads itself."""
+        if not self.read_only:
+            wanted = settings.asked(config)
+            held = settings.stored(self.conn)
+            settings.check(held, wanted, self.path)
+            if set(held) != set(wanted):
+                with self.transaction():
+                    settings.record(self.conn, {k: v for k, v in wanted.items() if k not in held})
+        self.stories.window_days = config.story_window_days
 
     def __enter__(self) -> Store:
         return self

@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import NotFoundError, StoreError
+from ..errors import NotFoundError
 from ..store import Store, views
 from . import panels, queries
 from .queries import ReadStore, StoryQuery
@@ -75,11 +75,10 @@ def environment() -> Environment:
 
 
 def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) -> Starlette:
-    """The web app over database ``db`` (migrated once here, then only read)."""
+    """The web app over database ``db``, opened read-only (it must exist and be of this
+    storytrace's schema version)."""
     path = Path(db)
-    if not path.is_file():
-        raise StoreError(f"no database at {str(path)!r}; run `storytrace --db {db} ingest PATH` first")
-    Store(path).close()  # bring the schema up to date (full-text index) before reading
+    Store(path, read_only=True).close()  # a missing file or another schema version: one clear error
     templates = Jinja2Templates(env=environment())
     outlet_cache: dict[str, Any] = {"at": 0.0, "names": []}
     cache_lock = threading.Lock()

@@ -15,15 +15,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..store.candidates import SQLiteCandidateIndex
 from ..store.store import Store
-from ..store.story_state import SQLiteStoryState
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
 MAX_PAGE = 100_000
 
-# sort key -> (FROM clause, ORDER BY clause); each ORDER BY has an index (schema migration 2).
+# sort key -> (FROM clause, ORDER BY clause); each ORDER BY has an index (store/schema.py).
 SORTS: dict[str, tuple[str, str]] = {
     # The same order as `storytrace stories` (store.views.list_stories).
     "size": ("stories s", "s.articles DESC, s.last_seen DESC, s.id"),
@@ -36,17 +34,10 @@ SORTS: dict[str, tuple[str, str]] = {
 
 
 class ReadStore(Store):
-    """A :class:`Store` over a read-only connection: no migrations, no writes possible."""
+    """A :class:`Store` over a read-only connection (``mode=ro``): no writes possible."""
 
-    def __init__(self, path: str | Path) -> None:  # noqa: D107 - deliberately skips Store.__init__
-        self.path = str(path)
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        self.conn = sqlite3.connect(uri, uri=True, timeout=30.0, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA query_only = ON")
-        self.checkpoint = None
-        self.candidates = SQLiteCandidateIndex(self.conn)
-        self.stories = SQLiteStoryState(self.conn)
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(path, read_only=True)
 
 
 @dataclass(frozen=True)

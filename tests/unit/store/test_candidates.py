@@ -1,5 +1,5 @@
 """SQLiteCandidateIndex: the semantics of MemoryCandidateIndex, in and out of batches; its
-posting lists; migrations 3 and 5."""
+posting lists."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from storytrace.match import MemoryCandidateIndex, pack_hashes
 from storytrace.store import Store
 from storytrace.store._codec import decode_lists, merge_lists
 from storytrace.store.candidates import SQLiteCandidateIndex, anchor_keys
-from storytrace.store.db import connect
-from storytrace.store.schema import MIGRATIONS
 
 # realistic anchors: mixed 64-bit hashes (distinct keys), a few shared between articles
 POOL = np.random.default_rng(7).integers(0, 2**64 - 1, 60, dtype=np.uint64, endpoint=True)
@@ -171,62 +169,6 @@ def test_remove_mid_batch_keeps_the_other_articles_of_keys_not_loaded(tmp_path: 
 def test_keys_are_folded_unsigned_32_bit() -> None:
     h = np.array([0, 16, 2**64 - 8, 2**63 + 5, (7 << 32) | 7], dtype=np.uint64)
     assert anchor_keys(h).tolist() == sorted([0, 16, 7, 2**31 + 5])
-
-
-def _database_at(path: Path, version: int) -> sqlite3.Connection:
-    """A database as storytrace made it at schema ``version`` (empty)."""
-    raw = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:version]:
-        assert isinstance(script, str)
-        raw.executescript(script)
-    raw.execute(f"PRAGMA user_version = {version:d}")
-    return raw
-
-
-def test_migration_3_converts_old_anchor_rows(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    raw = _database_at(path, 2)
-    hashes = np.concatenate([POOL[:20], np.array([8, 2**64 - 8], dtype=np.uint64)])
-    old_rows = [(int(h), article) for article in (1, 2) for h in hashes.view(np.int64)[article * 2 :]]
-    raw.executemany("INSERT INTO anchors (hash, article_id) VALUES (?, ?)", old_rows)
-    raw.close()
-    conn = connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'anchors%'")}
-    assert names == {"anchors"}  # no index by article any more
-    rows = _pairs(conn)  # and, after migration 5, one list per key
-    expected = sorted(
-        (int(k), article) for article in (1, 2) for k in anchor_keys(hashes[article * 2 :]).tolist()
-    )
-    assert rows == expected
-    index = SQLiteCandidateIndex(conn)
-    assert index.query(hashes[4:]) == [(1, 18), (2, 18)]
-
-
-@pytest.mark.slow  # builds and migrates a database
-def test_migration_5_turns_rows_into_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from storytrace.store import candidates
-
-    path = tmp_path / "v4.db"
-    raw = _database_at(path, 4)
-    rng = np.random.default_rng(3)
-    held = {article: rng.choice(POOL, 25, replace=False) for article in range(1, 9)}
-    signed = {a: anchor_keys(h).astype(np.uint32).view(np.int32).tolist() for a, h in held.items()}
-    raw.executemany(
-        "INSERT INTO anchors (key, article_id) VALUES (?, ?)",
-        [(k, a) for a, keys in signed.items() for k in keys],
-    )
-    raw.close()
-    assert min(k for keys in signed.values() for k in keys) < 0  # negative keys are converted
-    monkeypatch.setattr(candidates, "_SCAN", 1)  # fetches of 5 rows: keys span fetches
-    conn = connect(path)
-    assert _pairs(conn) == sorted((k, a) for a, h in held.items() for k in anchor_keys(h).tolist())
-    mem = MemoryCandidateIndex()
-    for a, h in held.items():
-        mem.add(a, anchor_keys(h).view(np.uint64))
-    index = SQLiteCandidateIndex(conn)
-    for h in held.values():
-        assert index.query(h[:12], max_df=4) == mem.query(anchor_keys(h[:12]).view(np.uint64), max_df=4)
 
 
 def test_ingest_links_reprints_only_within_the_window(tmp_path: Path) -> None:

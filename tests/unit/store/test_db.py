@@ -20,11 +20,50 @@ def test_new_database_is_wal_and_at_current_version(tmp_path: Path) -> None:
             "story_events", "rejects", "inputs", "runs"} <= tables
 
 
-def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+def test_reopening_keeps_the_rows(tmp_path: Path) -> None:
     path = tmp_path / "x.db"
-    connect(path).close()
+    with Store(path) as store:
+        store.start_run("test", {})
     conn = connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+
+
+def test_older_schema_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY)")
+    raw.execute("PRAGMA user_version = 5")
+    raw.commit()
+    raw.close()
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=r"older storytrace .*storytrace --db .*old.db rebuild"):
+            connect(path, read_only=read_only)
+
+
+def test_reader_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match=r"^no database at .*typo.db \(run storytrace ingest first\)$"):
+        Store(path, read_only=True)
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reader_cannot_write(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    Store(path).close()
+    with Store(path, read_only=True) as store:
+        assert store.checkpoint is None
+        with pytest.raises(sqlite3.OperationalError):
+            store.conn.execute("INSERT INTO rejects (run_id, source, reason, detail, at) VALUES (1, 's', 'r', 'd', 'now')")
+
+
+def test_empty_file_is_not_a_database_for_a_reader(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    with pytest.raises(StoreError, match="empty file"):
+        Store(path, read_only=True)
+    assert path.stat().st_size == 0
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

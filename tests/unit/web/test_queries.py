@@ -1,4 +1,4 @@
-"""The web app's read queries and the schema migration that adds full-text search."""
+"""The web app's read queries and the full-text search and story stats the schema keeps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from storytrace.store import Store
-from storytrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 from storytrace.web import queries
 from storytrace.web.queries import ReadStore, StoryQuery, fts_query
 
@@ -36,11 +35,10 @@ def test_every_sort_has_a_fixed_order_clause() -> None:
     assert set(queries.SORTS) == {"size", "recent", "outlets"}
 
 
-def _v1_db(path: Path) -> None:
-    """A database as the first schema made it, with one story of two articles."""
+def _small_db(path: Path) -> None:
+    """A database with one story of two articles, written row by row."""
+    Store(path).close()
     conn = sqlite3.connect(path)
-    assert isinstance(MIGRATIONS[0], str)
-    conn.executescript(MIGRATIONS[0])
     conn.execute("INSERT INTO runs (id, command, started, config) VALUES (1, 'ingest', 'now', '{}')")
     for i, (outlet, title, text) in enumerate(
         [("a.example", "Volcano erupts", "Lava reached the village of Sarn"),
@@ -52,21 +50,20 @@ def _v1_db(path: Path) -> None:
             (i, outlet, i, title, text, f"k{i}"),
         )
     conn.execute("INSERT INTO stories (id, title, created, first_seen, last_seen, articles)"
-                 " VALUES (1, 'Volcano erupts', 'now', '2026-01-01', '2026-01-02', 2)")
+                 " VALUES (1, 'Volcano erupts', 'now', '2026-01-01', '2026-01-02', 0)")
     conn.executemany("INSERT INTO story_members VALUES (?, 1, 1.0, '[]', 'now')", [(1,), (2,)])
-    conn.execute("PRAGMA user_version = 1")
+    conn.execute("UPDATE stories SET articles = 2 WHERE id = 1")
     conn.commit()
     conn.close()
 
 
-def test_migration_adds_search_to_an_existing_database(tmp_path: Path) -> None:
-    db = tmp_path / "old.db"
-    _v1_db(db)
+def test_triggers_keep_search_and_story_stats_in_step(tmp_path: Path) -> None:
+    db = tmp_path / "small.db"
+    _small_db(db)
     with Store(db) as store:
         conn = store.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 2
         found = conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'sarn'").fetchall()
-        assert sorted(r[0] for r in found) == [1, 2]  # backfilled
+        assert sorted(r[0] for r in found) == [1, 2]
         assert tuple(conn.execute("SELECT outlets, articles FROM story_stats WHERE story_id = 1").fetchone()) == (2, 2)
         # triggers keep the index in step with inserts and re-cleaning
         conn.execute("UPDATE articles SET text = 'Nothing about volcanoes' WHERE id = 2")
@@ -82,9 +79,8 @@ def test_migration_adds_search_to_an_existing_database(tmp_path: Path) -> None:
 
 
 def test_list_stories_filters_and_sorts(tmp_path: Path) -> None:
-    db = tmp_path / "old.db"
-    _v1_db(db)
-    Store(db).close()
+    db = tmp_path / "small.db"
+    _small_db(db)
     store = ReadStore(db)
     try:
         rows, more = queries.list_stories(store.conn, StoryQuery.parse({"q": "lava"}))
