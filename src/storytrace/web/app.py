@@ -31,8 +31,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NotFoundError
 from ..store import Store, views
-from . import panels, queries
-from .queries import ReadStore, StoryQuery
+from ..store import listing as queries
+from ..store.listing import ReadStore, StoryQuery
+from . import panels
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +104,7 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
         # For the filter's suggestions only: a minute old is fine, and it spares a scan per page.
         with cache_lock:
             if time.monotonic() - outlet_cache["at"] > 60:
-                outlet_cache["names"] = [
-                    r[0] for r in store.conn.execute(
-                        "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet"
-                    )
-                ]
+                outlet_cache["names"] = queries.outlet_names(store.conn)
                 outlet_cache["at"] = time.monotonic()
             return list(outlet_cache["names"])
 
@@ -138,11 +135,7 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
             pair, problem = _pair(request, detail, ids)
             comparison = None
             if pair:
-                texts = {
-                    int(r["id"]): dict(r) for r in store.conn.execute(
-                        "SELECT id, outlet, title, published, text FROM articles WHERE id IN (?, ?)", pair
-                    )
-                }
+                texts = queries.article_rows(store.conn, list(pair))
                 comparison = panels.compare(store.conn, texts[pair[0]], texts[pair[1]])
                 comparison["a_article"], comparison["b_article"] = texts[pair[0]], texts[pair[1]]
         data = {

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..match.align import align
-from .queries import pair_passages
+from ..store.listing import evidence_json, pair_passages
 
 log = logging.getLogger(__name__)
 
@@ -140,27 +140,22 @@ def evidence_tables(conn: sqlite3.Connection, ids: list[int]) -> dict[str, list[
     entities: dict[str, set[int]] = defaultdict(set)
     names: dict[str, str] = {}
     numbers: dict[str, set[int]] = defaultdict(set)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for article_id, raw in conn.execute(
-            f"SELECT id, evidence FROM articles WHERE id IN ({marks})", chunk  # noqa: S608 - placeholders only
-        ):
-            try:
-                ev = json.loads(raw or "{}")
-            except ValueError:
-                continue
-            for q in ev.get("quotes") or []:
-                quotes[str(q)].add(int(article_id))
-            for e in ev.get("entities") or []:
-                if isinstance(e, list) and len(e) >= 3:
-                    entities[str(e[0])].add(int(article_id))
-                    names.setdefault(str(e[0]), str(e[2]))
-            for n in ev.get("numbers") or []:
-                if isinstance(n, list) and len(n) == 2:
-                    value = n[1]
-                    shown = f"{value:g}" if isinstance(value, float | int) else str(value)
-                    numbers[f"{shown} {n[0]}".strip()].add(int(article_id))
+    for article_id, raw in evidence_json(conn, ids).items():
+        try:
+            ev = json.loads(raw or "{}")
+        except ValueError:
+            continue
+        for q in ev.get("quotes") or []:
+            quotes[str(q)].add(int(article_id))
+        for e in ev.get("entities") or []:
+            if isinstance(e, list) and len(e) >= 3:
+                entities[str(e[0])].add(int(article_id))
+                names.setdefault(str(e[0]), str(e[2]))
+        for n in ev.get("numbers") or []:
+            if isinstance(n, list) and len(n) == 2:
+                value = n[1]
+                shown = f"{value:g}" if isinstance(value, float | int) else str(value)
+                numbers[f"{shown} {n[0]}".strip()].add(int(article_id))
 
     def rows(found: dict[str, set[int]], label: dict[str, str] | None = None) -> list[dict[str, Any]]:
         ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:TABLE_ROWS]

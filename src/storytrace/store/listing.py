@@ -1,4 +1,5 @@
-"""Read queries of the web app's list pages: filtered, sorted, paginated, fast at 100,000 stories.
+"""Read queries of the web app: list pages filtered, sorted and paginated (fast at 100,000
+stories), and the rows its other pages read.
 
 No SQL is built from input: values go through placeholders and the sort key picks one of the
 fixed ORDER BY clauses in ``SORTS``. Pagination fetches one row more than a page to know whether
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..store.store import Store
+from .store import Store
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -303,3 +304,35 @@ def pair_passages(conn: sqlite3.Connection, a: int, b: int) -> list[dict[str, in
         ).fetchall()
         return [dict(r) for r in rows]
     return None
+
+
+def outlet_names(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")
+    return [str(r[0]) for r in rows]
+
+
+def article_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Outlet, title, publication date and cleaned text of articles, by id."""
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for r in conn.execute(
+            f"SELECT id, outlet, title, published, text FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+            chunk,
+        ):
+            out[int(r["id"])] = dict(r)
+    return out
+
+
+def evidence_json(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """The stored evidence (JSON text) of articles, by id."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for article_id, raw in conn.execute(
+            f"SELECT id, evidence FROM articles WHERE id IN ({marks})", chunk  # noqa: S608 - placeholders only
+        ):
+            out[int(article_id)] = str(raw or "{}")
+    return out

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from storytrace.store import Store
-from storytrace.web import queries
-from storytrace.web.queries import ReadStore, StoryQuery, fts_query
+from storytrace.store import listing as queries
+from storytrace.store.listing import ReadStore, StoryQuery, fts_query
 
 
 def test_fts_query_quotes_every_word() -> None:
