@@ -11,7 +11,6 @@ from .compare import (
     passage_coverage,
     shared_shingles,
 )
-from .detect import Found, ReprintStream
 from .index import CandidateIndex, MemoryCandidateIndex, effective_min_shared
 from .shingle import (
     anchors,
@@ -29,9 +28,7 @@ __all__ = [
     "EDITED_COVERAGE",
     "NEAR_DUPLICATE_JACCARD",
     "CandidateIndex",
-    "Found",
     "MemoryCandidateIndex",
-    "ReprintStream",
     "align",
     "anchors",
     "compare",

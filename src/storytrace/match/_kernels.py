@@ -4,16 +4,13 @@ Everything here works on plain arrays: code points of texts, per code point tabl
 hashes. All arithmetic is uint64 with wraparound. The tables and the hash scheme are defined in
 :mod:`.shingle`; these loops only replay them in one pass instead of many numpy passes.
 
-Sections: tokens and shingles; seeds of passage alignment; verification (chains, coverage, the
-kind, replaying :func:`.align.align` and :func:`.compare.compare`); the postings of the native
-candidate index (:mod:`._postings`); the bulk reprint stream (:mod:`.detect`). They stay in one
+Sections: tokens and shingles; seeds and chains of passage alignment (:func:`.align.align`);
+the postings of the native candidate index (:mod:`._postings`). They stay in one
 file on purpose: numba's disk cache of a function is invalidated only by changes to its own
 file, so a compiled caller in another file would keep running a stale copy of a callee.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from numba import njit
@@ -338,14 +335,6 @@ def _grow(a, need):
 
 # --- verification: passage chains, coverage, the kind (replays align() and compare()) ---
 
-# kind codes returned by classify
-NONE = 0
-EXACT = 1
-NEAR_DUPLICATE = 2
-CONTAINED = 3
-EDITED = 4
-
-
 @njit(cache=True)
 def _gap_ok(c_a_end, c_b_end, a0, b0, ta, tb, max_gap, k):
     ga = a0 - c_a_end
@@ -473,91 +462,6 @@ def align_chains(ta, tb, k, min_words, max_gap, max_seed_pairs):
     for t, r in enumerate(_insertion_order(position)):
         res[t] = keep[kept[r]]
     return res
-
-
-@njit(cache=True)
-def coverage(chains, col, starts, ends, length):
-    """:func:`.compare.passage_coverage` of the chains' side ``col`` (0: a, 2: b), in characters
-    of a text of ``length`` characters whose tokens span ``starts[t]:ends[t]``."""
-    if length <= 0:
-        return 0.0
-    m = chains.shape[0]
-    s = np.empty(m, dtype=np.int64)
-    e = np.empty(m, dtype=np.int64)
-    for r in range(m):
-        s[r] = starts[chains[r, col]]
-        e[r] = ends[chains[r, col + 1] - 1]
-    top = np.int64(max(length, e.max() if m else 0) + 1)
-    order = np.argsort(s * top + e, kind="mergesort")
-    covered = 0
-    end = 0
-    for r in order:
-        lo = max(s[r], end)
-        hi = min(e[r], length)
-        if hi > lo:
-            covered += hi - lo
-            end = hi
-    return covered / length
-
-
-@njit(cache=True)
-def same_tokens(ta, tb):
-    if ta.size != tb.size:
-        return False
-    for t in range(ta.size):
-        if ta[t] != tb[t]:
-            return False
-    return True
-
-
-@njit(cache=True)
-def lower_bound(na, nb, rules):
-    """Fewest shared shingles that can make texts of ``na`` and ``nb`` shingles reprints (at
-    most the true bound: every kind but ``exact`` needs the shorter's containment at least
-    min(near-duplicate, contained, edited) thresholds, and ``exact`` needs all shingles)."""
-    short = min(na, nb)
-    least = min(rules[1], rules[2], rules[4])
-    bound = max(int(rules[0]), int(least * short) - 1)
-    if na == nb:
-        bound = min(bound, na)
-    return bound
-
-
-@njit(cache=True)
-def classify(inter, na, nb, ta, tb, a_starts, a_ends, a_len, b_starts, b_ends, b_len, rules):
-    """Kind code (NONE, EXACT, ...) of texts a and b sharing ``inter`` of their ``na`` and ``nb``
-    shingles, by the rules of :func:`.compare.compare`. ``ta``/``tb``: token hashes, the
-    ``starts``/``ends`` of tokens and lengths in characters (for the coverage of ``edited``).
-    ``rules`` = (min_shared, near_duplicate, contained, margin, edited_containment,
-    edited_coverage, seed_size, min_words, max_gap, max_seed_pairs)."""
-    if na == 0 or nb == 0:
-        return NONE
-    union = na + nb - inter
-    jaccard = inter / union
-    c_ab = inter / na
-    c_ba = inter / nb
-    shorter_is_a = na <= nb
-    c_short = c_ab if shorter_is_a else c_ba
-    c_long = c_ba if shorter_is_a else c_ab
-    if inter == na and inter == nb and same_tokens(ta, tb):
-        return EXACT
-    if inter < rules[0]:
-        return NONE
-    if jaccard >= rules[1]:
-        return NEAR_DUPLICATE
-    if c_short >= rules[2] and c_short - c_long >= rules[3]:
-        return CONTAINED
-    if c_short < rules[4]:
-        return NONE
-    k = int(min(rules[6], rules[7]))
-    chains = align_chains(ta, tb, k, int(rules[7]), int(rules[8]), int(rules[9]))
-    if shorter_is_a:
-        cov = coverage(chains, 0, a_starts, a_ends, a_len)
-    else:
-        cov = coverage(chains, 2, b_starts, b_ends, b_len)
-    if cov < rules[5]:
-        return NONE
-    return EDITED
 
 
 # --- postings: the native inverted index of MemoryCandidateIndex and ReprintStream ---
@@ -744,15 +648,6 @@ def ranked(touched, nt, counts, need, user_keys):
 
 
 @njit(cache=True)
-def ranked_slots(touched, nt, counts, need):
-    """:func:`ranked` where the user key of a slot is the slot itself (one sort, distinct keys)."""
-    slots, shared = _passing(touched, nt, counts, need)
-    big = np.int64(counts.size + 1)
-    order = np.argsort((shared.max() + 1 - shared) * big + slots) if slots.size else slots
-    return slots[order], shared[order]
-
-
-@njit(cache=True)
 def postings_rehash(tab, ent, n_ent, size):
     """The table moved to ``size`` rows (a power of two); entries' rows remapped in place."""
     new = np.zeros((size, 4), dtype=np.int64)
@@ -767,118 +662,3 @@ def postings_rehash(tab, ent, n_ent, size):
     for e in range(n_ent):
         ent[e, SLOT] = moved[ent[e, SLOT]]
     return new
-
-
-# --- the bulk reprint stream (match.detect) ---
-
-BITMAP_SHIFT = np.uint64(50)  # 2**14 bits: a few percent set by a text of a few hundred shingles
-
-
-@njit(cache=True)
-def _shared_with(sh, lo, hi, tbl, gen, stamp, mask, bound, bits):
-    """How many of ``sh[lo:hi]`` are in the table of the current text; ``-1`` as soon as fewer
-    than ``bound`` can be (the pair cannot be a reprint). ``bits``: a bitmap of the current
-    text's shingles by their top bits, which turns away most absent ones in one test."""
-    k = 0
-    for p in range(lo, hi):
-        if (p - lo) & 31 == 0 and k + hi - p < bound:
-            return -1
-        h = sh[p]
-        b = h >> BITMAP_SHIFT
-        if (bits[b >> np.uint64(6)] >> (b & np.uint64(63))) & np.uint64(1) == 0:
-            continue
-        s = np.int64(h & np.uint64(mask))
-        while gen[s] == stamp:
-            if tbl[s] == h:
-                k += 1
-                break
-            s = (s + 1) & mask
-    return k if k >= bound else -1
-
-
-@njit(cache=True)
-def stream_batch(tab, ent, runs, key_head, key_size, counts, touched, n_ent,
-            sh, sh_off, tok, tok_s, tok_e, tok_off, lengths, days, first, last,
-            n, modulus, min_shared, divisor, max_df, max_cand, window, rules):
-    """Shingle, query, verify and add texts ``first..last - 1`` (their tokens are stored; their
-    distinct shingles are written to ``sh``, in first-seen order). Returns found (a, b, kind,
-    shared) rows, the new entry count and the number of table slots added."""
-    out = np.empty((max(1, (last - first) * max_cand), 4), dtype=np.int64)
-    n_out = 0
-    new_slots = 0
-    mod = np.uint64(modulus)
-    q = np.empty(1024, dtype=np.uint64)
-    raw = np.empty(1024, dtype=np.uint64)
-    tbl = np.zeros(2048, dtype=np.uint64)
-    gen = np.zeros(2048, dtype=np.int64)
-    bits = np.zeros(1 << 8, dtype=np.uint64)
-    for d in range(first, last):
-        t0 = tok_off[d]
-        t1 = tok_off[d + 1]
-        if t1 - t0 + 1 > raw.size:
-            raw = np.empty(t1 - t0 + 1, dtype=np.uint64)
-            q = np.empty(t1 - t0 + 1, dtype=np.uint64)
-        m = raw_shingles(tok, t0, t1, n, raw, 0)
-        size = 16
-        while size < 2 * m:
-            size *= 2
-        if size > tbl.size:
-            tbl = np.zeros(size, dtype=np.uint64)
-            gen = np.zeros(size, dtype=np.int64)
-        mask = size - 1
-        stamp = d + 1
-        # distinct shingles through the table, which then answers the candidates' probes
-        lo = sh_off[d]
-        w = lo
-        nq = 0
-        bits[:] = 0
-        for r in range(m):
-            h = raw[r]
-            s = np.int64(h & np.uint64(mask))
-            while gen[s] == stamp and tbl[s] != h:
-                s = (s + 1) & mask
-            if gen[s] == stamp:
-                continue
-            gen[s] = stamp
-            tbl[s] = h
-            sh[w] = h
-            w += 1
-            b = h >> BITMAP_SHIFT
-            bits[b >> np.uint64(6)] |= np.uint64(1) << (b & np.uint64(63))
-            if h % mod == 0:
-                q[nq] = h
-                nq += 1
-        hi = w
-        sh_off[d + 1] = hi
-        anchors = q[:nq]
-        nt = count_shared(tab, ent, runs, anchors, max_df, counts, touched)
-        need = max(1, min(min_shared, nq // divisor))
-        slots, _ = ranked_slots(touched, nt, counts, need)
-        taken = 0
-        for c in slots:
-            if taken == max_cand:
-                break
-            if not (math.isnan(days[d]) or math.isnan(days[c]) or abs(days[d] - days[c]) <= window):
-                continue
-            taken += 1
-            nc = sh_off[c + 1] - sh_off[c]
-            bound = lower_bound(nc, hi - lo, rules)
-            inter = _shared_with(sh, sh_off[c], sh_off[c + 1], tbl, gen, stamp, mask, bound, bits)
-            if inter < 0:
-                continue
-            ca = tok_off[c]
-            cb = tok_off[c + 1]
-            kind = classify(
-                inter, nc, hi - lo, tok[ca:cb], tok[t0:t1],
-                tok_s[ca:cb], tok_e[ca:cb], lengths[c], tok_s[t0:t1], tok_e[t0:t1], lengths[d],
-                rules,
-            )
-            if kind != NONE:
-                out[n_out, 0] = c
-                out[n_out, 1] = d
-                out[n_out, 2] = kind
-                out[n_out, 3] = inter
-                n_out += 1
-        n_ent, new = postings_add(tab, ent, key_head, key_size, n_ent, d, anchors)
-        new_slots += new
-    return out[:n_out], n_ent, new_slots
