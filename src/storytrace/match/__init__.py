@@ -1,6 +1,6 @@
 """Reprint detection: shingles, candidate index, passage alignment, classification."""
 
-from .align import align, tokens
+from .align import align
 from .compare import (
     CONTAINED,
     EDITED_CONTAINMENT,
@@ -19,6 +19,7 @@ from .shingle import (
     shingles,
     shingles_many,
     token_hashes,
+    token_shingles,
     unpack_hashes,
 )
 
@@ -41,6 +42,6 @@ __all__ = [
     "shingles",
     "shingles_many",
     "token_hashes",
-    "tokens",
+    "token_shingles",
     "unpack_hashes",
 ]
