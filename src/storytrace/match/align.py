@@ -50,13 +50,16 @@ def _table(text: str) -> tuple[U64, I64, I64]:
 def _groups(values: U64) -> tuple[I64, I64, I64]:
     """For sorted ``values``: each one's group (run of equal values) as the index where the run
     starts, its rank in the run, and per start index the length of the run (elsewhere 0)."""
-    new = np.r_[True, values[1:] != values[:-1]] if values.size else np.zeros(0, dtype=bool)
+    n = values.size
+    new = np.empty(n, dtype=bool)
+    new[:1] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
     starts = np.flatnonzero(new)
-    group = starts[np.cumsum(new) - 1]
-    rank = np.arange(values.size) - group
-    count = np.zeros(values.size, dtype=np.int64)
-    count[starts] = np.diff(np.r_[starts, values.size])
-    return group, rank, count
+    lengths = np.diff(starts, append=n)
+    group = np.repeat(starts, lengths)
+    count = np.zeros(n, dtype=np.int64)
+    count[starts] = lengths
+    return group, np.arange(n) - group, count
 
 
 def seed_blocks(ha: U64, hb: U64, k: int, max_pairs: int = MAX_SEED_PAIRS) -> I64:
@@ -93,14 +96,18 @@ def seed_blocks(ha: U64, hb: U64, k: int, max_pairs: int = MAX_SEED_PAIRS) -> I6
     i = np.repeat(ia, count)
     within = np.arange(i.size) - np.repeat(np.cumsum(count) - count, count)
     j = order_b[np.repeat(first, count) + within]
-    # blocks: runs of consecutive i on one diagonal
+    # blocks: runs of consecutive i on one diagonal (the seeds come by ascending i)
     diagonal = j - i
-    by_diagonal = np.lexsort((i, diagonal))
+    by_diagonal = np.argsort(diagonal, kind="stable")
     i, j, diagonal = i[by_diagonal], j[by_diagonal], diagonal[by_diagonal]
-    starts = np.flatnonzero(np.r_[True, (diagonal[1:] != diagonal[:-1]) | (i[1:] != i[:-1] + 1)])
-    ends = np.r_[starts[1:], i.size] - 1
-    blocks = np.stack([i[starts], j[starts], i[ends] - i[starts] + k], axis=1).astype(np.int64)
-    return blocks[np.lexsort((blocks[:, 1], blocks[:, 0]))]
+    new = np.empty(i.size, dtype=bool)
+    new[:1] = True
+    new[1:] = (diagonal[1:] != diagonal[:-1]) | (i[1:] != i[:-1] + 1)
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], i.size) - 1
+    a0, b0 = i[starts], j[starts]
+    order = np.argsort(a0 * (hb.size + 1) + b0)
+    return np.stack([a0[order], b0[order], (i[ends] - a0 + k)[order]], axis=1).astype(np.int64)
 
 
 def _gap_ok(ta: U64, tb: U64, a_end: int, b_end: int, a0: int, b0: int, max_gap: int, k: int) -> bool:
