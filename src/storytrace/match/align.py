@@ -62,25 +62,9 @@ def _groups(values: U64) -> tuple[I64, I64, I64]:
     return group, np.arange(n) - group, count
 
 
-def seed_blocks(ha: U64, hb: U64, k: int, max_pairs: int = MAX_SEED_PAIRS) -> I64:
-    """Maximal exact matches ``(a_start, b_start, length)`` in tokens, from the k-gram hashes of
-    two texts, ordered by ``(a_start, b_start)``.
-
-    Seeds are the pairs ``ha[i] == hb[j]``; a k-gram occurring ``ca`` times in a and ``cb`` in b
-    gives all ``ca * cb`` pairs when that is at most ``max_pairs``, else only its r-th
-    occurrence in a with its r-th in b. Seeds on one diagonal at consecutive positions form one
-    block.
-    """
-    order_b = np.argsort(hb, kind="stable")  # b's positions grouped by k-gram, ascending within
-    sorted_b = hb[order_b]
+def _capped_seeds(ha: U64, ia: I64, lo: I64, order_b: I64, sorted_b: U64, max_pairs: int) -> tuple[I64, I64]:
+    """The seeds (i, j) of :func:`seed_blocks`, by ascending i, when k-grams repeat."""
     _, _, count_b = _groups(sorted_b)
-    lo = np.searchsorted(sorted_b, ha)  # where a's k-gram's group starts in b, if b has it
-    found = lo < sorted_b.size
-    found[found] = sorted_b[lo[found]] == ha[found]
-    ia = np.flatnonzero(found)  # a's positions whose k-gram b has
-    if not ia.size:
-        return np.zeros((0, 3), dtype=np.int64)
-    lo = lo[ia]
     cb = count_b[lo]
     # each position's rank among a's occurrences of its k-gram, and their number
     order_a = np.argsort(ha[ia], kind="stable")
@@ -95,7 +79,34 @@ def seed_blocks(ha: U64, hb: U64, k: int, max_pairs: int = MAX_SEED_PAIRS) -> I6
     # expand: position i of a with each of its `count` b positions
     i = np.repeat(ia, count)
     within = np.arange(i.size) - np.repeat(np.cumsum(count) - count, count)
-    j = order_b[np.repeat(first, count) + within]
+    return i, order_b[np.repeat(first, count) + within]
+
+
+def seed_blocks(ha: U64, hb: U64, k: int, max_pairs: int = MAX_SEED_PAIRS) -> I64:
+    """Maximal exact matches ``(a_start, b_start, length)`` in tokens, from the k-gram hashes of
+    two texts, ordered by ``(a_start, b_start)``.
+
+    Seeds are the pairs ``ha[i] == hb[j]``; a k-gram occurring ``ca`` times in a and ``cb`` in b
+    gives all ``ca * cb`` pairs when that is at most ``max_pairs``, else only its r-th
+    occurrence in a with its r-th in b. Seeds on one diagonal at consecutive positions form one
+    block.
+    """
+    order_b = np.argsort(hb, kind="stable")  # b's positions grouped by k-gram, ascending within
+    sorted_b = hb[order_b]
+    lo = np.searchsorted(sorted_b, ha)  # where a's k-gram's group starts in b, if b has it
+    found = lo < sorted_b.size
+    found[found] = sorted_b[lo[found]] == ha[found]
+    ia = np.flatnonzero(found)  # a's positions whose k-gram b has
+    if not ia.size:
+        return np.zeros((0, 3), dtype=np.int64)
+    lo = lo[ia]
+    distinct_b = not np.any(sorted_b[1:] == sorted_b[:-1])
+    if distinct_b and (ia.size <= max_pairs or int(np.bincount(lo).max()) <= max_pairs):
+        # b's k-grams are distinct and none of a's is frequent enough to be capped: each of
+        # a's positions pairs with the one position of b (most texts)
+        i, j = ia, order_b[lo]
+    else:
+        i, j = _capped_seeds(ha, ia, lo, order_b, sorted_b, max_pairs)
     # blocks: runs of consecutive i on one diagonal (the seeds come by ascending i)
     diagonal = j - i
     by_diagonal = np.argsort(diagonal, kind="stable")

@@ -191,3 +191,14 @@ def test_a_text_aligns_with_itself_in_one_passage(a: str, min_words: int, max_ga
     n = len(words(a))
     ps = align(a, a, min_words=min_words, max_gap=max_gap)
     assert any(p.a_start == p.b_start == 0 and p.a_end == p.b_end == len(a) for p in ps) or n < min_words
+
+
+def test_a_frequent_kgram_is_capped_when_the_other_text_has_it_once() -> None:
+    # "0 1" ten times in a, once in b: with at most 4 seed pairs per k-gram only the first
+    # occurrence in a pairs with b's
+    ta = token_hashes(["0", "1"] * 10)
+    tb = token_hashes(["0", "1", "5"])
+    blocks = seed_blocks(ngram_hashes(ta, 2), ngram_hashes(tb, 2), 2, max_pairs=4)
+    assert blocks.tolist() == [[0, 0, 2]]
+    uncapped = seed_blocks(ngram_hashes(ta, 2), ngram_hashes(tb, 2), 2, max_pairs=100)
+    assert uncapped.tolist() == [[i, 0, 2] for i in range(0, 20, 2)]
