@@ -1,7 +1,7 @@
 """Speed probe (not a test): reprint detection of bench_pipeline.py on cached cleaned texts.
 
 Caches the cleaned stream in /tmp (cleaning is slow and not what is measured here), then runs
-storytrace's ``detect_reprints`` (the benchmark's own function), ``shingles_many`` and the
+storytrace's ``detect_reprints`` (the ingest's reprint step, as the benchmark runs it), ``shingles_many`` and the
 datasketch / rensa baselines on the same texts in one process, so the ratios are comparable on
 a busy machine.
 
@@ -57,7 +57,6 @@ def main() -> None:
     args = parser.parse_args()
     ids, texts, truth = cleaned_stream(args.n)
     n = len(texts)
-    shingles_many(texts[:10])  # warm up tables
     best_sh = min(_timed(lambda: shingles_many(texts)) for _ in range(args.repeat))
     print(f"shingles_many: {n / best_sh:10,.0f} articles/s")
     if args.profile:

@@ -11,7 +11,7 @@ import random
 import sys
 import time
 
-from storytrace.match import shingles, shingles_many
+from storytrace.match import shingles
 from storytrace.normalize import words
 
 
@@ -32,7 +32,6 @@ def main() -> None:
     path = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/textclean/dev.jsonl"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
     docs = synthetic_docs(path, n)
-    shingles("warm up the code point tables")
     t = time.perf_counter()
     for d in docs[:2000]:
         words(d)
@@ -42,11 +41,6 @@ def main() -> None:
     for d in docs:
         shingles(d)
     print(f"shingles() one by one:      {n / (time.perf_counter() - t):9.0f} docs/s")
-    for batch in (64, 256):
-        t = time.perf_counter()
-        for i in range(0, n, batch):
-            shingles_many(docs[i : i + batch])
-        print(f"shingles_many(batch={batch:3d}):  {n / (time.perf_counter() - t):9.0f} docs/s")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Matching compares a normalised form: typographic quotes and dashes, whitespace, case,
 accents, and "100 percent"/"100 per cent" vs "100%" are folded. Originals are never altered;
-:func:`word_spans` keeps character offsets into the original text.
+:func:`tokenize` gives the word tokens with their offsets into the original text.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 _QUOTES = str.maketrans(
     {
@@ -46,7 +49,15 @@ _SPACES = re.compile(r"\s+")
 _UNIFIED = {chr(k): v for k, v in _QUOTES.items()}
 _TO_UNIFY = re.compile("[" + "".join(map(re.escape, _UNIFIED)) + "]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-# A word: letters/digits, with inner apostrophes, dots or commas between digits ("1,000", "U.S").
+# A word: letters/digits, with inner apostrophes, dots or commas between digits ("1,000", "U.S"),
+# or "%" alone. Possessive repeats: the joiners are not word characters, so backtracking into a
+# word never finds another match. On ASCII text, ``[^\W_]`` is ``[A-Za-z0-9]``, which the regex
+# engine tests faster: the ASCII form is the same pattern with that class.
+_WORD_PATTERN = r"%|{a}++(?:(?:{joiner}|(?<=\d)[.,](?=\d)){a}++)*+"
+_WORD = re.compile(_WORD_PATTERN.format(a=r"[^\W_]", joiner="['\u2019]"))
+_SPLIT = re.compile(f"({_WORD.pattern})")  # tokens and the gaps between them
+_SPLIT_ASCII = re.compile("(" + _WORD_PATTERN.format(a="[A-Za-z0-9]", joiner="'") + ")")
+_PERCENT_WORDS = frozenset({"percent", "pct"})
 _WORD = re.compile(r"[^\W_]+(?:(?:['\u2019]|(?<=\d)[.,](?=\d))[^\W_]+)*|%")
 
 
@@ -89,30 +100,77 @@ def _drop_combining(match: re.Match[str]) -> str:
     return "".join(ch for ch in match.group() if not unicodedata.combining(ch))
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """Start and end offsets of each word token in ``text`` (original offsets)."""
-    return [m.span() for m in _WORD.finditer(text)]
+class Spans:
+    """(start, end) offsets of each token of :func:`tokenize`, in characters of its text.
+
+    Computed on first use from the lengths of the split's parts (tokens and the gaps between
+    them): many callers only need the tokens."""
+
+    __slots__ = ("_ends", "_parts", "_starts")
+
+    def __init__(self, parts: list[str], first: list[int] | None = None, last: list[int] | None = None) -> None:
+        self._parts = parts
+        self._starts: npt.NDArray[np.int64] | None = None
+        self._ends: npt.NDArray[np.int64] | None = None
+        if first is not None and last is not None:  # tokens joined: token k spans first[k]..last[k]
+            starts, ends = self.arrays()
+            self._starts, self._ends = starts[first], ends[last]
+
+    def arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Start and end offset of every token, as two int64 arrays."""
+        if self._starts is None or self._ends is None:
+            parts = self._parts
+            bounds = np.cumsum(np.fromiter(map(len, parts), np.int64, count=len(parts)))
+            self._starts, self._ends = bounds[0:-1:2], bounds[1::2]
+        return self._starts, self._ends
+
+    def __len__(self) -> int:
+        return len(self.arrays()[0])
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        starts, ends = self.arrays()
+        if not 0 <= i < len(starts):
+            raise IndexError(i)
+        return int(starts[i]), int(ends[i])
+
+
+def tokenize(text: str) -> tuple[list[str], Spans]:
+    """The word tokens of ``text``, folded (:func:`fold_word`), and their offsets in ``text``.
+
+    The one definition of a word token, for matching, alignment and evidence: a ``_WORD``
+    match, folded (:func:`fold_word`); "percent" and "pct" are "%", and "per" followed by
+    "cent" is one "%" token spanning both words.
+    """
+    if text.isascii():
+        folded = text.lower()
+        parts = _SPLIT_ASCII.split(folded)
+        tokens = parts[1::2]
+    else:
+        parts = _SPLIT.split(text)
+        # Folding works character by character (case folding, NFKD, combining marks dropped),
+        # so the tokens are folded in one call over their joined text: a NUL, which no fold
+        # produces, keeps them apart.
+        folded = "\0".join(parts[1::2])
+        folded = folded.lower() if folded.isascii() else strip_accents(folded.casefold().replace("\u2019", "'"))
+        tokens = folded.split("\0") if len(parts) > 1 else []
+    if "percent" in folded or "pct" in folded:
+        tokens = ["%" if t in _PERCENT_WORDS else t for t in tokens]
+    if "cent" not in tokens:  # the common case: no "per cent" to join
+        return tokens, Spans(parts)
+    out: list[str] = []
+    first: list[int] = []
+    last: list[int] = []
+    for i, t in enumerate(tokens):
+        if t == "cent" and out and out[-1] == "per":
+            out[-1] = "%"
+            last[-1] = i
+            continue
+        out.append(t)
+        first.append(i)
+        last.append(i)
+    return out, Spans(parts, first, last)
 
 
 def words(text: str) -> list[str]:
-    """Folded word tokens of ``text``, in order. "per cent" becomes "%"."""
-    folded = list(map(fold_word, _WORD.findall(text)))
-    if "cent" not in folded:  # the common case: no "per cent" to join
-        return folded
-    out: list[str] = []
-    for w in folded:
-        if w == "cent" and out and out[-1] == "per":
-            out[-1] = "%"
-            continue
-        out.append(w)
-    return out
-
-
-def tokens_with_spans(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Folded tokens and their original spans, aligned index by index."""
-    toks: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text):
-        toks.append(fold_word(m.group()))
-        spans.append(m.span())
-    return toks, spans
+    """Folded word tokens of ``text``, in order (:func:`tokenize` without the offsets)."""
+    return tokenize(text)[0]

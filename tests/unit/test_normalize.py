@@ -33,6 +33,10 @@ def test_unify_punctuation_equals_the_translation_table(text: str) -> None:
     assert unify_punctuation(text) == unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
+_TOKEN_PARTS = ["per", "cent", "Per", "CENT", "percent", "PCT", "5", "1,000", "3.5", "U.S", "don't",
+                "it’s", "Dačić", "%", " ", ".", ",", "'", "\n", "_", "x"]
+
+
 def _reference_words(text: str) -> list[str]:
     import re
 
@@ -58,3 +62,32 @@ def test_words_join_per_cent_like_the_plain_loop(text: str) -> None:
     from storytrace.normalize import words
 
     assert words(text) == _reference_words(text)
+
+
+@given(st.text(max_size=60) | st.lists(st.sampled_from(_TOKEN_PARTS), max_size=20).map("".join))
+def test_tokenize_spans_hold_their_tokens(text: str) -> None:
+    from storytrace.normalize import fold_word, tokenize
+
+    toks, spans = tokenize(text)
+    assert toks == _reference_words(text)
+    assert len(spans) == len(toks)
+    starts, ends = spans.arrays()
+    assert all(starts[1:] >= ends[:-1]) and all(starts < ends)
+    for t, (s, e) in zip(toks, (spans[i] for i in range(len(toks))), strict=True):
+        piece = text[s:e]
+        if t == "%":  # "%", "percent", "pct", or "per" and "cent" joined
+            assert _reference_words(piece) == ["%"]
+        else:
+            assert fold_word(piece) == t
+
+
+@given(st.lists(st.sampled_from(_TOKEN_PARTS), max_size=20).map("".join))
+def test_ascii_path_equals_the_general_one(text: str) -> None:
+    # ASCII text is lower-cased and split with an ASCII class: same tokens and spans as the
+    # general path (the text with one non-ASCII character appended)
+    from storytrace.normalize import tokenize
+
+    toks, spans = tokenize(text)
+    g_toks, g_spans = tokenize(text + " é")
+    assert g_toks[: len(toks)] == toks and g_toks[len(toks) :] == ["e"]
+    assert [spans[i] for i in range(len(toks))] == [g_spans[i] for i in range(len(toks))]

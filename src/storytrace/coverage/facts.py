@@ -21,7 +21,7 @@ from typing import Any
 from ..evidence.dates import extract_dates
 from ..evidence.entities import extract_entities
 from ..evidence.numbers import describe, extract_numbers, parse_value
-from ..normalize import tokens_with_spans, unify_punctuation
+from ..normalize import tokenize, unify_punctuation
 from .quotes import strip_titles
 from .text import sentences
 
@@ -110,7 +110,7 @@ def group_entities(
 
 def _surface(text: str, value: float, unit: str) -> str | None:
     """The words that wrote a figure ("100%", "100 percent", "$196 million")."""
-    toks, spans = tokens_with_spans(text)
+    toks, spans = tokenize(text)
     for i, t in enumerate(toks):
         v = parse_value(t)
         if v is None or (abs(v - value) > 1e-9 and abs(v * 1e3 - value) > 1e-6
@@ -139,7 +139,7 @@ def article_figures(text: str) -> list[dict[str, Any]]:
     out: dict[tuple[str, float], dict[str, Any]] = {}
     for sent in sentences(text):
         u = unify_punctuation(sent.text)
-        toks, spans = tokens_with_spans(u)
+        toks, spans = tokenize(u)
         for unit, value in extract_numbers(toks, spans, u):
             item = out.setdefault((unit, value), {"unit": unit, "value": value,
                                                   "label": describe(unit, value),

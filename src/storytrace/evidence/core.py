@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -22,7 +21,7 @@ from storytrace.evidence.numbers import extract_numbers
 from storytrace.evidence.quotes import extract_quotes, trigrams
 from storytrace.evidence.terms import GRAM, char_grams, idf, terms_and_words, terms_of_counts
 from storytrace.evidence.vectors import Lexical, build_from_words
-from storytrace.normalize import _WORD, fold_word, unify_punctuation
+from storytrace.normalize import tokenize, unify_punctuation
 
 SHINGLE = 5
 SHINGLE_MOD = 8  # keep 1 in 8 shingles, chosen by hash so two texts keep the same ones
@@ -30,12 +29,6 @@ MAX_SHINGLES = 160
 MAX_INDEX_KEYS = 30
 LEAD_WORDS = 20  # headline plus the start of the lede: what a reader compares first
 VERSION = 2  # bumped when fields are added; older stored evidence still loads
-# ``normalize._WORD`` as a split (tokens and the gaps between them). Possessive repeats: the
-# joiners are not word characters, so backtracking into a word never finds another match. On
-# ASCII text, ``[^\W_]`` is ``[A-Za-z0-9]``, which the regex engine tests faster.
-_WORD_SPLIT = re.compile(r"(%|[^\W_]++(?:(?:['\u2019]|(?<=\d)[.,](?=\d))[^\W_]++)*+)")
-_WORD_SPLIT_ASCII = re.compile(r"(%|[A-Za-z0-9]++(?:(?:'|(?<=\d)[.,](?=\d))[A-Za-z0-9]++)*+)")
-_PERCENT_WORDS = frozenset({"percent", "pct"})
 
 
 @dataclass(frozen=True)
@@ -270,49 +263,6 @@ def _shingles(tokens: list[str]) -> tuple[int, ...]:
     return tuple(kept[:MAX_SHINGLES].tolist())
 
 
-def _tokenize(text: str) -> tuple[list[str], TokenSpans | list[tuple[int, int]]]:
-    """Folded ``_WORD`` tokens of ``text`` and their (start, end) offsets.
-
-    One ``split`` (tokens and the gaps between them as strings) is several times cheaper than
-    a match object per token, and offsets are only summed up when one is read. ASCII text is
-    lower-cased in one call instead of folding each word: for ASCII, ``fold_word`` is
-    ``lower`` except for "percent" and "pct".
-    """
-    if text.isascii():
-        text = text.lower()
-        parts = _WORD_SPLIT_ASCII.split(text)
-        tokens = parts[1::2]
-        if "percent" in text or "pct" in text:
-            tokens = ["%" if t in _PERCENT_WORDS else t for t in tokens]
-    else:
-        parts = _WORD_SPLIT.split(text)
-        tokens = list(map(fold_word, parts[1::2]))
-    return tokens, TokenSpans(parts)
-
-
-class TokenSpans:
-    """(start, end) of each token of ``pattern.split(text)`` (a capturing ``pattern``), read
-    from the parts' lengths: only figures need offsets, so they are summed on first use."""
-
-    __slots__ = ("_ends", "_parts")
-
-    def __init__(self, parts: list[str]) -> None:
-        self._parts = parts
-        self._ends: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self._parts) // 2
-
-    def __getitem__(self, i: int) -> tuple[int, int]:
-        if not 0 <= i < len(self._parts) // 2:
-            raise IndexError(i)
-        ends = self._ends
-        if ends is None:
-            parts = self._parts
-            ends = self._ends = np.cumsum(np.fromiter(map(len, parts), np.int64, count=len(parts)))
-        return int(ends[2 * i]), int(ends[2 * i + 1])
-
-
 def _split_title(text: str) -> tuple[str | None, str]:
     """A short first line followed by a line break is the headline."""
     first, sep, rest = text.lstrip().partition("\n")
@@ -332,19 +282,12 @@ def extract_evidence(
         title = unify_punctuation(title)
         if not text.lstrip().startswith(title.strip()):
             text = title + "\n" + text
-    tokens, spans = _tokenize(text)
-    # "per cent" -> "%" so that it reads like "100%".
-    if "cent" in tokens:
-        for i in range(1, len(tokens)):
-            if tokens[i] == "cent" and tokens[i - 1] == "per":
-                tokens[i - 1], tokens[i] = "", "%"
-        kept = [i for i, t in enumerate(tokens) if t]
-        tokens, spans = [tokens[i] for i in kept], [spans[i] for i in kept]
+    tokens, spans = tokenize(text)
     counts = Counter(tokens)
     terms, words = terms_and_words(counts, lang)
     title_terms: tuple[str, ...] = ()
     if title:
-        tw = terms_of_counts(Counter(map(fold_word, _WORD.findall(title))), lang, limit=15)
+        tw = terms_of_counts(Counter(tokenize(title)[0]), lang, limit=15)
         title_terms = tuple(sorted(tw, key=lambda k: -tw[k]))
     dates, years, months, weekdays = extract_dates(tokens, text, counts)
     lead = tuple(dict.fromkeys(t for t in tokens[:LEAD_WORDS] if t in words))

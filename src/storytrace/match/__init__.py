@@ -1,6 +1,6 @@
 """Reprint detection: shingles, candidate index, passage alignment, classification."""
 
-from .align import align, tokens
+from .align import align
 from .compare import (
     CONTAINED,
     EDITED_CONTAINMENT,
@@ -11,7 +11,6 @@ from .compare import (
     passage_coverage,
     shared_shingles,
 )
-from .detect import Found, ReprintStream
 from .index import CandidateIndex, MemoryCandidateIndex, effective_min_shared
 from .shingle import (
     anchors,
@@ -20,6 +19,7 @@ from .shingle import (
     shingles,
     shingles_many,
     token_hashes,
+    token_shingles,
     unpack_hashes,
 )
 
@@ -29,9 +29,7 @@ __all__ = [
     "EDITED_COVERAGE",
     "NEAR_DUPLICATE_JACCARD",
     "CandidateIndex",
-    "Found",
     "MemoryCandidateIndex",
-    "ReprintStream",
     "align",
     "anchors",
     "compare",
@@ -44,6 +42,6 @@ __all__ = [
     "shingles",
     "shingles_many",
     "token_hashes",
-    "tokens",
+    "token_shingles",
     "unpack_hashes",
 ]

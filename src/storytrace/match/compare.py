@@ -26,7 +26,6 @@ from typing import Literal
 import numpy as np
 
 from ..model import Passage, Reprint, ReprintKind
-from . import _kernels
 from .align import _table, align
 from .shingle import U64, shingles
 
@@ -59,8 +58,14 @@ def passage_coverage(
 
 
 def _overlap(a: U64, b: U64) -> int:
-    # both sorted unique: one merge, no temporary arrays
-    return int(_kernels.overlap(a, b))
+    # both sorted unique: look the shorter up in the longer
+    if a.size > b.size:
+        a, b = b, a
+    if not a.size:
+        return 0
+    at = np.searchsorted(b, a)
+    at[at == b.size] = 0
+    return int(np.count_nonzero(b[at] == a))
 
 
 def may_reprint(shared: int, na: int, nb: int) -> bool:
@@ -76,7 +81,7 @@ def may_reprint(shared: int, na: int, nb: int) -> bool:
 
 
 def shared_shingles(a: U64, b: U64) -> int:
-    """How many hashes two sorted, distinct shingle arrays share (one native merge)."""
+    """How many hashes two sorted, distinct shingle arrays share."""
     return _overlap(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64))
 
 

@@ -25,12 +25,11 @@ two distinct anchors with the same key count as one (about one pair in four bill
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-
-from ._postings import Postings
-from .shingle import U64
 
 SHORT_QUERY_DIVISOR = 4
 
@@ -73,65 +72,78 @@ def grouped_rows(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.n
     return keys[starts], values, np.append(starts, keys.size).astype(np.int64)
 
 
-def _distinct(anchors: np.ndarray) -> U64:
-    return np.unique(np.asarray(anchors, dtype=np.uint64))
-
-
 class MemoryCandidateIndex:
-    """:class:`CandidateIndex` in memory, on native arrays (:mod:`._postings`)."""
+    """:class:`CandidateIndex` in memory: for each anchor, the set of keys holding it (and for
+    each key its anchors, to remove it)."""
 
     def __init__(self) -> None:
-        self._postings = Postings()
-        self._slots: dict[int, int] = {}
-        self._next_slot = 0  # a key holds a slot exactly while it holds anchors
+        self._holders: dict[int, set[int]] = {}  # anchor -> keys
+        self._anchors: dict[int, set[int]] = {}  # key -> anchors
 
-    def _slot(self, key: int) -> int:
-        slot = self._slots.get(key)
-        if slot is None:
-            slot = self._slots[key] = self._next_slot
-            self._next_slot += 1
-            self._postings.reserve(slot + 1, 0)
-            self._postings.user_keys[slot] = key
-        return slot
+    def _add(self, key: int, values: list[int]) -> None:
+        held = self._anchors.setdefault(key, set())
+        new = set(values).difference(held)
+        held |= new
+        holders = self._holders
+        for anchor in new:
+            found = holders.get(anchor)
+            if found is None:
+                holders[anchor] = {key}
+            else:
+                found.add(key)
+        if not held:
+            del self._anchors[key]
 
     def add(self, key: int, anchors: np.ndarray) -> None:
-        values = _distinct(anchors)
-        if not values.size:
-            return
-        key = int(key)
-        self._postings.add(self._slot(key), values)
+        self._add(int(key), np.asarray(anchors, dtype=np.uint64).tolist())
 
     def add_rows(self, keys: np.ndarray, anchors: np.ndarray) -> None:
         """:meth:`add` of many ``(key, anchor)`` rows at once (``keys[i]`` holds ``anchors[i]``;
         rows may repeat): what loading thousands of index rows from a store needs."""
         keys = np.asarray(keys, dtype=np.int64)
         anchors = np.asarray(anchors, dtype=np.uint64)
-        if not keys.size:
-            return
-        groups, anchors, bounds = grouped_rows(keys, anchors)
-        slots = np.array([self._slot(k) for k in groups.tolist()], dtype=np.int64)
-        self._postings.add_groups(slots, bounds, np.ascontiguousarray(anchors))
+        if keys.size:
+            _unite(self._holders, *grouped_rows(anchors, keys))
+            _unite(self._anchors, *grouped_rows(keys, anchors))
 
     def remove(self, key: int) -> None:
-        key = int(key)
-        if key in self._slots:
-            self._postings.remove(self._slots.pop(key))  # a removed slot is never reused
+        holders = self._holders
+        for anchor in self._anchors.pop(int(key), ()):
+            found = holders[anchor]
+            found.discard(int(key))
+            if not found:
+                del holders[anchor]
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return len(self._anchors)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._slots
+        return key in self._anchors
 
     def query(
         self, anchors: np.ndarray, *, min_shared: int = 2, max_df: int = 1000
     ) -> list[tuple[int, int]]:
-        values = _distinct(anchors)
-        need = effective_min_shared(values.size, min_shared)
-        slots, shared = self._postings.query(values, need, max_df)
-        keys = self._postings.user_keys[slots]
-        return list(zip(keys.tolist(), shared.tolist(), strict=True))
+        values = set(np.asarray(anchors, dtype=np.uint64).tolist())
+        need = effective_min_shared(len(values), min_shared)
+        get = self._holders.get
+        held = [found for anchor in values if (found := get(anchor)) and len(found) <= max_df]
+        counts = Counter(chain.from_iterable(held))
+        hits = [(key, n) for key, n in counts.items() if n >= need]
+        hits.sort(key=lambda kn: (-kn[1], kn[0]))
+        return hits
 
     def document_frequency(self, anchor: int) -> int:
         """How many keys hold ``anchor`` (for diagnostics and tests)."""
-        return self._postings.df(int(anchor))
+        return len(self._holders.get(int(anchor), ()))
+
+
+def _unite(sets: dict[int, set[int]], groups: np.ndarray, values: np.ndarray, bounds: np.ndarray) -> None:
+    """``sets[groups[g]] |= values[bounds[g]:bounds[g + 1]]`` for every group ``g``."""
+    flat = values.tolist()
+    cut = bounds.tolist()
+    for g, group in enumerate(groups.tolist()):
+        found = sets.get(group)
+        if found is None:
+            sets[group] = set(flat[cut[g] : cut[g + 1]])
+        else:
+            found.update(flat[cut[g] : cut[g + 1]])

@@ -1,73 +1,30 @@
-"""Word n-gram shingles, hashed in bulk by one native pass over the code points.
+"""Word n-gram shingles: the one shingle scheme of storytrace (reprints, passages, evidence).
 
-Tokens are exactly :func:`storytrace.normalize.words` (tested property). The texts of a batch
-become one array of code points; a compiled loop (:mod:`._kernels`) replays the word regex with
-a per code point class table, folds each character through a per code point table (casefold,
-NFKD, combining marks dropped: the fold of a word is the concatenation of its characters' folds)
-and hashes each token by a polynomial over its folded code points. An n-gram hash is a
-polynomial over its n token hashes. All arithmetic is uint64 with wraparound, finished by the
-splitmix64 mixer so that low bits are uniform (``anchors`` samples on ``hash % modulus``).
+Tokens are :func:`storytrace.normalize.tokenize`'s. A token's hash is ``xxh3_64`` of its folded
+form (UTF-8); an n-gram's hash is a polynomial over its n token hashes (uint64, wrapping),
+finished by the splitmix64 mixer so that its low bits are uniform (``anchors`` samples on
+``hash % modulus``). A text with 1..n-1 tokens has one shingle of all of them, marked by their
+number so that it never equals an n-gram's.
 
 The hashes are a fixed function of the folded token strings (no process seed): they can be
-stored and compared across runs and machines.
+stored and compared across runs, processes and machines.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from xxhash import xxh3_64_intdigest
 
-from . import _kernels
+from ..normalize import words
 
 U64 = npt.NDArray[np.uint64]
-I64 = npt.NDArray[np.int64]
 
-_P = 0x100000001B3  # code point multiplier inside a token
+_Q = 0x9E3779B97F4A7C15  # n-gram multiplier
+_SHORT = 0x165667B19E3779F9  # marks the one shingle of a text shorter than n tokens
 _MASK = (1 << 64) - 1
-_JOINERS = ("'", "\u2019", ".", ",")
-_CHUNK_CHARS = 1 << 22  # code points per native call: bounds the temporary arrays
-
-
-@lru_cache(maxsize=1)
-def _tables() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], U64, U64]:
-    """Per code point: class flags (alnum = the regex's ``[^\\W_]``, decimal = ``\\d``), and for
-    characters that can be in a token the length and polynomial of their folded form."""
-    chars = [chr(i) for i in range(0x110000)]
-    cls = np.fromiter(
-        ((1 if c.isalnum() else 0) | (2 if c.isdecimal() else 0) for c in chars),
-        dtype=np.uint8,
-        count=len(chars),
-    )
-    flen = np.zeros(0x110000, dtype=np.uint8)
-    lv = np.zeros(0x110000, dtype=np.uint64)
-    for i in (*np.flatnonzero(cls & 1).tolist(), *map(ord, _JOINERS)):
-        folded = _fold_char(chars[i])
-        acc, pw = 0, 1
-        for ch in folded:
-            acc = (acc + ord(ch) * pw) & _MASK
-            pw = (pw * _P) & _MASK
-        flen[i] = len(folded)
-        lv[i] = acc
-    ppow = np.array([pow(_P, k, 1 << 64) for k in range(256)], dtype=np.uint64)
-    return cls, flen, lv, ppow
-
-
-def _fold_char(c: str) -> str:
-    """:func:`normalize.fold_word` of one character (without the whole-word percent rule).
-
-    Case folding and NFKD work character by character, and the canonical reordering of NFKD
-    only moves combining marks, which are dropped: folding a word = folding each character.
-    """
-    decomposed = unicodedata.normalize("NFKD", c.casefold().replace("\u2019", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _codes(text: str) -> npt.NDArray[np.uint32]:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def mix64(x: U64) -> U64:
@@ -79,68 +36,43 @@ def mix64(x: U64) -> U64:
     return x ^ (x >> np.uint64(31))
 
 
-@lru_cache(maxsize=1)
-def _special_hashes() -> U64:
-    return token_hashes(["%", "per", "cent", "percent", "pct"])
-
-
-def _tokenize(texts: Sequence[str]) -> tuple[U64, I64, I64, I64]:
-    """Token hashes, start and end offsets (in their text) and text index of every token."""
-    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=bounds[1:])
-    cls, flen, lv, ppow = _tables()
-    big = "".join(texts)
-    cap = (len(big) + 1) // 2 + big.count("%") + 1
-    return _kernels.tokenize(_codes(big), bounds, cls, flen, lv, ppow, _special_hashes(), cap)
-
-
-def token_table(text: str) -> tuple[U64, I64, I64]:
-    """Hash, start and end offset of every token of ``text`` (:func:`normalize.words` tokens,
-    "per cent" one token spanning both words)."""
-    h, s, e, _ = _tokenize([text])
-    return h, s, e
-
-
 def token_hashes(tokens: Sequence[str]) -> U64:
-    """uint64 hash of each already-folded token, in order (same scheme as :func:`shingles`)."""
-    if not tokens:
-        return np.zeros(0, dtype=np.uint64)
-    bounds = np.zeros(len(tokens) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in tokens], out=bounds[1:])
-    return _kernels.hash_folded_tokens(_codes("".join(tokens)), bounds)
+    """uint64 hash of each folded token, in order."""
+    return np.fromiter(
+        map(xxh3_64_intdigest, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens)
+    )
 
 
 def ngram_hashes(tok: U64, n: int) -> U64:
-    """Hash of each n-gram ``tok[i:i+n]``, in position order (``len(tok) - n + 1`` values)."""
+    """Hash of each n-gram ``tok[i:i+n]`` of token hashes, in position order
+    (``len(tok) - n + 1`` values, none when there are fewer than ``n`` tokens)."""
     if n < 1:
         raise ValueError("n must be >= 1")
-    return _kernels.ngrams(np.ascontiguousarray(tok, dtype=np.uint64), n)
+    m = tok.size - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    acc = np.array(tok[:m], dtype=np.uint64)
+    q = np.uint64(_Q)
+    for k in range(1, n):
+        acc *= q
+        acc += tok[k : k + m]
+    return mix64(acc)
 
 
-def _chunks(texts: Sequence[str]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    start, size = 0, 0
-    for i, t in enumerate(texts):
-        size += len(t)
-        if size >= _CHUNK_CHARS:
-            out.append((start, i + 1))
-            start, size = i + 1, 0
-    if start < len(texts):
-        out.append((start, len(texts)))
-    return out
-
-
-def shingles_many(texts: Sequence[str], n: int = 5) -> list[U64]:
-    """:func:`shingles` of each text, computed in one native pass (much faster in bulk)."""
+def token_shingles(tok: U64, n: int = 5) -> U64:
+    """Sorted unique shingle hashes of a text given as its token hashes (:func:`token_hashes`)."""
     if n < 1:
         raise ValueError("n must be >= 1")
-    out: list[U64] = []
-    for a, b in _chunks(texts):
-        tok, _, _, tok_doc = _tokenize(texts[a:b])
-        flat, offsets = _kernels.shingle_docs(tok, tok_doc, b - a, n)
-        bounds = offsets.tolist()
-        out.extend(flat[bounds[i] : bounds[i + 1]] for i in range(b - a))
-    return out
+    if tok.size >= n:
+        h = ngram_hashes(tok, n)
+        h.sort()
+        return h[np.r_[True, h[1:] != h[:-1]]]
+    if tok.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    acc = 0
+    for t in tok.tolist():
+        acc = (acc * _Q + t) & _MASK
+    return mix64(np.array([acc ^ (_SHORT * tok.size & _MASK)], dtype=np.uint64))
 
 
 def shingles(text: str, n: int = 5) -> U64:
@@ -149,7 +81,14 @@ def shingles(text: str, n: int = 5) -> U64:
     Tokens are :func:`storytrace.normalize.words` (case, accents, quote style and "percent"
     folded). A text with 1..n-1 words yields one shingle of all its words; no words, none.
     """
-    return shingles_many([text], n)[0]
+    return token_shingles(token_hashes(words(text)), n)
+
+
+def shingles_many(texts: Sequence[str], n: int = 5) -> list[U64]:
+    """:func:`shingles` of each text."""
+    if n < 1:
+        raise ValueError("n must be >= 1")
+    return [shingles(t, n) for t in texts]
 
 
 def anchors(hashes: U64, *, modulus: int = 8) -> U64:

@@ -1,4 +1,4 @@
-"""Publication times as numbers, for the reprint window (:class:`ReprintStream`, the ingest)."""
+"""Publication times as numbers, for the reprint window of the ingest."""
 
 from __future__ import annotations
 

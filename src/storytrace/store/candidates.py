@@ -4,11 +4,12 @@ Implements :class:`storytrace.match.CandidateIndex` with the semantics of
 ``MemoryCandidateIndex``; the index lives in the ``anchors`` table, so it persists and grows
 with the database instead of being rebuilt in memory.
 
-Compact layout: one row per anchor *key*, holding the anchor's posting list (the ids of the
-articles that have it, as ascending gaps in varints, :mod:`._codec`). A key is the two halves of
-the 64-bit anchor hash XORed, an unsigned 32-bit value, and is the table's rowid. A row per
-(anchor, article) cost about 13 bytes in SQLite; a list spends 2 or 3 bytes per article plus
-about 10 per key. There is no index by article: :meth:`SQLiteCandidateIndex.remove` finds an
+Compact layout: one row per anchor *key*, holding the anchor's posting list: the ids of the
+articles that have it, ascending, as little-endian unsigned 32-bit integers (``np.frombuffer``
+and ``tobytes``, no header). A key is the two halves of the 64-bit anchor hash XORed, an
+unsigned 32-bit value, and is the table's rowid. A row per (anchor, article) cost about 13
+bytes in SQLite; a list spends 4 bytes per article plus about 10 per key. There is no index by
+article: :meth:`SQLiteCandidateIndex.remove` finds an
 article's lists from the keys of its stored shingles (its anchors are some of them). Anchors are
 compared by key, so two distinct anchors with the same key count as one (about one pair in four
 billion; a candidate is verified on its full shingles anyway).
@@ -31,9 +32,9 @@ import numpy.typing as npt
 
 from ..match import MemoryCandidateIndex, effective_min_shared, unpack_hashes
 from ..match.index import grouped_rows
-from ._codec import decode_lists, merge_lists
 
 I64 = npt.NDArray[np.int64]
+ID = np.dtype("<u4")  # an article id in a posting list
 _CHUNK = 900  # host parameters per statement (SQLite's default limit is 999 before 3.32)
 _SCAN = 100_000  # lists per fetch when a whole-table scan is needed
 _UPSERT = (
@@ -54,16 +55,39 @@ def _chunks(values: list[int], size: int = _CHUNK) -> Iterator[list[int]]:
         yield values[i : i + size]
 
 
-def _joined(lists: list[bytes]) -> tuple[npt.NDArray[np.uint8], I64]:
-    """Encoded lists as one byte array and their offsets (what the native loops take)."""
-    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in lists], out=offsets[1:])
-    return np.frombuffer(b"".join(lists), dtype=np.uint8), offsets
+def decode_lists(lists: list[bytes]) -> tuple[I64, I64]:
+    """The article ids of posting lists, flat, and each list's count."""
+    ids = np.frombuffer(b"".join(lists), dtype=ID).astype(np.int64)
+    return ids, np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)) // ID.itemsize
+
+
+def encode_lists(ids: I64, bounds: I64) -> list[bytes]:
+    """Posting list ``g`` of ``ids[bounds[g]:bounds[g + 1]]`` (ascending, distinct) as bytes."""
+    if ids.size and (ids.min() < 0 or ids.max() > np.iinfo(ID).max):
+        raise ValueError("an article id does not fit in a posting list (unsigned 32 bits)")
+    data = ids.astype(ID).tobytes()
+    cut = (bounds * ID.itemsize).tolist()
+    return [data[cut[g] : cut[g + 1]] for g in range(len(cut) - 1)]
+
+
+def merge_lists(old: list[bytes], ids: I64, bounds: I64, drop: int = -1) -> list[bytes]:
+    """List ``g`` rewritten: ``old[g]`` united with ``ids[bounds[g]:bounds[g + 1]]``, less
+    ``drop`` (an article id, or -1 for none)."""
+    old_ids, counts = decode_lists(old)
+    groups = np.arange(len(old), dtype=np.int64)
+    g = np.concatenate([np.repeat(groups, counts), np.repeat(groups, np.diff(bounds))])
+    v = np.concatenate([old_ids, ids])
+    keep = v != drop
+    found, merged, cut = grouped_rows(g[keep], v[keep])
+    out = [b""] * len(old)
+    for at, data in zip(found.tolist(), encode_lists(merged, cut), strict=True):
+        out[at] = data
+    return out
 
 
 def _decoded(keys: list[int], lists: list[bytes]) -> tuple[I64, I64]:
     """The (key, article id) rows of encoded lists, as two arrays."""
-    ids, counts = decode_lists(*_joined(lists))
+    ids, counts = decode_lists(lists)
     return np.repeat(np.array(keys, dtype=np.int64), counts), ids
 
 
@@ -157,13 +181,9 @@ class SQLiteCandidateIndex:
             found = self._fetch(missing)
             known.update((k, found.get(k, b"")) for k in missing)
         old = [known[k] for k in key_list]
-        data, offsets = merge_lists(*_joined(old), ids, bounds, drop)
-        raw = data.tobytes()
-        cut = offsets.tolist()
         changed = []
         emptied = []
-        for g, key in enumerate(key_list):
-            new = raw[cut[g] : cut[g + 1]]
+        for g, (key, new) in enumerate(zip(key_list, merge_lists(old, ids, bounds, drop), strict=True)):
             if new == old[g]:
                 continue
             known[key] = new
@@ -232,7 +252,7 @@ class SQLiteCandidateIndex:
         if not keys.size:
             return []
         found = self._fetch(keys.tolist())
-        ids, df = decode_lists(*_joined(list(found.values())))
+        ids, df = decode_lists(list(found.values()))
         usable = np.repeat(df <= max_df, df)  # a key held by too many articles is ignored
         articles, shared = np.unique(ids[usable], return_counts=True)
         need = effective_min_shared(keys.size, min_shared)

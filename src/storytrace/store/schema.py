@@ -169,7 +169,7 @@ SCHEMA = """
 
     CREATE TABLE anchors (                         -- reprint candidate index: one posting list per key
         key INTEGER PRIMARY KEY,                   -- (hash >> 32) ^ hash, low 32 bits, unsigned
-        articles BLOB NOT NULL                     -- ascending article ids as varint gaps
+        articles BLOB NOT NULL                     -- ascending article ids, little-endian uint32
     );
 
     CREATE VIRTUAL TABLE articles_fts USING fts5(

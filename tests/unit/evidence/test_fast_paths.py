@@ -13,7 +13,7 @@ from storytrace.evidence._kernels import shingle_hashes, xxh32
 from storytrace.evidence.dates import extract_dates
 from storytrace.evidence.entities import _TOKEN, _capitalised_spans
 from storytrace.evidence.terms import terms_and_words, terms_of_counts, words_of_counts
-from storytrace.normalize import _WORD, fold_word, unify_punctuation
+from storytrace.normalize import tokenize, unify_punctuation
 
 TEXTS = [
     "Foreign Minister Ivica Dacic met Sergey Lavrov of Russia in Moscow on 2020-03-05.",
@@ -28,15 +28,6 @@ def _random_texts(n: int) -> list[str]:
     rng = random.Random(3)
     alphabet = "aZ09'’.,-%_ \n\"é\u0301١:$Ab Of de"
     return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40))) for _ in range(n)]
-
-
-def test_tokenize_matches_word_regex() -> None:
-    for raw in TEXTS + _random_texts(3000):
-        text = unify_punctuation(raw)
-        tokens, spans = core._tokenize(text)
-        matches = list(_WORD.finditer(text))
-        assert tokens == [fold_word(m.group()) for m in matches]
-        assert [spans[i] for i in range(len(matches))] == [m.span() for m in matches]
 
 
 def test_xxh32_matches_xxhash() -> None:
@@ -58,7 +49,7 @@ def test_shingles_match_hashing_each_window() -> None:
 
 def test_terms_and_words_match_separate_functions() -> None:
     for raw in TEXTS:
-        counts = Counter(core._tokenize(unify_punctuation(raw))[0] * 3 + ["moscow"])
+        counts = Counter(tokenize(unify_punctuation(raw))[0] * 3 + ["moscow"])
         terms, words = terms_and_words(counts, "en")
         assert list(terms.items()) == list(terms_of_counts(counts, "en").items())
         assert list(words.items()) == list(words_of_counts(counts, "en").items())
@@ -74,7 +65,7 @@ def test_capitalised_spans_keep_connectors_and_drop_shouted_words() -> None:
 
 def test_numeric_dates() -> None:
     text = "On 2020-03-05, 11/30/09 and 30.11.2009, not a2020-01-05 or 2021-13-40."
-    tokens, _ = core._tokenize(text)
+    tokens, _ = tokenize(text)
     dates, years, _, _ = extract_dates(tokens, text)
     assert dates == ["2009-11-30", "2020-03-05"]
     assert 2020 in years and 2009 in years

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from storytrace.match import align, ngram_hashes
-from storytrace.match._kernels import seed_blocks
-from storytrace.match.align import tokens
-from storytrace.match.shingle import token_table
-from storytrace.model import Passage
+from storytrace.match import align, ngram_hashes, token_hashes
+from storytrace.match.align import seed_blocks, token_table
 from storytrace.normalize import normalize, words
 
 VOCAB = [f"w{i}" for i in range(200)]
@@ -141,74 +137,68 @@ def test_long_texts_align(story_paras: list[str]) -> None:
 
 
 def test_tokens_merge_per_cent_with_span() -> None:
-    toks, spans = tokens("a 100 per cent rise")
-    assert toks == ["a", "100", "%", "rise"]
-    assert spans[2] == (6, 14)
+    hashes, starts, ends = token_table("a 100 per cent rise")
+    assert hashes.tolist() == token_hashes(["a", "100", "%", "rise"]).tolist()
+    assert (int(starts[2]), int(ends[2])) == (6, 14)
 
 
-def _reference_align(a: str, b: str, min_words: int, max_gap: int) -> list[Passage]:
-    """align() as it was in Python before its chains moved to a native loop (the model)."""
-    ta, a_starts, a_ends = token_table(a)
-    tb, b_starts, b_ends = token_table(b)
-    k = min(5, min_words)
-    if ta.size < k or tb.size < k:
-        return []
-    blocks = sorted(
-        tuple(r) for r in seed_blocks(ngram_hashes(ta, k), ngram_hashes(tb, k), k, 64).tolist()
+def _brute_blocks(ta: list[int], tb: list[int], k: int) -> list[tuple[int, int, int]]:
+    """Maximal runs of equal k-grams on each diagonal, by comparing every pair of positions."""
+    ga = [tuple(ta[i : i + k]) for i in range(len(ta) - k + 1)]
+    gb = [tuple(tb[j : j + k]) for j in range(len(tb) - k + 1)]
+    seeds = {(i, j) for i in range(len(ga)) for j in range(len(gb)) if ga[i] == gb[j]}
+    return sorted(
+        (i, j, _run(seeds, i, j) + k - 1) for i, j in seeds if (i - 1, j - 1) not in seeds
     )
-    done: list[list[int]] = []
-    open_: list[list[int]] = []  # [a_start, a_end, b_start, b_end, matched]
-    for a0, b0, n in blocks:
-        still = []
-        for c in open_:
-            (still if a0 - c[1] <= max_gap else done).append(c)
-        open_ = still
-        best, best_cost = None, 0
-        for c in open_:
-            if c[1] >= a0 + n or c[3] >= b0 + n:
-                continue
-            ga, gb = a0 - c[1], b0 - c[3]
-            if ga < -(k - 1) or gb < -(k - 1):
-                ok = False
-            elif ga == gb and ga > 0:
-                ok = int(np.count_nonzero(ta[c[1] : a0] != tb[c[3] : b0])) <= max_gap
-            else:
-                ok = max(ga, 0) <= max_gap and max(gb, 0) <= max_gap
-            if ok and (best is None or abs(ga) + abs(gb) < best_cost):
-                best, best_cost = c, abs(ga) + abs(gb)
-        if best is None:
-            open_.append([a0, a0 + n, b0, b0 + n, n])
-        else:
-            best[4] += a0 + n - max(a0, best[1])
-            best[1] = a0 + n
-            best[3] = max(best[3], b0 + n)
-    chains = sorted((c for c in done + open_ if c[4] >= min_words), key=lambda c: (-c[4], c[0], c[2]))
-    kept: list[list[int]] = []
-    for c in chains:
-        in_a = any(o[0] <= c[0] and c[1] <= o[1] for o in kept)
-        in_b = any(o[2] <= c[2] and c[3] <= o[3] for o in kept)
-        if not (in_a and in_b):
-            kept.append(c)
-    kept.sort(key=lambda c: (c[0], c[2]))
-    return [
-        Passage(int(a_starts[c[0]]), int(a_ends[c[1] - 1]), int(b_starts[c[2]]), int(b_ends[c[3] - 1]), c[4])
-        for c in kept
-    ]
+
+
+def _run(seeds: set[tuple[int, int]], i: int, j: int) -> int:
+    n = 0
+    while (i + n, j + n) in seeds:
+        n += 1
+    return n
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.data(), st.integers(1, 10), st.integers(0, 4))
-def test_native_chains_equal_reference(data: st.DataObject, min_words: int, max_gap: int) -> None:
-    vocab = VOCAB[: data.draw(st.integers(3, 200))]
-    words = st.lists(st.sampled_from(vocab), max_size=150)
-    a = " ".join(data.draw(words))
-    if data.draw(st.booleans()):  # a copy with edits: long shared passages
-        ws = a.split()
-        edits = data.draw(st.lists(st.tuples(st.integers(0, 200), st.sampled_from(vocab)), max_size=8))
-        for at, w in edits:
-            if ws:
-                ws[at % len(ws)] = w
-        b = " ".join(ws[data.draw(st.integers(0, 10)) :])
-    else:
-        b = " ".join(data.draw(words))
-    assert align(a, b, min_words=min_words, max_gap=max_gap) == _reference_align(a, b, min_words, max_gap)
+@given(
+    st.lists(st.integers(0, 6), max_size=60), st.lists(st.integers(0, 6), max_size=60), st.integers(1, 5)
+)
+def test_seed_blocks_are_the_maximal_exact_matches(a: list[int], b: list[int], k: int) -> None:
+    # with no cap on the seed pairs, the blocks are every maximal run of shared k-grams
+    ta, tb = token_hashes([str(x) for x in a]), token_hashes([str(x) for x in b])
+    got = seed_blocks(ngram_hashes(ta, k), ngram_hashes(tb, k), k, max_pairs=10**9)
+    assert [tuple(r) for r in got.tolist()] == _brute_blocks(a, b, k)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3), max_size=80), st.lists(st.integers(0, 3), max_size=80))
+def test_capped_seeds_pair_the_rth_occurrences(a: list[int], b: list[int]) -> None:
+    # a frequent k-gram pairs its r-th occurrence in a with its r-th in b only: the blocks are
+    # still exact matches, and fewer than the uncapped ones
+    k = 2
+    ta, tb = token_hashes([str(x) for x in a]), token_hashes([str(x) for x in b])
+    ha, hb = ngram_hashes(ta, k), ngram_hashes(tb, k)
+    capped = seed_blocks(ha, hb, k, max_pairs=4).tolist()
+    for a0, b0, n in capped:
+        assert a[a0 : a0 + n] == b[b0 : b0 + n] and n >= k
+    full = seed_blocks(ha, hb, k, max_pairs=10**9)
+    assert sum(n for *_, n in capped) <= int(full[:, 2].sum()) if full.size else not capped
+
+
+@settings(max_examples=100, deadline=None)
+@given(word_texts(min_size=10), st.integers(1, 10), st.integers(0, 4))
+def test_a_text_aligns_with_itself_in_one_passage(a: str, min_words: int, max_gap: int) -> None:
+    n = len(words(a))
+    ps = align(a, a, min_words=min_words, max_gap=max_gap)
+    assert any(p.a_start == p.b_start == 0 and p.a_end == p.b_end == len(a) for p in ps) or n < min_words
+
+
+def test_a_frequent_kgram_is_capped_when_the_other_text_has_it_once() -> None:
+    # "0 1" ten times in a, once in b: with at most 4 seed pairs per k-gram only the first
+    # occurrence in a pairs with b's
+    ta = token_hashes(["0", "1"] * 10)
+    tb = token_hashes(["0", "1", "5"])
+    blocks = seed_blocks(ngram_hashes(ta, 2), ngram_hashes(tb, 2), 2, max_pairs=4)
+    assert blocks.tolist() == [[0, 0, 2]]
+    uncapped = seed_blocks(ngram_hashes(ta, 2), ngram_hashes(tb, 2), 2, max_pairs=100)
+    assert uncapped.tolist() == [[i, 0, 2] for i in range(0, 20, 2)]
