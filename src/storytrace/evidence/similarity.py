@@ -179,28 +179,28 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
     main_channel = np.repeat(np.arange(pk.MAIN, dtype=np.int8), size_a[: pk.MAIN])[order]
     at, pos = find(main_keys, o.keys)
     owner_all = o.owners()[at]
-    # The others' lede grams and leading names are salted as their grams and names: left out.
-    keep = at < (o.starts + o.bounds[:, pk.MAIN])[owner_all]
-    at, pos, owner_all = at[keep], pos[keep], owner_all[keep]
-    channel = main_channel[pos]
-    by_channel = np.argsort(channel, kind="stable")
-    at, pos, owner_all = at[by_channel], order[pos[by_channel]], owner_all[by_channel]
-    split = np.zeros(pk.MAIN + 1, dtype=np.int64)
-    np.cumsum(np.bincount(channel, minlength=pk.MAIN), out=split[1:])
+    # An entry of the others past their main channels is a lede gram (salted as the grams), a
+    # leading name (salted as the names), or nothing found here.
+    local = at - o.starts[owner_all]
+    after = [o.bounds[owner_all, c] for c in (pk.MAIN, pk.LEAD + 1, pk.TOP + 1, pk.FIRST + 1)]
+    kind = np.where(
+        local < after[0], main_channel[pos], pk.LEAD + (local >= after[1]) + (local >= after[2])
+    ).astype(np.int8)
+    keep = local < after[3]
+    at, pos, owner_all, kind = at[keep], pos[keep], owner_all[keep], kind[keep]
+    by_kind = np.argsort(kind, kind="stable")
+    at, pos, owner_all = at[by_kind], order[pos[by_kind]], owner_all[by_kind]
+    split = np.zeros(pk.FIRST + 2, dtype=np.int64)
+    np.cumsum(np.bincount(kind, minlength=pk.FIRST + 1), out=split[1:])
 
-    def hits(c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """For each key of channel ``c`` of the others found in ``a``'s: its owner, ``a``'s
-        value, the other's value and its position in ``a``'s channel."""
+    def hits(c: int, in_a: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each key of channel ``c`` of the others found in channel ``in_a`` (default:
+        ``c``) of ``a``: its owner, ``a``'s value, the other's value and its position in
+        ``a``'s channel."""
         lo, hi = split[c], split[c + 1]
         p = pos[lo:hi]
-        return owner_all[lo:hi], ka.values[p], o.values[at[lo:hi]], p - ka.bounds[c]
-
-    def intersect(ca: int, cb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """:func:`hits` of channel ``cb`` of the others in channel ``ca`` of ``a``."""
-        keys_a, values_a = ka.channel(ca)
-        owner, keys_b, values_b = o.channel(cb)
-        found, p = find(keys_a, keys_b)
-        return owner[found], values_a[p], values_b[found], p
+        base = ka.bounds[c if in_a is None else in_a]
+        return owner_all[lo:hi], ka.values[p], o.values[at[lo:hi]], p - base
 
     def col(name: str) -> np.ndarray:
         out: np.ndarray = f[:, _AT[name]]
@@ -236,14 +236,13 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
         np.minimum(sa[pk.LEAD_MASS], sb[:, pk.GRAMS_MASS]),
         lead_a & words_b,
     ))  # fmt: skip
-    owner, va, vb, _ = intersect(pk.GRAMS, pk.LEAD)
+    owner, va, vb, p = hits(pk.LEAD, pk.GRAMS)
     title_ba = np.sqrt(_ratio(
         per(owner, np.minimum(va, vb)), np.minimum(sb[:, pk.LEAD_MASS], sa[pk.GRAMS_MASS]), lead_b & words_a
     ))  # fmt: skip
     col("title")[:] = np.maximum(title_ab, title_ba)
-    owner, va, vb, _ = intersect(pk.LEAD, pk.LEAD)
     col("lead")[:] = np.sqrt(
-        _ratio(per(owner, va * vb), sa[pk.LEAD_NORM] * sb[:, pk.LEAD_NORM], lead_a & lead_b)
+        _ratio(per(owner, lead_at[p] * vb), sa[pk.LEAD_NORM] * sb[:, pk.LEAD_NORM], lead_a & lead_b)
     )
 
     # Names: shared weight, rare names in common, each one's leading names in the other, and
@@ -263,8 +262,8 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
     first_at[np.searchsorted(heads_a, ka.channel(pk.FIRST)[0])] = True
     top_a_in_b = per(owner, top_at[p].astype(np.float64))
     only_a = size_a[pk.FIRST] - per(owner, first_at[p].astype(np.float64))
-    top_b_in_a = per(intersect(pk.HEADS, pk.TOP)[0])
-    only_b = size_b[:, pk.FIRST] - per(intersect(pk.HEADS, pk.FIRST)[0])
+    top_b_in_a = per(hits(pk.TOP, pk.HEADS)[0])
+    only_b = size_b[:, pk.FIRST] - per(hits(pk.FIRST, pk.HEADS)[0])
     col("entities_top")[:] = np.where(
         both,
         (top_a_in_b / max(size_a[pk.TOP], 1) + top_b_in_a / np.maximum(size_b[:, pk.TOP], 1)) / 2,
@@ -326,9 +325,9 @@ def _shared_quotes(ka: pk.PairKeys, o: _Others) -> np.ndarray:
     n = o.n
     out = np.zeros(n)
     keys_a, quote_a = ka.channel(pk.QUOTES)
-    owner, keys_b, quote_b = o.channel(pk.QUOTES)
-    if not len(keys_a) or not len(keys_b):
+    if not len(keys_a) or not o.sizes[:, pk.QUOTES].any():
         return out
+    owner, keys_b, quote_b = o.channel(pk.QUOTES)
     # Each quote of the others numbered end to end; each trigram found in every quote of a.
     n_quotes = np.zeros(n, dtype=np.int64)
     np.maximum.at(n_quotes, owner, quote_b.astype(np.int64) + 1)
@@ -353,9 +352,9 @@ def _closest_dates(ka: pk.PairKeys, o: _Others) -> np.ndarray:
     dates by the calendar, "MM-DD" ones within a year), inf when one side mentions none."""
     out = np.full(o.n, np.inf)
     md_a, day_a = ka.channel(pk.DATES)
-    owner, md_b, day_b = o.channel(pk.DATES)
-    if not len(md_a) or not len(md_b):
+    if not len(md_a) or not o.sizes[:, pk.DATES].any():
         return out
+    owner, md_b, day_b = o.channel(pk.DATES)
     apart = np.abs(md_a.astype(np.float64)[:, None] - md_b.astype(np.float64)[None, :])
     apart = np.minimum(apart, 372 - apart)
     days = np.abs(day_a[:, None] - day_b[None, :])  # NaN unless both dates are full
