@@ -10,7 +10,7 @@ with probability 2^-64 per pair.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -106,15 +106,12 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
 
 
-def gram_vector(words: Mapping[str, float], n: int = GRAM) -> tuple[np.ndarray, np.ndarray]:
-    """``terms.char_grams(words, n)`` as sorted gram keys (as channel GRAMS holds them) and
-    their weights: the character
-    ``n``-grams of each padded word ``_word_``, its weight spread evenly over them.
+def _word_grams(words: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The key of each character ``n``-gram of each padded word ``_word_`` (as channel GRAMS
+    holds them), word after word, and how many grams each word has.
 
     A gram's code points (zero-padded: no word holds U+0000, so a short gram stays apart from
     a longer one) are hashed with numpy, all words at once."""
-    if not words:
-        return _EMPTY_KEYS, _EMPTY_WEIGHTS
     padded = [f"_{w}_" for w in words]
     lengths = np.fromiter(map(len, padded), np.int64, count=len(padded))
     per_word = np.maximum(1, lengths - n + 1)
@@ -126,8 +123,38 @@ def gram_vector(words: Mapping[str, float], n: int = GRAM) -> tuple[np.ndarray, 
     for j in range(n):
         c = np.where(j < size, codes[starts + j], np.uint64(0))
         key = _fmix(key ^ (c + np.uint64((j + 1) * _GOLDEN & _MASK64)))
-    weights = np.fromiter(words.values(), np.float64, count=len(padded))
-    return _sorted(salted(key, GRAMS), np.repeat(weights / per_word, per_word))
+    return salted(key, GRAMS), per_word
+
+
+def gram_vector(words: Mapping[str, float], n: int = GRAM) -> tuple[np.ndarray, np.ndarray]:
+    """``terms.char_grams(words, n)`` as sorted gram keys (as channel GRAMS holds them) and
+    their weights: the character ``n``-grams of each padded word, its weight spread evenly
+    over them."""
+    if not words:
+        return _EMPTY_KEYS, _EMPTY_WEIGHTS
+    keys, per_word = _word_grams(list(words), n)
+    weights = np.fromiter(words.values(), np.float64, count=len(words))
+    return _sorted(keys, np.repeat(weights / per_word, per_word))
+
+
+def _grams_and_lead(
+    words: Mapping[str, float], lead: Sequence[str]
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """:func:`gram_vector` of ``words`` with the lede's grams among them (weight 0 where the
+    words lack them), and :func:`gram_vector` of the lede (each word weighing 1), hashed once."""
+    extra = [w for w in dict.fromkeys(lead) if w not in words]
+    names = [*words, *extra]
+    if not names:
+        return (_EMPTY_KEYS, _EMPTY_WEIGHTS), (_EMPTY_KEYS, _EMPTY_WEIGHTS)
+    keys, per_word = _word_grams(names, GRAM)
+    weights = np.concatenate([np.fromiter(words.values(), np.float64, count=len(words)), np.zeros(len(extra))])
+    grams = _sorted(keys, np.repeat(weights / per_word, per_word))
+    at = {w: i for i, w in enumerate(names)}
+    is_lead = np.zeros(len(names), dtype=bool)
+    is_lead[[at[w] for w in lead]] = True
+    n_lead = per_word[is_lead]
+    lead_grams = _sorted(keys[np.repeat(is_lead, per_word)], np.repeat(1.0 / n_lead, n_lead))
+    return grams, lead_grams
 
 
 def first_heads(ev: Evidence) -> list[str]:
@@ -164,11 +191,9 @@ def pair_keys(ev: Evidence) -> PairKeys:
     """The :class:`PairKeys` of ``ev``."""
     hashes, head_weights, n_terms = ev.collection_keys
     terms = _sorted(salted(hashes[:n_terms], TERMS), head_weights[:n_terms])
-    grams = gram_vector(ev.words)
-    lead = gram_vector(dict.fromkeys(ev.lead, 1.0))
     # The lede's grams are looked up through the content grams: any the words lack join them
     # with weight 0 (none do when the lede's words are content words, as extracted).
-    all_grams = _sorted(np.concatenate([grams[0], lead[0]]), np.concatenate([grams[1], lead[1] * 0]))
+    grams, lead = _grams_and_lead(ev.words, ev.lead)
     head_keys_all = salted(hashes[n_terms:], HEADS)
     heads = _sorted(head_keys_all, head_weights[n_terms:])
     head_hash = dict(zip(ev.entity_heads, head_keys_all.tolist(), strict=True))
@@ -187,7 +212,11 @@ def pair_keys(ev: Evidence) -> PairKeys:
     order = np.argsort(q_keys, kind="stable")
     quotes = q_keys[order], np.array(quote_of, dtype=np.float64)[order]
 
-    shingles = np.unique(salted(np.fromiter((s & _MASK64 for s in ev.shingles), np.uint64), SHINGLES))
+    try:
+        raw = np.array(ev.shingles, dtype=np.uint64)
+    except OverflowError:  # signed 64-bit hashes
+        raw = np.array(ev.shingles, dtype=np.int64).view(np.uint64)
+    shingles = np.unique(salted(raw, SHINGLES))
     figures = sorted({(u, float(v)) for u, v in ev.numbers if u != "#"})
     unit_names = sorted({u for u, _ in figures})
     unit_keys = salted(_hashes(unit_names), UNITS)
@@ -204,7 +233,7 @@ def pair_keys(ev: Evidence) -> PairKeys:
 
     channels = [
         terms,
-        all_grams,
+        grams,
         heads,
         (shingles, np.zeros(len(shingles))),
         (fig[0][fig_order], fig[1][fig_order]),
