@@ -337,13 +337,15 @@ def _shared_quotes(ka: pk.PairKeys, o: _Others) -> np.ndarray:
     which = np.repeat(np.arange(len(keys_b)), found)
     in_a = quote_a[pk.ranges(left[found > 0], found[found > 0])].astype(np.int64)
     na, nb = int(quote_a.max()) + 1, int(n_quotes.sum())
-    common = np.bincount(in_a * nb + quote[which], minlength=na * nb).reshape(na, nb)
+    # The trigrams each pair of quotes (one of a's, one of the others') has in common.
+    pair, common = np.unique(in_a * nb + quote[which], return_counts=True)
+    i, j = pair // nb, pair % nb
     size_a = np.bincount(quote_a.astype(np.int64), minlength=na)
     size_b = np.bincount(quote, minlength=nb)
     of = np.repeat(np.arange(n), n_quotes)  # the owner of each quote of the others
-    i, j = np.nonzero(common >= COVER * size_a[:, None])
-    told_a = np.bincount(np.unique(of[j] * na + i) // na, minlength=n)
-    told_b = np.bincount(of, weights=(common >= COVER * size_b[None, :]).any(axis=0), minlength=n)
+    a_told = common >= COVER * size_a[i]
+    told_a = np.bincount(np.unique(of[j[a_told]] * na + i[a_told]) // na, minlength=n)
+    told_b = np.bincount(of[np.unique(j[common >= COVER * size_b[j]])], minlength=n)
     return np.maximum(told_a, told_b).astype(np.float64)
 
 

@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from storytrace.evidence import Entity, Evidence, extract_evidence, features, similarity
 from storytrace.evidence import pairkeys as pk
+from storytrace.evidence.quotes import COVER, trigrams
 from storytrace.evidence.similarity import (
     COLUMNS,
     FEATURES,
     find,
     pair_features,
+    pair_matrix,
     similarity_score,
     similarity_scores,
 )
@@ -191,3 +193,29 @@ def test_embedded_pairs_use_the_embedding_weights() -> None:
     assert similarity_scores(a, [b, c]) == [s.score, similarity(a, c).score]
     plain = similarity(replace(a, embedding=()), b).score
     assert s.score != plain
+
+
+def _told(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """How many quotes of ``a`` have most of their word trigrams in one quote of ``b``."""
+    grams_b = [trigrams(q) for q in b]
+    return sum(any(len(trigrams(q) & g) >= COVER * len(trigrams(q)) for g in grams_b) for q in a)
+
+
+QUOTES = [
+    "we are doing everything we can to reach the people",
+    "we are doing everything we can",
+    "the main need now is tents and clean water",
+    "tents and clean water for the survivors of the quake",
+    "a b c",
+    "nothing in common with any other quote here at all",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(QUOTES), max_size=4, unique=True), min_size=1, max_size=6))
+def test_shared_quotes_follow_their_definition(quote_sets: list[list[str]]) -> None:
+    evs = [Evidence(quotes=tuple(q)) for q in quote_sets]
+    a, others = evs[0], evs[1:] or evs[:1]
+    got = pair_matrix(a, others).quotes
+    want = [max(_told(a.quotes, b.quotes), _told(b.quotes, a.quotes)) for b in others]
+    assert got.tolist() == want
