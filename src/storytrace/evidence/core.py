@@ -13,14 +13,13 @@ from typing import Any
 import numpy as np
 import xxhash
 
-from storytrace.evidence import _pair_kernels
 from storytrace.evidence._kernels import shingle_hashes
 from storytrace.evidence.dates import extract_dates, parse_published
 from storytrace.evidence.entities import Entity, extract_entities
 from storytrace.evidence.numbers import extract_numbers
-from storytrace.evidence.quotes import extract_quotes, trigrams
-from storytrace.evidence.terms import GRAM, char_grams, idf, terms_and_words, terms_of_counts
-from storytrace.evidence.vectors import Lexical, build_from_words
+from storytrace.evidence.pairkeys import PairKeys, pair_keys
+from storytrace.evidence.quotes import extract_quotes
+from storytrace.evidence.terms import idf, terms_and_words, terms_of_counts
 from storytrace.normalize import tokenize, unify_punctuation
 
 SHINGLE = 5
@@ -62,10 +61,6 @@ class Evidence:
 
     # Derived views, computed once per instance (not part of equality or the JSON form).
     @cached_property
-    def quote_grams(self) -> list[frozenset[tuple[str, ...]]]:
-        return [trigrams(q) for q in self.quotes]
-
-    @cached_property
     def entity_heads(self) -> dict[str, float]:
         """head key -> weight; a bare surname and the full name share a head."""
         out: dict[str, float] = {}
@@ -76,69 +71,22 @@ class Evidence:
     @cached_property
     def collection_keys(self) -> tuple[np.ndarray, np.ndarray, int]:
         """The terms, then the entity heads, as stable 64-bit hashes of ``"t:term"`` and
-        ``"e:head"``; their weights; and how many of them are terms. The re-check's rarity
-        statistics (:func:`storytrace.stories.profile.contrast_matrix`) read these arrays for
-        thousands of articles at a time."""
+        ``"e:head"``; their weights; and how many of them are terms. The pair score
+        (:attr:`pair_keys`) and the re-check's rarity statistics
+        (:func:`storytrace.stories.profile.contrast_matrix`) read these arrays."""
         names = [*("t:" + k for k in self.terms), *("e:" + k for k in self.entity_heads)]
         hashes = np.array([xxhash.xxh3_64_intdigest(k.encode()) for k in names], dtype=np.uint64)
         weights = np.array([*self.terms.values(), *self.entity_heads.values()], dtype=np.float64)
         return hashes.view(np.int64), weights, len(self.terms)
 
     @cached_property
-    def head_names(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for e in self.entities:
-            if len(e.name) > len(out.get(e.head, "")):
-                out[e.head] = e.name
-        return out
-
-    @cached_property
-    def grams(self) -> dict[str, float]:
-        return char_grams(self.words)
-
-    @cached_property
-    def lead_grams(self) -> dict[str, float]:
-        return char_grams(dict.fromkeys(self.lead, 1.0))
-
-    @cached_property
-    def lexical(self) -> Lexical:
-        """Terms, grams and lede grams as sorted hashed vectors (see :mod:`.vectors`)."""
-        return build_from_words(self.terms, self.words, self.lead, GRAM)
-
-    @cached_property
-    def entity_summary(self) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
-        """(total entity weight, the 3 heaviest heads by (weight, head), the 3 heaviest by
-        weight then first mention): what every pair comparison reads."""
-        ha = self.entity_heads
-        top = tuple(sorted(ha, key=lambda h: (-ha[h], h))[:3])
-        first = tuple(sorted(ha, key=lambda h: -ha[h])[:3])
-        return sum(ha.values()), top, first
-
-    @cached_property
-    def unit_values(self) -> dict[str, set[float]]:
-        """unit -> the figures mentioned with it."""
-        out: dict[str, set[float]] = {}
-        for u, v in self.numbers:
-            out.setdefault(u, set()).add(v)
-        return out
-
-    @cached_property
-    def year_set(self) -> frozenset[int]:
-        return frozenset(self.years)
-
-    @cached_property
-    def shingle_set(self) -> frozenset[int]:
-        return frozenset(self.shingles)
-
-    @cached_property
     def published_dt(self) -> datetime | None:
         return parse_published(self.published)
 
     @cached_property
-    def pair_form(self) -> _pair_kernels.PairForm | None:
-        """What a pair score reads of this article, packed for the native pair kernel (see
-        :mod:`._pair_kernels`); None when a field holds a value the kernel does not model."""
-        return _pair_kernels.pair_form(self)
+    def pair_keys(self) -> PairKeys:
+        """What the pair score reads of this article, as sorted arrays (see :mod:`.pairkeys`)."""
+        return pair_keys(self)
 
     @cached_property
     def fingerprint(self) -> bytes:

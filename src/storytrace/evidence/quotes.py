@@ -14,6 +14,7 @@ from storytrace.normalize import words
 MIN_WORDS = 4
 MAX_WORDS = 60
 MAX_QUOTES = 24
+COVER = 0.6  # a quote is told in another when this share of its word trigrams is in it
 _QUOTE = re.compile(r'"([^"\n]{1,1500}?)"')
 
 
@@ -37,16 +38,3 @@ def extract_quotes(text: str) -> list[str]:
 def trigrams(quote: str) -> frozenset[tuple[str, ...]]:
     ws = quote.split()
     return frozenset(tuple(ws[i : i + 3]) for i in range(max(1, len(ws) - 2)))
-
-
-def shared_quotes(
-    a: list[frozenset[tuple[str, ...]]], b: list[frozenset[tuple[str, ...]]], cover: float = 0.6
-) -> list[int]:
-    """Indexes of ``a``'s quotes that most of whose trigrams appear in one quote of ``b``."""
-    hits: list[int] = []
-    for i, qa in enumerate(a):
-        for qb in b:
-            if len(qa & qb) >= cover * len(qa):
-                hits.append(i)
-                break
-    return hits

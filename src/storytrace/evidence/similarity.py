@@ -6,9 +6,11 @@ short rewrite close to the long original; conflicts (same unit, other figure; da
 publication times far apart) carry negative weights. Weights live in ``weights.json`` and can
 be refitted with :func:`fit_weights`.
 
-:func:`features` is the definition; the score-only paths (:func:`similarity_score`, and
-:func:`similarity_scores` for one article against many) replay it in native code on packed
-forms of the evidence (:mod:`._pair_kernels`) and give the same floats.
+:func:`pair_features` is the definition, for one article against many at once: each
+article's evidence is read as sorted key arrays (:mod:`.pairkeys`), the others' arrays are
+concatenated, and each kind of evidence is intersected with numpy and summed per article. The
+score is the logistic of the features times the weights; :func:`similarity` is the first row
+of the same computation, with the reasons worded from its feature values.
 """
 
 from __future__ import annotations
@@ -19,17 +21,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
-from operator import mul
 
 import numpy as np
 
-from storytrace.evidence._pair_kernels import many_scores, pair_score
+from storytrace.evidence import pairkeys as pk
 from storytrace.evidence.core import Evidence
-from storytrace.evidence.dates import date_distance_days, describe_gap
-from storytrace.evidence.numbers import compare_units, describe
-from storytrace.evidence.quotes import shared_quotes
-from storytrace.evidence.vectors import features as lexical_features
+from storytrace.evidence.dates import describe_gap
+from storytrace.evidence.numbers import compare, describe
+from storytrace.evidence.quotes import COVER
 
 FEATURES: tuple[str, ...] = (
     "terms_cos",
@@ -53,9 +52,13 @@ FEATURES: tuple[str, ...] = (
     "time_close",
     "time_far",
 )
-_LOG8 = math.log(8)
 # Only scored when both articles carry a sentence embedding (the optional extra).
 EMBED_FEATURES: tuple[str, ...] = ("embed_cos",)
+COLUMNS: tuple[str, ...] = FEATURES + EMBED_FEATURES  # the columns of pair_features()
+_AT = {k: i for i, k in enumerate(COLUMNS)}
+_LOG8 = math.log(8)
+_LOG60 = math.log(60)
+_LOG_YEAR_IN_WEEKS = math.log(365 / 7)
 
 
 @dataclass(frozen=True)
@@ -73,215 +76,431 @@ def default_weights(embedded: bool = False) -> dict[str, float]:
     return {k: float(v) for k, v in json.loads(text).items() if not k.startswith("_")}
 
 
+# --- the features -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairMatrix:
+    """:func:`pair_features` with what the reasons quote: per other article, the shared quotes,
+    the closest mentioned dates (days apart, inf when one side has none), the publication
+    times (days apart, NaN when one is unknown) and whether both sides carry an embedding."""
+
+    features: np.ndarray  # (len(others), len(COLUMNS))
+    quotes: np.ndarray
+    date_gap: np.ndarray
+    days: np.ndarray
+    embedded: np.ndarray
+
+
+class _Others:
+    """The :class:`~.pairkeys.PairKeys` of many articles end to end."""
+
+    def __init__(self, keys: Sequence[pk.PairKeys]) -> None:
+        self.n = len(keys)
+        self.keys = np.concatenate([k.keys for k in keys])
+        self.values = np.concatenate([k.values for k in keys])
+        self.bounds = np.stack([k.bounds for k in keys])
+        self.sizes = np.diff(self.bounds, axis=1)  # (n, channels)
+        total = self.bounds[:, -1]
+        self.starts = np.cumsum(total) - total
+        self.stats = np.stack([k.stats for k in keys])
+
+    def channel(self, c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(owner, keys, values) of channel ``c`` of every article: ``owner`` is the article."""
+        lengths = self.sizes[:, c]
+        at = pk.ranges(self.starts + self.bounds[:, c], lengths)
+        return np.repeat(np.arange(self.n), lengths), self.keys[at], self.values[at]
+
+    def owners(self) -> np.ndarray:
+        """The article of each entry."""
+        return np.repeat(np.arange(self.n, dtype=np.int32), self.bounds[:, -1])
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    ok = ok & (den > 0)
+    return np.where(ok, num / np.where(ok, den, 1.0), 0.0)
+
+
+def find(keys: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The needles found in ``keys`` (sorted, distinct): their indexes, and their positions in
+    ``keys``.
+
+    Many needles against a few keys (one article's keys against those of hundreds): a table
+    of 2^16 slots says where the key with each value of 16 bits of a needle is (the keys are
+    salted, so any bits are as good as others), and only needles whose slot several keys share
+    are searched by bisection."""
+    none = np.zeros(0, dtype=np.int64)
+    if not len(keys) or not len(needles):
+        return none, none
+    if len(needles) <= 16 * len(keys):
+        pos = np.searchsorted(keys, needles)
+        np.minimum(pos, len(keys) - 1, out=pos)
+        hit = keys[pos] == needles
+        return np.flatnonzero(hit), pos[hit]
+    slot = keys.view(np.uint16)[::4]
+    table = np.full(1 << 16, -1, dtype=np.int64)
+    table[slot] = np.arange(len(keys))
+    shared = np.bincount(slot, minlength=1 << 16) > 1
+    table[shared] = -2
+    where = table[needles.view(np.uint16)[::4]]
+    at = np.flatnonzero(where >= 0)
+    pos = where[at]
+    hit = keys[pos] == needles[at]
+    at, pos = at[hit], pos[hit]
+    maybe = np.flatnonzero(where == -2)
+    if len(maybe):
+        p = np.searchsorted(keys, needles[maybe])
+        np.minimum(p, len(keys) - 1, out=p)
+        ok = keys[p] == needles[maybe]
+        at = np.concatenate([at, maybe[ok]])
+        pos = np.concatenate([pos, p[ok]])
+    return at, pos
+
+
+def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
+    """:func:`pair_features` and what the reasons quote (see :class:`PairMatrix`)."""
+    n = len(others)
+    f = np.zeros((n, len(COLUMNS)))
+    if not n:
+        empty = np.zeros(0)
+        return PairMatrix(f, empty, empty, empty, empty.astype(bool))
+    ka = a.pair_keys
+    o = _Others([b.pair_keys for b in others])
+    sa, sb = ka.stats, o.stats
+    size_a, size_b = np.diff(ka.bounds), o.sizes
+
+    def per(owner: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(owner, weights=w, minlength=n).astype(np.float64)
+
+    # One pass over every key of the others for the channels whose keys are salted apart.
+    end = int(ka.bounds[pk.MAIN])
+    order = np.argsort(ka.keys[:end], kind="stable")
+    main_keys = ka.keys[:end][order]
+    main_channel = np.repeat(np.arange(pk.MAIN, dtype=np.int8), size_a[: pk.MAIN])[order]
+    at, pos = find(main_keys, o.keys)
+    owner_all = o.owners()[at]
+    # An entry of the others past their main channels is a lede gram (salted as the grams), a
+    # leading name (salted as the names), or nothing found here.
+    local = at - o.starts[owner_all]
+    after = [o.bounds[owner_all, c] for c in (pk.MAIN, pk.LEAD + 1, pk.TOP + 1, pk.FIRST + 1)]
+    kind = np.where(
+        local < after[0], main_channel[pos], pk.LEAD + (local >= after[1]) + (local >= after[2])
+    ).astype(np.int8)
+    keep = local < after[3]
+    at, pos, owner_all, kind = at[keep], pos[keep], owner_all[keep], kind[keep]
+    by_kind = np.argsort(kind, kind="stable")
+    at, pos, owner_all = at[by_kind], order[pos[by_kind]], owner_all[by_kind]
+    split = np.zeros(pk.FIRST + 2, dtype=np.int64)
+    np.cumsum(np.bincount(kind, minlength=pk.FIRST + 1), out=split[1:])
+
+    def hits(c: int, in_a: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each key of channel ``c`` of the others found in channel ``in_a`` (default:
+        ``c``) of ``a``: its owner, ``a``'s value, the other's value and its position in
+        ``a``'s channel."""
+        lo, hi = split[c], split[c + 1]
+        p = pos[lo:hi]
+        base = ka.bounds[c if in_a is None else in_a]
+        return owner_all[lo:hi], ka.values[p], o.values[at[lo:hi]], p - base
+
+    def col(name: str) -> np.ndarray:
+        out: np.ndarray = f[:, _AT[name]]
+        return out
+
+    # Terms, character grams and the lede. Square roots: the human scale is concave in raw
+    # lexical overlap.
+    owner, va, vb, _ = hits(pk.TERMS)
+    both = (size_a[pk.TERMS] > 0) & (size_b[:, pk.TERMS] > 0)
+    col("terms_cos")[:] = np.sqrt(
+        _ratio(per(owner, va * vb), sa[pk.TERMS_NORM] * sb[:, pk.TERMS_NORM], both)
+    )
+    col("terms_overlap")[:] = np.sqrt(
+        _ratio(per(owner, np.minimum(va, vb)), np.minimum(sa[pk.TERMS_MASS], sb[:, pk.TERMS_MASS]), both)
+    )
+    words_a, words_b = sa[pk.HAS_WORDS] > 0, sb[:, pk.HAS_WORDS] > 0
+    owner, va, vb, p = hits(pk.GRAMS)
+    both = words_a & words_b
+    col("grams_cos")[:] = np.sqrt(
+        _ratio(per(owner, va * vb), sa[pk.GRAMS_NORM] * sb[:, pk.GRAMS_NORM], both)
+    )
+    col("grams_overlap")[:] = np.sqrt(
+        _ratio(per(owner, np.minimum(va, vb)), np.minimum(sa[pk.GRAMS_MASS], sb[:, pk.GRAMS_MASS]), both)
+    )
+    # Is each article's headline and lede told in the other one? (grams, so inflections count)
+    grams_a, _ = ka.channel(pk.GRAMS)
+    lead_keys, lead_weights = ka.channel(pk.LEAD)
+    lead_at = np.zeros(len(grams_a))  # a's lede weight of each of its grams
+    lead_at[np.searchsorted(grams_a, lead_keys)] = lead_weights
+    lead_a, lead_b = size_a[pk.LEAD] > 0, size_b[:, pk.LEAD] > 0
+    title_ab = np.sqrt(_ratio(
+        per(owner, np.minimum(lead_at[p], vb)),
+        np.minimum(sa[pk.LEAD_MASS], sb[:, pk.GRAMS_MASS]),
+        lead_a & words_b,
+    ))  # fmt: skip
+    owner, va, vb, p = hits(pk.LEAD, pk.GRAMS)
+    title_ba = np.sqrt(_ratio(
+        per(owner, np.minimum(va, vb)), np.minimum(sb[:, pk.LEAD_MASS], sa[pk.GRAMS_MASS]), lead_b & words_a
+    ))  # fmt: skip
+    col("title")[:] = np.maximum(title_ab, title_ba)
+    col("lead")[:] = np.sqrt(
+        _ratio(per(owner, lead_at[p] * vb), sa[pk.LEAD_NORM] * sb[:, pk.LEAD_NORM], lead_a & lead_b)
+    )
+
+    # Names: shared weight, rare names in common, each one's leading names in the other, and
+    # leading names that only one of the two mentions.
+    both = (size_a[pk.HEADS] > 0) & (size_b[:, pk.HEADS] > 0)
+    owner, va, vb, p = hits(pk.HEADS)
+    low = np.minimum(va, vb)
+    col("entities")[:] = np.sqrt(
+        _ratio(per(owner, low), np.minimum(sa[pk.HEADS_MASS], sb[:, pk.HEADS_MASS]), both)
+    )
+    rare = per(owner, (low >= 3.0).astype(np.float64))
+    col("entities_n")[:] = np.where(both, np.minimum(1.0, np.log1p(rare) / _LOG8), 0.0)
+    heads_a, _ = ka.channel(pk.HEADS)
+    top_at = np.zeros(len(heads_a), dtype=bool)
+    top_at[np.searchsorted(heads_a, ka.channel(pk.TOP)[0])] = True
+    first_at = np.zeros(len(heads_a), dtype=bool)
+    first_at[np.searchsorted(heads_a, ka.channel(pk.FIRST)[0])] = True
+    top_a_in_b = per(owner, top_at[p].astype(np.float64))
+    only_a = size_a[pk.FIRST] - per(owner, first_at[p].astype(np.float64))
+    top_b_in_a = per(hits(pk.TOP, pk.HEADS)[0])
+    only_b = size_b[:, pk.FIRST] - per(hits(pk.FIRST, pk.HEADS)[0])
+    col("entities_top")[:] = np.where(
+        both,
+        (top_a_in_b / max(size_a[pk.TOP], 1) + top_b_in_a / np.maximum(size_b[:, pk.TOP], 1)) / 2,
+        0.0,
+    )
+    col("names_differ")[:] = np.where(
+        both & (only_a > 0) & (only_b > 0), np.minimum(only_a, only_b) / 3, 0.0
+    )
+
+    quotes = _shared_quotes(ka, o)
+    col("quotes")[:] = np.minimum(1.0, quotes / 3)
+
+    owner = hits(pk.SHINGLES)[0]
+    n_a, n_b = size_a[pk.SHINGLES], size_b[:, pk.SHINGLES]
+    col("passages")[:] = _ratio(per(owner), np.minimum(n_a, n_b), (n_a >= 3) & (n_b >= 3))
+
+    # Figures: the same figure of a unit in both, or a unit both mention with no figure in
+    # common (a conflict).
+    owner, _, unit, _ = hits(pk.FIGURES)
+    col("numbers_shared")[:] = np.minimum(1.0, per(owner) / 3)
+    stride = int(size_b[:, pk.UNITS].max()) + 1
+    agreed = np.unique(owner * stride + unit.astype(np.int64)) // stride
+    conflicts = per(hits(pk.UNITS)[0]) - per(agreed)
+    col("numbers_conflict")[:] = np.minimum(1.0, conflicts / 2)
+
+    date_gap = _closest_dates(ka, o)
+    col("date_match")[:] = date_gap <= 1
+    far = np.isfinite(date_gap) & (date_gap > 3)
+    col("date_conflict")[:] = np.where(
+        far, np.minimum(1.0, np.log1p(np.where(far, date_gap, 0.0)) / _LOG60), 0.0
+    )
+
+    both = (size_a[pk.YEARS] > 0) & (size_b[:, pk.YEARS] > 0)
+    col("years_conflict")[:] = both & (per(hits(pk.YEARS)[0]) == 0)
+    col("last_year_differs")[:] = both & (sa[pk.LAST_YEAR] != sb[:, pk.LAST_YEAR])
+
+    days = np.abs(sb[:, pk.PUBLISHED] - sa[pk.PUBLISHED]) / 86400
+    known = ~np.isnan(days)
+    col("time_close")[:] = known & (days <= 2)
+    far = known & (days > 7)
+    col("time_far")[:] = np.where(
+        far, np.minimum(1.0, np.log(np.where(far, days, 7.0) / 7) / _LOG_YEAR_IN_WEEKS), 0.0
+    )
+
+    embedded = np.zeros(n, dtype=bool)
+    if ka.embedding is not None:
+        rows = [i for i, b in enumerate(others) if b.embedding and len(b.embedding) == len(ka.embedding)]
+        if rows:
+            vectors = np.stack([others[i].pair_keys.embedding for i in rows])  # type: ignore[misc]
+            col("embed_cos")[rows] = vectors @ ka.embedding
+            embedded[rows] = True
+    np.clip(f, 0.0, 1.0, out=f)
+    return PairMatrix(f, quotes, date_gap, days, embedded)
+
+
+def _shared_quotes(ka: pk.PairKeys, o: _Others) -> np.ndarray:
+    """Per other article: the quotes of one side told in a quote of the other (most of a
+    quote's word trigrams found in one quote), counted on the side that has more."""
+    n = o.n
+    out = np.zeros(n)
+    keys_a, quote_a = ka.channel(pk.QUOTES)
+    if not len(keys_a) or not o.sizes[:, pk.QUOTES].any():
+        return out
+    owner, keys_b, quote_b = o.channel(pk.QUOTES)
+    # Each quote of the others numbered end to end; each trigram found in every quote of a.
+    n_quotes = np.zeros(n, dtype=np.int64)
+    np.maximum.at(n_quotes, owner, quote_b.astype(np.int64) + 1)
+    quote = (np.cumsum(n_quotes) - n_quotes)[owner] + quote_b.astype(np.int64)
+    left = np.searchsorted(keys_a, keys_b, "left")
+    found = np.searchsorted(keys_a, keys_b, "right") - left
+    which = np.repeat(np.arange(len(keys_b)), found)
+    in_a = quote_a[pk.ranges(left[found > 0], found[found > 0])].astype(np.int64)
+    na, nb = int(quote_a.max()) + 1, int(n_quotes.sum())
+    # The trigrams each pair of quotes (one of a's, one of the others') has in common.
+    pair, common = np.unique(in_a * nb + quote[which], return_counts=True)
+    i, j = pair // nb, pair % nb
+    size_a = np.bincount(quote_a.astype(np.int64), minlength=na)
+    size_b = np.bincount(quote, minlength=nb)
+    of = np.repeat(np.arange(n), n_quotes)  # the owner of each quote of the others
+    a_told = common >= COVER * size_a[i]
+    told_a = np.bincount(np.unique(of[j[a_told]] * na + i[a_told]) // na, minlength=n)
+    told_b = np.bincount(of[np.unique(j[common >= COVER * size_b[j]])], minlength=n)
+    return np.maximum(told_a, told_b).astype(np.float64)
+
+
+def _closest_dates(ka: pk.PairKeys, o: _Others) -> np.ndarray:
+    """Per other article, the days between the closest two dates the pair mentions (full
+    dates by the calendar, "MM-DD" ones within a year), inf when one side mentions none."""
+    out = np.full(o.n, np.inf)
+    md_a, day_a = ka.channel(pk.DATES)
+    if not len(md_a) or not o.sizes[:, pk.DATES].any():
+        return out
+    owner, md_b, day_b = o.channel(pk.DATES)
+    apart = np.abs(md_a.astype(np.float64)[:, None] - md_b.astype(np.float64)[None, :])
+    apart = np.minimum(apart, 372 - apart)
+    days = np.abs(day_a[:, None] - day_b[None, :])  # NaN unless both dates are full
+    gap = np.where(np.isnan(days), apart, days).min(axis=0)
+    np.minimum.at(out, owner, gap)
+    return out
+
+
+def pair_features(a: Evidence, others: Sequence[Evidence]) -> np.ndarray:
+    """The features of ``a`` with each of ``others``: shape ``(len(others), len(COLUMNS))``,
+    every value in [0, 1] (``embed_cos`` is 0 unless both sides carry an embedding)."""
+    return pair_matrix(a, others).features
+
+
+def _vector(weights: Mapping[str, float]) -> np.ndarray:
+    return np.array([weights.get(k, 0.0) for k in COLUMNS], dtype=np.float64)
+
+
+@lru_cache(maxsize=2)
+def _default_vector(embedded: bool) -> tuple[float, np.ndarray]:
+    w = default_weights(embedded)
+    return w.get("bias", 0.0), _vector(w)
+
+
+def _logistic(z: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+    return out
+
+
+def scores(
+    m: PairMatrix, weights: Mapping[str, float] | None = None
+) -> np.ndarray:
+    """The score of each row of ``m``, rounded to 4 decimals: the logistic of the features
+    times ``weights`` (default: the shipped ones, those of embedded pairs where both sides
+    carry an embedding)."""
+    if weights is not None:
+        z = weights.get("bias", 0.0) + m.features @ _vector(weights)
+    else:
+        bias, w = _default_vector(False)
+        z = bias + m.features @ w
+        if m.embedded.any():
+            bias_e, w_e = _default_vector(True)
+            z = np.where(m.embedded, bias_e + m.features @ w_e, z)
+    return np.round(_logistic(z), 4)
+
+
+def combine(f: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """The unrounded score of one row of features given as a mapping."""
+    z = weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in f.items())
+    return float(_logistic(np.array(z)))
+
+
+def similarity_scores(
+    a: Evidence, others: Sequence[Evidence], *, weights: Mapping[str, float] | None = None
+) -> list[float]:
+    """The score of ``a`` with each of ``others`` (one :func:`pair_matrix`)."""
+    out: list[float] = scores(pair_matrix(a, others), weights).tolist()
+    return out
+
+
+def similarity_score(
+    a: Evidence, b: Evidence, *, weights: Mapping[str, float] | None = None
+) -> float:
+    """``similarity(a, b, weights=weights).score`` without the reasons."""
+    return similarity_scores(a, [b], weights=weights)[0]
+
+
+# --- the reasons --------------------------------------------------------------------------
+
+
 def _names(heads: Iterable[str], ev: Evidence, limit: int = 4) -> str:
-    return ", ".join(ev.head_names.get(h, h) for h in list(heads)[:limit])
+    longest: dict[str, str] = {}
+    for e in ev.entities:
+        if len(e.name) > len(longest.get(e.head, "")):
+            longest[e.head] = e.name
+    return ", ".join(longest.get(h, h) for h in list(heads)[:limit])
+
+
+def _row(m: PairMatrix, i: int) -> dict[str, float]:
+    names = COLUMNS if m.embedded[i] else FEATURES
+    return dict(zip(names, m.features[i, : len(names)].tolist(), strict=True))
+
+
+def reasons(a: Evidence, b: Evidence, m: PairMatrix, i: int = 0) -> list[str]:
+    """The notable features of row ``i`` of ``m`` (``a`` against ``b``) in plain words, with
+    the names, figures and years they are about."""
+    f = _row(m, i)
+    why: list[str] = []
+    if f["lead"] >= 0.6:
+        why.append(f"similar headline and lede ({f['lead']:.0%})")
+    if f["title"] >= 0.5:
+        why.append(f"headline words found in the other article ({f['title']:.0%})")
+    ha, hb = a.entity_heads, b.entity_heads
+    if f["entities"] > 0:
+        shared = sorted(ha.keys() & hb.keys(), key=lambda h: (-(ha[h] + hb[h]), h))
+        why.append(f"shared names: {_names(shared, a)}")
+    if f["names_differ"] > 0:
+        only_a = [h for h in pk.first_heads(a) if h not in hb]
+        only_b = [h for h in pk.first_heads(b) if h not in ha]
+        why.append(f"different names: {_names(only_a, a, 2)} vs {_names(only_b, b, 2)}")
+    n_q = int(m.quotes[i])
+    if n_q:
+        why.append(f"{n_q} shared quote{'s' if n_q > 1 else ''}")
+    if f["passages"] >= 0.2:
+        why.append(f"shared passages (~{f['passages']:.0%} of the shorter text)")
+    if f["numbers_shared"] or f["numbers_conflict"]:
+        same, conflicts = compare(list(a.numbers), list(b.numbers))
+        same = sorted(s for s in same if s[0] != "#")
+        if same:
+            why.append("same figures: " + ", ".join(describe(u, v) for u, v in same[:4]))
+        for u, va, vb in sorted(conflicts)[:2]:
+            why.append(f"different figures: {describe(u, va[0])} vs {describe(u, vb[0])}")
+    if f["date_match"]:
+        why.append("same date mentioned")
+    elif f["date_conflict"]:
+        why.append(f"dates mentioned {describe_gap(float(m.date_gap[i]))} apart")
+    if f["years_conflict"]:
+        why.append(f"different years: {a.years[-1]} vs {b.years[-1]}")
+    if not math.isnan(m.days[i]):
+        why.append(f"published {describe_gap(float(m.days[i]))} apart")
+    return why
 
 
 def features(
     a: Evidence, b: Evidence, *, explain: bool = True
 ) -> tuple[dict[str, float], list[str]]:
-    """Feature values in [0, 1] and the human reasons behind the notable ones.
-
-    ``explain=False``: the same values and no reasons (an empty list). Wording the reasons
-    costs as much as the features themselves, and most callers only need the score.
-    """
-    f = dict.fromkeys(FEATURES, 0.0)
-    why: list[str] = []
-    # Square roots: the human scale is concave in raw lexical overlap (Pearson 0.77 -> 0.82).
-    # All lexical intersections of the pair in one pass over precomputed sorted vectors.
-    terms_cos, terms_overlap, grams_cos, grams_overlap, lead, title_ab, title_ba = lexical_features(
-        a.lexical, b.lexical
-    )  # one native call: every lexical intersection of the pair and its measures
-    f["terms_cos"] = terms_cos
-    f["terms_overlap"] = terms_overlap
-    if a.words and b.words:
-        f["grams_cos"] = grams_cos
-        f["grams_overlap"] = grams_overlap
-    if a.lead and b.lead:
-        f["lead"] = lead
-        if explain and lead >= 0.6:
-            why.append(f"similar headline and lede ({lead:.0%})")
-    if a.embedding and b.embedding and len(a.embedding) == len(b.embedding):
-        dot = sum(x * y for x, y in zip(a.embedding, b.embedding, strict=True))
-        f["embed_cos"] = max(0.0, min(1.0, dot))
-
-    # Is each article's headline and lede told in the other one? (grams, so inflections count)
-    titles = []
-    if a.lead:
-        titles.append(title_ab)
-    if b.lead:
-        titles.append(title_ba)
-    if not titles:  # evidence stored before version 2
-        for x, y in ((a, b), (b, a)):
-            if x.title_terms:
-                titles.append(sum(t in y.terms for t in x.title_terms) / len(x.title_terms))
-    if titles:
-        f["title"] = max(titles)
-        if explain and f["title"] >= 0.5:
-            why.append(f"headline words found in the other article ({f['title']:.0%})")
-
-    ha, hb = a.entity_heads, b.entity_heads
-    if ha and hb:
-        mass_a, top_a, first_a = a.entity_summary
-        mass_b, top_b, first_b = b.entity_summary
-        shared_set = ha.keys() & hb.keys()
-        # Summed in the set's own order (as before), with C-level maps instead of generators.
-        lows = list(map(min, map(ha.__getitem__, shared_set), map(hb.__getitem__, shared_set)))
-        mass = sum(lows)
-        f["entities"] = math.sqrt(mass / min(mass_a, mass_b))
-        rare = sum(v >= 3.0 for v in lows)
-        f["entities_n"] = min(1.0, math.log1p(rare) / _LOG8)
-        f["entities_top"] = (
-            sum(map(hb.__contains__, top_a)) / len(top_a)
-            + sum(map(ha.__contains__, top_b)) / len(top_b)
-        ) / 2
-        if explain and shared_set:
-            shared_heads = sorted(shared_set, key=lambda h: -(ha[h] + hb[h]))
-            why.append(f"shared names: {_names(shared_heads, a)}")
-        only_a = [h for h in first_a if h not in hb and ha[h] >= 4]
-        only_b = [h for h in first_b if h not in ha and hb[h] >= 4]
-        if only_a and only_b:
-            f["names_differ"] = min(len(only_a), len(only_b)) / 3
-            if explain:
-                why.append(f"different names: {_names(only_a, a, 2)} vs {_names(only_b, b, 2)}")
-
-    if a.quotes and b.quotes:
-        n_q = max(
-            len(shared_quotes(a.quote_grams, b.quote_grams)),
-            len(shared_quotes(b.quote_grams, a.quote_grams)),
-        )
-        f["quotes"] = min(1.0, n_q / 3)
-        if explain and n_q:
-            why.append(f"{n_q} shared quote{'s' if n_q > 1 else ''}")
-
-    sa, sb = a.shingle_set, b.shingle_set
-    if len(sa) >= 3 and len(sb) >= 3:
-        f["passages"] = len(sa & sb) / min(len(sa), len(sb))
-        if explain and f["passages"] >= 0.2:
-            why.append(f"shared passages (~{f['passages']:.0%} of the shorter text)")
-
-    shared, conflicts = compare_units(a.unit_values, b.unit_values)
-    shared = [s for s in shared if s[0] != "#"]
-    f["numbers_shared"] = min(1.0, len(shared) / 3)
-    f["numbers_conflict"] = min(1.0, len(conflicts) / 2)
-    if explain:
-        if shared:
-            why.append("same figures: " + ", ".join(describe(u, v) for u, v in shared[:4]))
-        for u, va, vb in conflicts[:2]:
-            why.append(f"different figures: {describe(u, va[0])} vs {describe(u, vb[0])}")
-
-    if a.dates and b.dates:
-        gaps = [date_distance_days(x, y) for x in a.dates for y in b.dates]
-        best = min(g for g in gaps if g is not None)
-        if best <= 1:
-            f["date_match"] = 1.0
-            if explain:
-                why.append("same date mentioned")
-        elif best > 3:
-            f["date_conflict"] = min(1.0, math.log1p(best) / math.log(60))
-            if explain:
-                why.append(f"dates mentioned {describe_gap(best)} apart")
-    if a.years and b.years and not a.year_set & b.year_set:
-        f["years_conflict"] = 1.0
-        if explain:
-            why.append(f"different years: {a.years[-1]} vs {b.years[-1]}")
-    if a.years and b.years and a.years[-1] != b.years[-1]:
-        f["last_year_differs"] = 1.0
-
-    pa, pb = a.published_dt, b.published_dt
-    if pa is not None and pb is not None:
-        days = abs((pa - pb).total_seconds()) / 86400
-        if days <= 2:
-            f["time_close"] = 1.0
-        elif days > 7:
-            f["time_far"] = min(1.0, math.log(days / 7) / math.log(365 / 7))
-        if explain:
-            why.append(f"published {describe_gap(days)} apart")
-    return f, why
-
-
-def combine(f: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    # The same products summed in the same order as a generator would, without one.
-    products = map(mul, map(weights.get, f.keys(), repeat(0.0)), f.values())
-    z = weights.get("bias", 0.0) + sum(products)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    """Feature values in [0, 1] (:data:`FEATURES`, and ``embed_cos`` when both sides carry an
+    embedding) and the human reasons behind the notable ones (none when not ``explain``)."""
+    m = pair_matrix(a, [b])
+    return _row(m, 0), reasons(a, b, m) if explain else []
 
 
 def _round4(v: float) -> float:
     return v if v == 0.0 or v == 1.0 else round(v, 4)
 
 
-def _score(f: Mapping[str, float], weights: Mapping[str, float] | None) -> float:
-    """The rounded score of unrounded features (the rounding of :attr:`Similarity.features`
-    is for display only)."""
-    if weights is None:
-        weights = default_weights("embed_cos" in f)
-    return round(combine(f, weights), 4)
-
-
 def similarity(
     a: Evidence, b: Evidence, *, weights: Mapping[str, float] | None = None
 ) -> Similarity:
     """Same-story score in [0, 1] with its features and the reasons behind it."""
-    f, why = features(a, b)
-    # Most features are exactly 0 or 1, which rounding leaves as they are.
-    return Similarity(_score(f, weights), dict(zip(f, map(_round4, f.values()), strict=True)), why)
-
-
-def _weight_vector(weights: Mapping[str, float]) -> np.ndarray:
-    """The bias then the weight of each of FEATURES, as the pair kernels read them."""
-    return np.array(
-        [weights.get("bias", 0.0), *(weights.get(k, 0.0) for k in FEATURES)], dtype=np.float64
-    )
-
-
-@lru_cache(maxsize=1)
-def _default_vector() -> np.ndarray:
-    return _weight_vector(default_weights(False))
-
-
-def _embedded(a: Evidence, b: Evidence) -> bool:
-    return bool(a.embedding and b.embedding and len(a.embedding) == len(b.embedding))
-
-
-def similarity_score(
-    a: Evidence, b: Evidence, *, weights: Mapping[str, float] | None = None
-) -> float:
-    """``similarity(a, b, weights=weights).score`` (the same float) without the reasons and the
-    rounded features: one native call on the articles' packed forms (see
-    :mod:`._pair_kernels`). Pairs it does not model (both embedded, or a field beyond it)
-    take the Python definition."""
-    fa = a.pair_form
-    fb = b.pair_form
-    if fa is None or fb is None or _embedded(a, b):
-        return _score(features(a, b, explain=False)[0], weights)
-    w = _default_vector() if weights is None else _weight_vector(weights)
-    score: float = pair_score(fa.keys, fa.weights, fa.blob, fb.keys, fb.weights, fb.blob, w)
-    return score
-
-
-def similarity_scores(
-    a: Evidence, others: Sequence[Evidence], *, weights: Mapping[str, float] | None = None
-) -> list[float]:
-    """``[similarity_score(a, b, weights=weights) for b in others]`` (the same floats) in one
-    native call: ``a``'s indexes are built once, and each other article is read in place."""
-    fa = a.pair_form
-    if fa is None:
-        return [similarity_score(a, b, weights=weights) for b in others]
-    forms = [b.pair_form for b in others]
-    slow: set[int] = set()  # pairs for similarity_score: an article not packed, or embeddings
-    if None in forms or a.embedding:
-        pairs = enumerate(zip(others, forms, strict=True))
-        slow = {i for i, (b, fb) in pairs if fb is None or _embedded(a, b)}
-    rows = b"".join([fb.row for i, fb in enumerate(forms) if fb is not None and i not in slow])
-    w = _default_vector() if weights is None else _weight_vector(weights)
-    out = np.empty(len(others) - len(slow), dtype=np.float64)
-    table = np.frombuffer(rows, dtype=np.int64).reshape(-1, 5)
-    many_scores(fa.keys, fa.weights, fa.blob, table, w, out)
-    scores: list[float] = out.tolist()
-    for i in sorted(slow):  # in increasing order, each lands at its own index
-        scores.insert(i, similarity_score(a, others[i], weights=weights))
-    return scores
+    m = pair_matrix(a, [b])
+    f = _row(m, 0)
+    score = float(scores(m, weights)[0])
+    return Similarity(score, {k: _round4(v) for k, v in f.items()}, reasons(a, b, m))
 
 
 # Set by hand: the training pairs hardly show them (few shared quotes or passages, no

@@ -109,7 +109,7 @@ def prepare_draft(
     evidence = extract_evidence(cleaned.text, title=draft.title, published=draft.published).to_json()
     # Parsed back from the JSON, as the store would: the cached copy equals a stored one.
     parsed = Evidence.from_json(evidence)
-    _ = parsed.pair_form
+    _ = parsed.pair_keys
     t3 = time.process_time()
     return Prepared(
         draft=draft,

@@ -101,21 +101,26 @@ class StoryClusterer:
 
     def pair_values(self, evs: Sequence[Evidence], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """:meth:`score_value` of each pair ``(evs[rows[i]], evs[cols[i]])``: the remembered
-        ones looked up in one native call, the rest scored one row at a time (one call of
-        :func:`similarity_scores` each) and remembered."""
+        ones looked up, the rest scored one article against its partners at a time (one call
+        of :func:`similarity_scores` each, each pair under whichever of its two articles has
+        more pairs to score, so that the calls are few) and remembered."""
         cache = self._pair_scores()
         keys = content_keys(evs)
         firsts, seconds = keys[rows], keys[cols]
         out, known = cache.pair_scores(firsts, seconds)
         todo = np.flatnonzero(~known)
         if len(todo):
-            todo = todo[np.argsort(rows[todo], kind="stable")]  # each row's pairs together
+            left, right = rows[todo], cols[todo]
+            degree = np.bincount(np.concatenate([left, right]), minlength=len(evs))
+            flip = degree[right] > degree[left]
+            head, tail = np.where(flip, right, left), np.where(flip, left, right)
+            order = np.argsort(head, kind="stable")  # each article's pairs together
+            todo, head, tail = todo[order], head[order], tail[order]
             fresh = np.empty(len(todo), dtype=np.float64)
-            by_row = rows[todo]
-            starts = np.flatnonzero(np.diff(by_row, prepend=-1)).tolist()
+            starts = np.flatnonzero(np.diff(head, prepend=-1)).tolist()
             for a, b in pairwise([*starts, len(todo)]):
-                partners = [evs[j] for j in cols[todo[a:b]].tolist()]
-                fresh[a:b] = similarity_scores(evs[int(by_row[a])], partners, weights=self.weights)
+                partners = [evs[j] for j in tail[a:b].tolist()]
+                fresh[a:b] = similarity_scores(evs[int(head[a])], partners, weights=self.weights)
             cache.remember_pairs(firsts[todo], seconds[todo], fresh)
             out[todo] = fresh
         return out

@@ -27,8 +27,8 @@ from storytrace.evidence.similarity import similarity_scores
 T = TypeVar("T")
 ScoreFn = Callable[[Evidence, Sequence[Evidence]], Sequence[float]]
 """The same-story scores of one article with each of several others (default
-:func:`similarity_scores`; the clusterer passes its cached one). One call per story: the
-native pair kernel scores them together. Only the chosen story's best match is explained, with
+:func:`similarity_scores`; the clusterer passes its cached one). One call for all the
+candidates' members: they are scored together. Only the chosen story's best match is explained, with
 :func:`similarity`."""
 MatrixFn = Callable[[Sequence[Evidence], Sequence[Evidence]], Sequence[Sequence[float]]]
 """The scores of each of several articles (rows) with each of several others (columns): the

@@ -1,9 +1,8 @@
 """Pair scores remembered between story decisions and re-checks, by content, in bounded memory.
 
 The ingest runner's decisions score the pairs the next re-check needs, and each re-check scores
-tens of thousands of pairs again: a cache saves the pair kernel most of that work, provided that
-asking it costs far less than the kernel. So the cache is a native hash table (two arrays and
-a flag per slot, looked up a batch of pairs per call), not a Python dict of tuples of bytes.
+tens of thousands of pairs again: a cache saves most of that work. Two generations of dicts
+keep the most recently used pairs.
 """
 
 from __future__ import annotations
@@ -14,15 +13,19 @@ import numpy as np
 
 from storytrace.evidence import Evidence
 
-from ._kernels import pair_lookup, pair_store
-
-CACHE_PAIRS = 2_000_000  # pair scores kept between calls (about 105 MB: 2 x 2^21 slots of 25 bytes)
+CACHE_PAIRS = 2_000_000  # pair scores kept between calls
+_LOW = (1 << 64) - 1
 
 
 def content_keys(evs: Sequence[Evidence]) -> np.ndarray:
     """Each article's :attr:`Evidence.content_key` (the first 64 bits of its 128-bit digest):
     two contents share one only with probability 2^-64 per pair."""
     return np.fromiter([ev.content_key for ev in evs], dtype=np.int64, count=len(evs))
+
+
+def _pair(x: int, y: int) -> int:
+    """One int for the unordered pair of content keys ``x`` and ``y``."""
+    return (x << 64) + (y & _LOW) if x <= y else (y << 64) + (x & _LOW)
 
 
 class PairScores:
@@ -36,55 +39,55 @@ class PairScores:
 
     Recency is kept by two generations rather than an ordered list: new and read entries go to
     the young one; when it holds half the capacity, it becomes the old one and the old one is
-    dropped (so between half and all of the capacity is held). Each generation is a table of
-    at least twice as many slots as it may hold, so probes stay short.
+    dropped (so between half and all of the capacity is held).
     """
 
     def __init__(self, capacity: int = CACHE_PAIRS) -> None:
         self.capacity = capacity
-        half = max(1, (capacity + 1) // 2)
-        size = 1 << max(2, (2 * half - 1).bit_length())
-        self._keys = np.zeros((2, size, 2), dtype=np.int64)
-        self._values = np.zeros((2, size), dtype=np.float64)
-        self._filled = np.zeros((2, size), dtype=np.bool_)
-        # young generation, its entries, the old one's entries, entries that make the young old
-        self._state = np.array([0, 0, 0, half], dtype=np.int64)
+        self._half = max(1, (capacity + 1) // 2)
+        self._young: dict[int, float] = {}
+        self._old: dict[int, float] = {}
 
     def __len__(self) -> int:
-        return int(self._state[1] + self._state[2])
+        return len(self._young) + len(self._old)
+
+    def _put(self, key: int, value: float) -> None:
+        self._old.pop(key, None)
+        self._young[key] = value
+        if len(self._young) >= self._half:
+            self._old, self._young = self._young, {}
+
+    def _get(self, key: int) -> float | None:
+        value = self._young.get(key)
+        if value is None:
+            value = self._old.get(key)
+            if value is not None:
+                self._put(key, value)
+        return value
 
     def get(self, a: Evidence, b: Evidence) -> float | None:
-        return self.lookup(a, [b])[0]
+        return self._get(_pair(a.content_key, b.content_key))
 
     def put(self, a: Evidence, b: Evidence, score: float) -> None:
-        self.remember(a, [b], [score])
+        self._put(_pair(a.content_key, b.content_key), score)
 
     def lookup(self, a: Evidence, others: Sequence[Evidence]) -> list[float | None]:
         """The known score of ``a`` with each of ``others`` (None where unknown)."""
-        values, found = self.scores(a, others)
-        return [v if f else None for v, f in zip(values.tolist(), found.tolist(), strict=True)]
-
-    def scores(self, a: Evidence, others: Sequence[Evidence]) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`lookup` as arrays: the scores, and whether each is known (else its score is
-        undefined)."""
-        keys = content_keys(others)
-        return self.pair_scores(np.full(len(keys), a.content_key, dtype=np.int64), keys)
+        return [self.get(a, b) for b in others]
 
     def pair_scores(self, firsts: np.ndarray, seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The scores of the pairs ``(firsts[i], seconds[i])`` of content keys
-        (:func:`content_keys`), and whether each is known, in one native call."""
-        out = np.empty(len(seconds), dtype=np.float64)
-        found = np.zeros(len(seconds), dtype=np.bool_)
-        if len(seconds):
-            pair_lookup(self._keys, self._values, self._filled, self._state, firsts, seconds, out, found)
+        (:func:`content_keys`), and whether each is known (else its score is undefined)."""
+        values = [self._get(_pair(x, y)) for x, y in zip(firsts.tolist(), seconds.tolist(), strict=True)]
+        found = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+        out = np.fromiter((v or 0.0 for v in values), dtype=np.float64, count=len(values))
         return out, found
 
     def remember(self, a: Evidence, others: Sequence[Evidence], scores: Iterable[float]) -> None:
-        keys = content_keys(others)
-        values = np.fromiter(scores, dtype=np.float64, count=len(others))
-        self.remember_pairs(np.full(len(keys), a.content_key, dtype=np.int64), keys, values)
+        for b, score in zip(others, scores, strict=True):
+            self.put(a, b, score)
 
     def remember_pairs(self, firsts: np.ndarray, seconds: np.ndarray, scores: np.ndarray) -> None:
         """Remember the score of each pair ``(firsts[i], seconds[i])`` of content keys."""
-        if len(seconds):
-            pair_store(self._keys, self._values, self._filled, self._state, firsts, seconds, scores)
+        for x, y, v in zip(firsts.tolist(), seconds.tolist(), scores.tolist(), strict=True):
+            self._put(_pair(x, y), v)

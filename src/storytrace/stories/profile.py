@@ -24,6 +24,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
+from scipy import sparse
 
 from storytrace.evidence import Evidence
 
@@ -178,17 +179,30 @@ def matrix_pairs(matrix: ContrastMatrix, floor: float) -> dict[tuple[int, int], 
 
 
 def matrix_pair_arrays(
-    matrix: ContrastMatrix, floor: float
+    matrix: ContrastMatrix, floor: float, block: int = 1024
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs of rows ``i < j`` with cosine >= ``floor`` as arrays ``(i, j, cosine)``, in
-    ascending ``i`` (each row's pairs together), through an inverted index (pairs sharing no
-    key are never visited; a native loop, as a re-check holds thousands)."""
-    from ._kernels import sparse_self_dots
-
-    rows, cols, dots = sparse_self_dots(
-        matrix.indptr, matrix.keys, matrix.values, len(matrix.vocabulary), float(floor)
+    """The pairs of rows ``i < j`` with a positive cosine >= ``floor`` as arrays ``(i, j,
+    cosine)``, ordered by ``(i, j)``: a sparse product (pairs sharing no key are never
+    visited), ``block`` rows at a time so that memory stays bounded."""
+    n = len(matrix.indptr) - 1
+    x = sparse.csr_matrix(
+        (matrix.values, matrix.keys, matrix.indptr), shape=(n, max(1, len(matrix.vocabulary)))
     )
-    return rows, cols, np.minimum(dots, 1.0)
+    xt = x.T.tocsr()
+    rows, cols, dots = [], [], []
+    for start in range(0, n, block):
+        product = (x[start : start + block] @ xt).tocoo()
+        i = product.row.astype(np.int64) + start
+        j = product.col.astype(np.int64)
+        keep = (j > i) & (product.data >= floor) & (product.data > 0)
+        rows.append(i[keep])
+        cols.append(j[keep])
+        dots.append(product.data[keep])
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    i, j, d = np.concatenate(rows), np.concatenate(cols), np.concatenate(dots)
+    order = np.lexsort((j, i))
+    return i[order], j[order], np.minimum(d[order], 1.0)
 
 
 def agglomerate(

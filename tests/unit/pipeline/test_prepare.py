@@ -26,11 +26,10 @@ def test_parsed_evidence_is_the_stored_evidence(seeds: tuple[str, str]) -> None:
     for p, ev in zip(shipped, stored, strict=True):
         assert p.parsed == ev
         assert p.parsed.fingerprint == ev.fingerprint
-        assert "pair_form" in vars(p.parsed)  # packed in the worker, not again here
-        packed, fresh = p.parsed.pair_form, ev.pair_form
-        assert packed is not None and fresh is not None
-        for field in ("keys", "weights", "blob"):
-            assert np.array_equal(getattr(packed, field), getattr(fresh, field))
+        assert "pair_keys" in vars(p.parsed)  # built in the worker, not again here
+        packed, fresh = p.parsed.pair_keys, ev.pair_keys
+        for field in ("keys", "values", "bounds", "stats"):
+            assert np.array_equal(getattr(packed, field), getattr(fresh, field), equal_nan=True)
     a, b = shipped
     assert similarity_scores(a.parsed, [b.parsed]) == similarity_scores(stored[0], [stored[1]])
     assert similarity_scores(a.parsed, [b.parsed])[0] > 0

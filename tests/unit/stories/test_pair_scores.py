@@ -1,4 +1,4 @@
-"""The native pair-score table against a plain two-generation dict model of the same rules."""
+"""The pair-score memory against a plain model of its rules (fingerprint pairs as keys)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ operation = st.tuples(
 def test_table_reads_and_evicts_like_the_dict_model(
     capacity: int, ops: list[tuple[bool, int, int, int]]
 ) -> None:
-    # Small tables: long probe runs, wrap-around and back-shifting deletes are all exercised.
     table, model = PairScores(capacity), DictModel(capacity)
     for write, i, j, score in ops:
         a, b = EVS[i], EVS[j]

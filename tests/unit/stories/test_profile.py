@@ -143,7 +143,7 @@ def test_contrast_pairs_equal_every_pairwise_dot_product(vectors: list, floor: f
         for j in range(i + 1, len(vectors)):
             shared = vectors[i].keys() & vectors[j].keys()
             dot = sum(vectors[i][k] * vectors[j][k] for k in shared)
-            if shared and dot >= floor:
+            if dot > 0 and dot >= floor:  # the cosine of contrast vectors is positive
                 want[(i, j)] = min(1.0, dot)
     assert got.keys() == want.keys()
     assert all(abs(got[p] - want[p]) < 1e-9 for p in want)
