@@ -13,8 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from storytrace.clean._kernels import tree_leaves
-
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
@@ -136,9 +134,7 @@ class Ensemble:
         self.leaves = np.asarray(spec["leaf"], dtype=np.float64)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """P(y=1) for each row of ``x`` (the same floats as :func:`_leaf_values` gives)."""
+        """P(y=1) for each row of ``x``."""
         if len(x) == 0:
             return np.zeros(0)
-        per_tree = tree_leaves(self.feats, self.thrs, self.leaves, np.ascontiguousarray(x))
-        raw: np.ndarray = per_tree.sum(axis=1)
-        return _sigmoid(self.base + raw)
+        return _sigmoid(self.base + _leaf_values(self.feats, self.thrs, self.leaves, x))

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import xxhash
 
-from storytrace.evidence._kernels import shingle_hashes
 from storytrace.evidence.dates import extract_dates, parse_published
 from storytrace.evidence.entities import Entity, extract_entities
 from storytrace.evidence.numbers import extract_numbers
@@ -196,18 +195,24 @@ def _h(s: str) -> str:
 
 
 def _shingles(tokens: list[str]) -> tuple[int, ...]:
+    """XXH32 of each window of ``SHINGLE`` tokens (joined by spaces, UTF-8), the ones divisible
+    by ``SHINGLE_MOD``, distinct and sorted; when there are too many, the smallest, a consistent
+    sample across texts."""
     if len(tokens) < SHINGLE:
         return ()
     joined = " ".join(tokens)
-    data = joined.encode()
+    data = memoryview(joined.encode())
     # Byte lengths: the characters' count when the text is ASCII (the common case).
-    if len(data) == len(joined):
-        lengths = np.fromiter(map(len, tokens), np.int64, count=len(tokens))
-    else:
-        lengths = np.fromiter(map(len, map(str.encode, tokens)), np.int64, count=len(tokens))
-    buf = np.frombuffer(data, np.uint8)
-    kept = shingle_hashes(buf, lengths, SHINGLE, SHINGLE_MOD)
-    # When there are too many, the smallest hashes are a consistent sample across texts.
+    sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
+    lengths = np.fromiter(sizes, np.int64, count=len(tokens))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    ends = starts[SHINGLE - 1 :] + lengths[SHINGLE - 1 :]
+    hashes = np.fromiter(
+        map(xxhash.xxh32_intdigest, map(data.__getitem__, map(slice, starts.tolist(), ends.tolist()))),
+        np.int64,
+        count=len(ends),
+    )
+    kept = np.unique(hashes[hashes % SHINGLE_MOD == 0])
     return tuple(kept[:MAX_SHINGLES].tolist())
 
 

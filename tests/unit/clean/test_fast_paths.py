@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from storytrace.clean import block_key
 from storytrace.clean import lexicon as lx
-from storytrace.clean._kernels import tree_leaves
 from storytrace.clean.blocks import key_of
 from storytrace.clean.features import (
     _all_caps,
@@ -107,7 +106,19 @@ def test_list_runs_count_back_from_the_block_and_on_from_the_next(listy: list[bo
     assert _list_runs(listy) == expected
 
 
-def test_tree_kernel_equals_numpy_walk_bit_for_bit() -> None:
+def _walk(feats: np.ndarray, thrs: np.ndarray, leaves: np.ndarray, row: np.ndarray) -> float:
+    """One row down every tree, one node at a time: the definition of the ensemble's output."""
+    n_inner = feats.shape[1]
+    total = 0.0
+    for t in range(feats.shape[0]):
+        node = 0
+        while node < n_inner:
+            node = 2 * node + (2 if row[feats[t, node]] > thrs[t, node] else 1)
+        total += leaves[t, node - n_inner]
+    return total
+
+
+def test_vectorised_tree_walk_equals_one_row_at_a_time() -> None:
     rng = np.random.default_rng(7)
     n_trees, depth, n_feat = 40, 4, 9
     n_inner = 2**depth - 1
@@ -124,9 +135,9 @@ def test_tree_kernel_equals_numpy_walk_bit_for_bit() -> None:
     x = rng.normal(size=(57, n_feat))
     for t in range(5):  # a value equal to the root's threshold goes left
         x[t, model.feats[t, 0]] = model.thrs[t, 0]
-    per_tree = tree_leaves(model.feats, model.thrs, model.leaves, x)
     raw = _leaf_values(model.feats, model.thrs, model.leaves, x)
-    assert np.array_equal(per_tree.sum(axis=1), raw)
+    walked = [_walk(model.feats, model.thrs, model.leaves, row) for row in x]
+    assert np.allclose(raw, walked, rtol=0, atol=1e-12)
     expected = 1.0 / (1.0 + np.exp(-np.clip(0.3 + raw, -30, 30)))
     assert np.array_equal(model.predict(x), expected)
     assert model.predict(np.zeros((0, n_feat))).shape == (0,)
