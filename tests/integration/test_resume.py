@@ -116,3 +116,20 @@ def test_killed_process_leaves_a_consistent_database(example_corpus: Path, tmp_p
     clean_db = str(tmp_path / "clean.db")
     storytrace.ingest([str(example_corpus)], db=clean_db)
     assert partition(str(db)) == partition(clean_db)
+
+
+def test_single_batches_record_the_run_they_belong_to(example_corpus: Path, tmp_path: Path) -> None:
+    from storytrace.io import read_inputs
+    from storytrace.pipeline.extract_pool import ExtractionPool
+    from storytrace.pipeline.ingest import Ingester
+    from storytrace.store import Store
+
+    docs = list(read_inputs([str(example_corpus)]))[:3]
+    with Store(tmp_path / "one.db") as store, ExtractionPool(workers=1) as pool:
+        ingester = Ingester(store, Config())
+        ingester.run_id = store.start_run("single adds", {})
+        for doc in docs:
+            ingester._run_batch([doc], pool)
+        runs = {r[0] for r in store.conn.execute("SELECT DISTINCT run_id FROM inputs")}
+        events = {r[0] for r in store.conn.execute("SELECT DISTINCT run_id FROM story_events")}
+    assert runs == events == {ingester.run_id} and ingester.run_id > 0

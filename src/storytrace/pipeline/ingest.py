@@ -61,7 +61,6 @@ class Ingester:
         self.config = config
         store.use_config(config)  # the settings fixed in the file, the story window
         self.report = IngestReport()
-        self.run_id = 0
         # One clusterer for the run: it remembers pair scores across batches.
         clusterer = StoryClusterer(**config.stories.clusterer_args())
         self.evidence = EvidenceCache(store.stories)
@@ -74,6 +73,16 @@ class Ingester:
         self.touched: set[int] = set()
         self.sources: set[str] = set()
         self.since_recheck = 0  # inputs processed since the last re-check
+        self.run_id = 0
+
+    @property
+    def run_id(self) -> int:
+        """The run whose rows the steps write (``runs.id``)."""
+        return self.save.run_id
+
+    @run_id.setter
+    def run_id(self, run_id: int) -> None:
+        self.store.stories.run_id = self.save.run_id = self.site.run_id = run_id
 
     def run(
         self,
@@ -92,8 +101,6 @@ class Ingester:
             command or "ingest " + " ".join(paths),
             {"config": self.config.to_dict(), "meta": meta, "fields": dict(fields or {})},
         )
-        self.store.stories.run_id = self.run_id
-        self.save.run_id = self.site.run_id = self.run_id
         started = time.monotonic()
         items = inputs if inputs is not None else read_inputs(
             paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes
