@@ -19,10 +19,11 @@ from storytrace.evidence.numbers import extract_numbers
 from storytrace.evidence.pairkeys import PairKeys, pair_keys
 from storytrace.evidence.quotes import extract_quotes
 from storytrace.evidence.terms import idf, terms_and_words, terms_of_counts
+from storytrace.match.shingle import anchors, token_shingles
 from storytrace.normalize import tokenize, unify_punctuation
 
 SHINGLE = 5
-SHINGLE_MOD = 8  # keep 1 in 8 shingles, chosen by hash so two texts keep the same ones
+SHINGLE_MOD = 8  # keep 1 in 8 shingles (match.anchors), so two texts keep the same ones
 MAX_SHINGLES = 160
 MAX_INDEX_KEYS = 30
 LEAD_WORDS = 20  # headline plus the start of the lede: what a reader compares first
@@ -195,25 +196,12 @@ def _h(s: str) -> str:
 
 
 def _shingles(tokens: list[str]) -> tuple[int, ...]:
-    """XXH32 of each window of ``SHINGLE`` tokens (joined by spaces, UTF-8), the ones divisible
-    by ``SHINGLE_MOD``, distinct and sorted; when there are too many, the smallest, a consistent
-    sample across texts."""
+    """The anchors (1 in ``SHINGLE_MOD``) of the text's shingles, in match's one scheme,
+    sorted; when there are too many, the smallest, a consistent sample across texts."""
     if len(tokens) < SHINGLE:
         return ()
-    joined = " ".join(tokens)
-    data = memoryview(joined.encode())
-    # Byte lengths: the characters' count when the text is ASCII (the common case).
-    sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
-    lengths = np.fromiter(sizes, np.int64, count=len(tokens))
-    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    ends = starts[SHINGLE - 1 :] + lengths[SHINGLE - 1 :]
-    hashes = np.fromiter(
-        map(xxhash.xxh32_intdigest, map(data.__getitem__, map(slice, starts.tolist(), ends.tolist()))),
-        np.int64,
-        count=len(ends),
-    )
-    kept = np.unique(hashes[hashes % SHINGLE_MOD == 0])
-    return tuple(kept[:MAX_SHINGLES].tolist())
+    kept = anchors(token_shingles(tokens, SHINGLE), modulus=SHINGLE_MOD)
+    return tuple(kept[:MAX_SHINGLES].astype(np.int64).tolist())
 
 
 def _split_title(text: str) -> tuple[str | None, str]:

@@ -1,7 +1,7 @@
 """Passage alignment: the stretches of text two articles share, as character offsets.
 
 Seed and extend over word tokens (:func:`storytrace.normalize.tokenize`, compared by their
-hashes, :func:`.shingle.token_hashes`):
+hashes, :mod:`.shingle`'s n-gram hashes of one and of k tokens):
 
 1. Seeds: word k-grams (k = min(5, min_words)) present in both texts, found by sorting hashes.
 2. Blocks: seeds on one diagonal (``j - i``) at consecutive positions make one maximal exact
@@ -34,15 +34,16 @@ MAX_SEED_PAIRS = 64  # above this (occurrences in a) x (in b), pair r-th with r-
 SEED_SIZE = 5
 
 
-def token_table(text: str) -> tuple[U64, I64, I64]:
-    """Hash, start and end offset of every token of ``text``."""
+def token_table(text: str) -> tuple[U64, U64, I64, I64]:
+    """Hash of every token of ``text``, of every ``SEED_SIZE``-gram, and each token's start
+    and end offset."""
     tokens, spans = tokenize(text)
     starts, ends = spans.arrays()
-    return token_hashes(tokens), starts, ends
+    return token_hashes(tokens), ngram_hashes(tokens, SEED_SIZE), starts, ends
 
 
 @lru_cache(maxsize=256)
-def _table(text: str) -> tuple[U64, I64, I64]:
+def _table(text: str) -> tuple[U64, U64, I64, I64]:
     # texts are aligned against several others in a row (a story's copies): tokenise once
     return token_table(text)
 
@@ -131,9 +132,12 @@ def _gap_ok(ta: U64, tb: U64, a_end: int, b_end: int, a0: int, b0: int, max_gap:
     return max(ga, 0) <= max_gap and max(gb, 0) <= max_gap
 
 
-def chains(ta: U64, tb: U64, k: int, max_gap: int, max_pairs: int = MAX_SEED_PAIRS) -> list[list[int]]:
+def chains(
+    ta: U64, tb: U64, ha: U64, hb: U64, k: int, max_gap: int, max_pairs: int = MAX_SEED_PAIRS
+) -> list[list[int]]:
     """Chains ``[a_start, a_end, b_start, b_end, matched]`` (token ranges, ends exclusive) of the
-    blocks of two token hash arrays, in order of creation.
+    blocks of two texts given as token hashes (``ta``, ``tb``) and k-gram hashes (``ha``,
+    ``hb``), in order of creation.
 
     Each block, in order of (a_start, b_start), joins the open chain with the smallest gap cost
     (the first such chain, in order of creation) or opens a new one; chains that ended more than
@@ -141,7 +145,7 @@ def chains(ta: U64, tb: U64, k: int, max_gap: int, max_pairs: int = MAX_SEED_PAI
     """
     if ta.size < k or tb.size < k:
         return []
-    blocks = seed_blocks(ngram_hashes(ta, k), ngram_hashes(tb, k), k, max_pairs)
+    blocks = seed_blocks(ha, hb, k, max_pairs)
     out: list[list[int]] = []
     open_: list[list[int]] = []
     for a0, b0, n in blocks.tolist():
@@ -174,9 +178,12 @@ def align(a: str, b: str, *, min_words: int = 8, max_gap: int = 3) -> list[Passa
     """
     if min_words < 1:
         raise ValueError("min_words must be >= 1")
-    ta, a_starts, a_ends = _table(a)
-    tb, b_starts, b_ends = _table(b)
-    found = [c for c in chains(ta, tb, min(SEED_SIZE, min_words), max_gap) if c[4] >= min_words]
+    ta, ha, a_starts, a_ends = _table(a)
+    tb, hb, b_starts, b_ends = _table(b)
+    k = min(SEED_SIZE, min_words)
+    if k < SEED_SIZE:  # shorter seeds than the table's
+        ha, hb = (ngram_hashes(tokenize(t)[0], k) for t in (a, b))
+    found = [c for c in chains(ta, tb, ha, hb, k, max_gap) if c[4] >= min_words]
     # drop echoes: biggest first, a chain whose a and b ranges both lie inside bigger ones
     kept: list[list[int]] = []
     for c in sorted(found, key=lambda c: (-c[4], c[0], c[2])):

@@ -1,13 +1,10 @@
 """Word n-gram shingles: the one shingle scheme of storytrace (reprints, passages, evidence).
 
-Tokens are :func:`storytrace.normalize.tokenize`'s. A token's hash is ``xxh3_64`` of its folded
-form (UTF-8); an n-gram's hash is a polynomial over its n token hashes (uint64, wrapping),
-finished by the splitmix64 mixer so that its low bits are uniform (``anchors`` samples on
-``hash % modulus``). A text with 1..n-1 tokens has one shingle of all of them, marked by their
-number so that it never equals an n-gram's.
-
-The hashes are a fixed function of the folded token strings (no process seed): they can be
-stored and compared across runs, processes and machines.
+Tokens are :func:`storytrace.normalize.tokenize`'s (folded). An n-gram's hash is XXH32 of its n
+tokens joined by single spaces (UTF-8), as a uint64: the text of the n-gram decides its hash, so
+the same words give the same hash in any text, process or machine (no seed), and ``anchors``
+can sample on ``hash % modulus``. A text with 1..n-1 tokens has one shingle: the hash of all
+of them joined (never an n-gram's: it holds fewer spaces).
 """
 
 from __future__ import annotations
@@ -16,63 +13,45 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from xxhash import xxh3_64_intdigest
+from xxhash import xxh32_intdigest
 
 from ..normalize import words
 
 U64 = npt.NDArray[np.uint64]
 
-_Q = 0x9E3779B97F4A7C15  # n-gram multiplier
-_SHORT = 0x165667B19E3779F9  # marks the one shingle of a text shorter than n tokens
-_MASK = (1 << 64) - 1
 
-
-def mix64(x: U64) -> U64:
-    """splitmix64 finaliser, vectorised (wraps mod 2**64)."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+def ngram_hashes(tokens: Sequence[str], n: int) -> U64:
+    """Hash of each n-gram ``tokens[i:i+n]``, in position order (``len(tokens) - n + 1``
+    values, none when there are fewer than ``n`` tokens)."""
+    if n < 1:
+        raise ValueError("n must be >= 1")
+    m = len(tokens) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    joined = " ".join(tokens)
+    data = memoryview(joined.encode())
+    # Byte lengths: the characters' count when the text is ASCII (the common case).
+    sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
+    lengths = np.fromiter(sizes, np.int64, count=len(tokens))
+    starts = np.zeros(len(tokens), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    ends = (starts[n - 1 :] + lengths[n - 1 :]).tolist()
+    windows = map(data.__getitem__, map(slice, starts[:m].tolist(), ends))
+    return np.fromiter(map(xxh32_intdigest, windows), dtype=np.uint64, count=m)
 
 
 def token_hashes(tokens: Sequence[str]) -> U64:
-    """uint64 hash of each folded token, in order."""
-    return np.fromiter(
-        map(xxh3_64_intdigest, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens)
-    )
+    """Hash of each token (its 1-gram), in order."""
+    return ngram_hashes(tokens, 1)
 
 
-def ngram_hashes(tok: U64, n: int) -> U64:
-    """Hash of each n-gram ``tok[i:i+n]`` of token hashes, in position order
-    (``len(tok) - n + 1`` values, none when there are fewer than ``n`` tokens)."""
+def token_shingles(tokens: Sequence[str], n: int = 5) -> U64:
+    """Sorted unique shingle hashes of a text given as its tokens."""
     if n < 1:
         raise ValueError("n must be >= 1")
-    m = tok.size - n + 1
-    if m <= 0:
+    if not tokens:
         return np.zeros(0, dtype=np.uint64)
-    acc = np.array(tok[:m], dtype=np.uint64)
-    q = np.uint64(_Q)
-    for k in range(1, n):
-        acc *= q
-        acc += tok[k : k + m]
-    return mix64(acc)
-
-
-def token_shingles(tok: U64, n: int = 5) -> U64:
-    """Sorted unique shingle hashes of a text given as its token hashes (:func:`token_hashes`)."""
-    if n < 1:
-        raise ValueError("n must be >= 1")
-    if tok.size >= n:
-        h = ngram_hashes(tok, n)
-        h.sort()
-        return h[np.r_[True, h[1:] != h[:-1]]]
-    if tok.size == 0:
-        return np.zeros(0, dtype=np.uint64)
-    acc = 0
-    for t in tok.tolist():
-        acc = (acc * _Q + t) & _MASK
-    return mix64(np.array([acc ^ (_SHORT * tok.size & _MASK)], dtype=np.uint64))
+    return np.unique(ngram_hashes(tokens, min(n, len(tokens))))
 
 
 def shingles(text: str, n: int = 5) -> U64:
@@ -81,7 +60,7 @@ def shingles(text: str, n: int = 5) -> U64:
     Tokens are :func:`storytrace.normalize.words` (case, accents, quote style and "percent"
     folded). A text with 1..n-1 words yields one shingle of all its words; no words, none.
     """
-    return token_shingles(token_hashes(words(text)), n)
+    return token_shingles(words(text), n)
 
 
 def shingles_many(texts: Sequence[str], n: int = 5) -> list[U64]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError
 
-SIGNATURE_VERSION = 1
+SIGNATURE_VERSION = 2
 """Version of the text normaliser and the shingle hashing scheme (``storytrace.normalize``,
 ``storytrace.match``). Raise it with any change that alters the stored shingles of a text:
 databases made before then must be rebuilt."""

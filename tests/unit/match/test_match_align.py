@@ -137,7 +137,7 @@ def test_long_texts_align(story_paras: list[str]) -> None:
 
 
 def test_tokens_merge_per_cent_with_span() -> None:
-    hashes, starts, ends = token_table("a 100 per cent rise")
+    hashes, _, starts, ends = token_table("a 100 per cent rise")
     assert hashes.tolist() == token_hashes(["a", "100", "%", "rise"]).tolist()
     assert (int(starts[2]), int(ends[2])) == (6, 14)
 
@@ -165,7 +165,7 @@ def _run(seeds: set[tuple[int, int]], i: int, j: int) -> int:
 )
 def test_seed_blocks_are_the_maximal_exact_matches(a: list[int], b: list[int], k: int) -> None:
     # with no cap on the seed pairs, the blocks are every maximal run of shared k-grams
-    ta, tb = token_hashes([str(x) for x in a]), token_hashes([str(x) for x in b])
+    ta, tb = [str(x) for x in a], [str(x) for x in b]
     got = seed_blocks(ngram_hashes(ta, k), ngram_hashes(tb, k), k, max_pairs=10**9)
     assert [tuple(r) for r in got.tolist()] == _brute_blocks(a, b, k)
 
@@ -176,8 +176,7 @@ def test_capped_seeds_pair_the_rth_occurrences(a: list[int], b: list[int]) -> No
     # a frequent k-gram pairs its r-th occurrence in a with its r-th in b only: the blocks are
     # still exact matches, and fewer than the uncapped ones
     k = 2
-    ta, tb = token_hashes([str(x) for x in a]), token_hashes([str(x) for x in b])
-    ha, hb = ngram_hashes(ta, k), ngram_hashes(tb, k)
+    ha, hb = ngram_hashes([str(x) for x in a], k), ngram_hashes([str(x) for x in b], k)
     capped = seed_blocks(ha, hb, k, max_pairs=4).tolist()
     for a0, b0, n in capped:
         assert a[a0 : a0 + n] == b[b0 : b0 + n] and n >= k
@@ -196,8 +195,8 @@ def test_a_text_aligns_with_itself_in_one_passage(a: str, min_words: int, max_ga
 def test_a_frequent_kgram_is_capped_when_the_other_text_has_it_once() -> None:
     # "0 1" ten times in a, once in b: with at most 4 seed pairs per k-gram only the first
     # occurrence in a pairs with b's
-    ta = token_hashes(["0", "1"] * 10)
-    tb = token_hashes(["0", "1", "5"])
+    ta = ["0", "1"] * 10
+    tb = ["0", "1", "5"]
     blocks = seed_blocks(ngram_hashes(ta, 2), ngram_hashes(tb, 2), 2, max_pairs=4)
     assert blocks.tolist() == [[0, 0, 2]]
     uncapped = seed_blocks(ngram_hashes(ta, 2), ngram_hashes(tb, 2), 2, max_pairs=100)
