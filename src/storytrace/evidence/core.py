@@ -156,8 +156,8 @@ class Evidence:
 
 # One object per distinct word, name or index key among the evidence a process holds: the
 # ingest's evidence cache holds tens of thousands of articles that share most of their words,
-# and shared strings take a quarter less memory per cached, packed article (50.5 KB -> 38.6 KB,
-# measured with tracemalloc), so that more of the time window stays parsed. Bounded: past
+# and shared strings take less memory per cached article, so that more of the time window
+# stays parsed. Bounded: past
 # _MAX_SHARED strings the table starts again (the strings already shared stay shared).
 _SHARED: dict[str, str] = {}
 _MAX_SHARED = 1 << 20
