@@ -122,7 +122,9 @@ def word_shingles(text: str, n: int = 5) -> list[str]:
     return [" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))]
 
 
-def datasketch_reprints(ids: Sequence[str], texts: Sequence[str], threshold: float) -> tuple[set[frozenset[str]], float]:
+def datasketch_reprints(
+    ids: Sequence[str], texts: Sequence[str], threshold: float
+) -> tuple[set[frozenset[str]], float]:
     from datasketch import MinHash, MinHashLSH
 
     start = time.perf_counter()
@@ -137,7 +139,9 @@ def datasketch_reprints(ids: Sequence[str], texts: Sequence[str], threshold: flo
     return found, time.perf_counter() - start
 
 
-def rensa_reprints(ids: Sequence[str], texts: Sequence[str], threshold: float) -> tuple[set[frozenset[str]], float]:
+def rensa_reprints(
+    ids: Sequence[str], texts: Sequence[str], threshold: float
+) -> tuple[set[frozenset[str]], float]:
     from rensa import RMinHash, RMinHashLSH
 
     start = time.perf_counter()
@@ -199,26 +203,40 @@ def db_sizes(db: str) -> dict[str, int]:
     return sizes
 
 
-def run(n: int, *, baseline_limit: int | None, threshold: float, end_to_end: bool) -> dict[str, Any]:
+def run(
+    n: int, *, baseline_limit: int | None, threshold: float, end_to_end: bool
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        return _run(n, Path(tmp), baseline_limit=baseline_limit, threshold=threshold, end_to_end=end_to_end)
+        return _run(
+            n, Path(tmp), baseline_limit=baseline_limit, threshold=threshold, end_to_end=end_to_end
+        )
 
 
-def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end_to_end: bool) -> dict[str, Any]:
+def _run(
+    n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end_to_end: bool
+) -> dict[str, Any]:
     t0 = time.perf_counter()
     corpus: Corpus = build_corpus(n)
     build_s = time.perf_counter() - t0
     ids = [a["id"] for a in corpus.articles]
     mb = corpus.bytes / 1e6
-    print(f"corpus: {n} articles, {mb:.1f} MB, {len(corpus.reprint_pairs)} reprint pairs "
-          f"({build_s:.1f} s to build)", file=sys.stderr)
+    print(
+        f"corpus: {n} articles, {mb:.1f} MB, {len(corpus.reprint_pairs)} reprint pairs "
+        f"({build_s:.1f} s to build)",
+        file=sys.stderr,
+    )
     stages: list[dict[str, Any]] = []
     # Memory: at 1M the raw pages are the largest object (docs/benchmarks.md gives the size).
     # The ingest's input is written first; then each page is dropped once cleaned, and the
     # stages keep only the cleaned texts.
     data = write_jsonl(corpus, tmp / "corpus.jsonl") if end_to_end else None
 
-    row, cleaned = timed("clean", n, mb, lambda: [clean_page(a.pop("text"), title=a["title"]).text for a in corpus.articles])
+    row, cleaned = timed(
+        "clean",
+        n,
+        mb,
+        lambda: [clean_page(a.pop("text"), title=a["title"]).text for a in corpus.articles],
+    )
     stages.append(row)
     clean_mb = sum(len(t.encode("utf-8")) for t in cleaned) / 1e6
     row, _ = timed("sign (shingles)", n, clean_mb, lambda: sum(len(shingles(t)) for t in cleaned))
@@ -226,19 +244,33 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
     published = [a.get("published") for a in corpus.articles]
     days = [days_since_epoch(p) for p in published]
     found, seconds = detect_reprints(ids, cleaned, days, published)
-    stages.append({"stage": "reprints (the ingest's link step)", "articles": n, "seconds": round(seconds, 3),
-                   "articles_per_s": round(n / seconds, 1), "mb_per_s": round(clean_mb / seconds, 2), "cores": 1,
-                   "measures": REPRINTS_MEASURED})
+    stages.append(
+        {
+            "stage": "reprints (the ingest's link step)",
+            "articles": n,
+            "seconds": round(seconds, 3),
+            "articles_per_s": round(n / seconds, 1),
+            "mb_per_s": round(clean_mb / seconds, 2),
+            "cores": 1,
+            "measures": REPRINTS_MEASURED,
+        }
+    )
     limit = min(n, 20000)
-    row, _ = timed(f"evidence (first {limit})", limit, clean_mb * limit / n,
-                   lambda: [extract_evidence(t) for t in cleaned[:limit]])
+    row, _ = timed(
+        f"evidence (first {limit})",
+        limit,
+        clean_mb * limit / n,
+        lambda: [extract_evidence(t) for t in cleaned[:limit]],
+    )
     stages.append(row)
     ours = quality(found, corpus.reprint_pairs)
 
     m = n if baseline_limit is None else min(n, baseline_limit)
     sub_truth, ours_sub = corpus.reprint_pairs, ours
     if m < n:  # the baselines' slice: the pairs among the first m articles
-        sub_truth = {p for p in corpus.reprint_pairs if all(int(x.rsplit("-", 1)[1]) < m for x in p)}
+        sub_truth = {
+            p for p in corpus.reprint_pairs if all(int(x.rsplit("-", 1)[1]) < m for x in p)
+        }
         first_m = set(ids[:m])
         ours_sub = quality({p for p in found if p <= first_m}, sub_truth)
     # Memory: the found pairs are not needed any more, and at 1M datasketch's index needs the
@@ -251,14 +283,23 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
         except ImportError:
             baselines[name] = {"error": f"not installed: pip install {name}"}
             continue
-        baselines[name] = {"articles": m, "seconds": round(bsec, 3), "articles_per_s": round(m / bsec, 1),
-                           **quality(bfound, sub_truth)}
+        baselines[name] = {
+            "articles": m,
+            "seconds": round(bsec, 3),
+            "articles_per_s": round(m / bsec, 1),
+            **quality(bfound, sub_truth),
+        }
         bfound.clear()
 
     result: dict[str, Any] = {
-        "n": n, "mb": round(mb, 2), "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
-        "stages": stages, "reprints": ours, "reprints_on_baseline_slice": ours_sub,
-        "baselines": baselines, "baseline_threshold": threshold,
+        "n": n,
+        "mb": round(mb, 2),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "stages": stages,
+        "reprints": ours,
+        "reprints_on_baseline_slice": ours_sub,
+        "baselines": baselines,
+        "baseline_threshold": threshold,
         "peak_rss_mb_stages": round(peak_rss_mb(), 1),
     }
     reprint_rate = n / seconds
@@ -270,7 +311,14 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
     if data is not None:
         db = str(tmp / "bench.db")
         # The command a user runs, in a child process: its wall time includes starting Python.
-        command = [str(Path(sys.executable).with_name("storytrace")), "ingest", str(data), "--db", db, "--json"]
+        command = [
+            str(Path(sys.executable).with_name("storytrace")),
+            "ingest",
+            str(data),
+            "--db",
+            db,
+            "--json",
+        ]
         start = time.perf_counter()
         out = subprocess.run(command, capture_output=True, text=True, check=True)
         e2e_seconds = time.perf_counter() - start
@@ -278,20 +326,26 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
         sizes = db_sizes(db)
         result["end_to_end"] = {
             "command": "storytrace ingest corpus.jsonl --db bench.db --json",
-            "articles_per_s": round(n / e2e_seconds, 1), "seconds": round(e2e_seconds, 1),
+            "articles_per_s": round(n / e2e_seconds, 1),
+            "seconds": round(e2e_seconds, 1),
             "mb_per_s": round(mb / e2e_seconds, 2),
             # the largest process of the run (the ingest or one of its workers)
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             "db_bytes_per_article": round(sizes["_file"] / n, 1),
             "index_bytes_per_article": round(
-                sum(v for k, v in sizes.items() if k.startswith("anchors")) / n, 1),
+                sum(v for k, v in sizes.items() if k.startswith("anchors")) / n, 1
+            ),
             "report": report,
         }
         fresh = build_corpus(n + 200 + LATENCY_WARM_UP, seed=2).articles[-200 - LATENCY_WARM_UP :]
         probe = tmp / "probe.jsonl"
         probe.write_text("".join(json.dumps(a) + "\n" for a in fresh), encoding="utf-8")
-        out = subprocess.run([sys.executable, "-c", LATENCY, str(probe), db, str(LATENCY_WARM_UP)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", LATENCY, str(probe), db, str(LATENCY_WARM_UP)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         times = sorted(json.loads(out.stdout.strip().splitlines()[-1]))
         # One add in `recheck_every` (200) also runs the story re-check: mean and max show it.
         result["add_one_latency_ms"] = {
@@ -305,37 +359,53 @@ def _run(n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end
 
 
 def print_table(result: dict[str, Any]) -> None:
-    print(f"\nstorytrace benchmark, N = {result['n']:,} articles ({result['mb']} MB), "
-          f"{result['machine']['cores']} cores\n")
+    print(
+        f"\nstorytrace benchmark, N = {result['n']:,} articles ({result['mb']} MB), "
+        f"{result['machine']['cores']} cores\n"
+    )
     if "end_to_end" in result:
         e = result["end_to_end"]
-        print(f"HEADLINE, end to end (`{e['command']}`): {e['articles_per_s']:,.0f} articles/s, "
-              f"{e['mb_per_s']:.2f} MB/s, {e['seconds']:.1f} s")
-        print(f"peak memory end to end: {e['peak_rss_mb']:.0f} MB; database {e['db_bytes_per_article']:.0f} B/article; "
-              f"candidate index {e['index_bytes_per_article']:.0f} B/article\n")
+        print(
+            f"HEADLINE, end to end (`{e['command']}`): {e['articles_per_s']:,.0f} articles/s, "
+            f"{e['mb_per_s']:.2f} MB/s, {e['seconds']:.1f} s"
+        )
+        print(
+            f"peak memory end to end: {e['peak_rss_mb']:.0f} MB; database {e['db_bytes_per_article']:.0f} B/article; "
+            f"candidate index {e['index_bytes_per_article']:.0f} B/article\n"
+        )
     print("stages, one process, on the same articles:")
     print(f"{'stage':40} {'articles/s':>12} {'MB/s':>8} {'seconds':>9} {'cores':>5}")
     for s in result["stages"]:
-        print(f"{s['stage']:40} {s['articles_per_s']:>12,.0f} {s['mb_per_s']:>8.2f} {s['seconds']:>9.2f} {s['cores']:>5}")
+        print(
+            f"{s['stage']:40} {s['articles_per_s']:>12,.0f} {s['mb_per_s']:>8.2f} {s['seconds']:>9.2f} {s['cores']:>5}"
+        )
     print(f"({REPRINTS_MEASURED})")
     if "end_to_end" in result:
         e = result["end_to_end"]
         stages = e["report"].get("stage_seconds", {})
         if stages:
-            print("\nwhere the end-to-end time went (worker stages: CPU seconds summed over workers)")
+            print(
+                "\nwhere the end-to-end time went (worker stages: CPU seconds summed over workers)"
+            )
             print(f"{'stage':40} {'articles/s':>12} {'seconds':>9}")
             for name, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
                 rate = f"{result['n'] / sec:>12,.0f}" if sec else f"{'':>12}"
                 print(f"{name:40} {rate} {sec:>9.2f}")
         lat = result["add_one_latency_ms"]
-        print(f"adding one article to the filled store: p50 {lat['p50']} ms, p99 {lat['p99']} ms, "
-              f"mean {lat.get('mean')} ms, max {lat.get('max')} ms (the max includes a re-check)")
+        print(
+            f"adding one article to the filled store: p50 {lat['p50']} ms, p99 {lat['p99']} ms, "
+            f"mean {lat.get('mean')} ms, max {lat.get('max')} ms (the max includes a re-check)"
+        )
     q = result["reprints"]
-    print(f"\nreprint detection quality: precision {q['precision']:.3f}, recall {q['recall']:.3f} "
-          f"({q['pairs_found']:,} pairs found, {q['pairs_true']:,} true)")
-    print(f"\nbaselines (first {min(result['n'], max((b.get('articles', 0) for b in result['baselines'].values()), default=0)):,} articles, "
-          f"MinHash LSH, word 5-grams, 128 permutations, threshold {result['baseline_threshold']}),"
-          " against the ingest's reprint step")
+    print(
+        f"\nreprint detection quality: precision {q['precision']:.3f}, recall {q['recall']:.3f} "
+        f"({q['pairs_found']:,} pairs found, {q['pairs_true']:,} true)"
+    )
+    print(
+        f"\nbaselines (first {min(result['n'], max((b.get('articles', 0) for b in result['baselines'].values()), default=0)):,} articles, "
+        f"MinHash LSH, word 5-grams, 128 permutations, threshold {result['baseline_threshold']}),"
+        " against the ingest's reprint step"
+    )
     sub = result["reprints_on_baseline_slice"]
     print(f"{'system':14} {'articles/s':>12} {'precision':>10} {'recall':>8} {'storytrace is':>16}")
     rate = next(s for s in result["stages"] if s["stage"].startswith("reprints"))["articles_per_s"]
@@ -344,25 +414,43 @@ def print_table(result: dict[str, Any]) -> None:
         if "error" in b:
             print(f"{name:14} {b['error']}")
             continue
-        print(f"{name:14} {b['articles_per_s']:>12,.0f} {b['precision']:>10.3f} {b['recall']:>8.3f} "
-              f"{result['ratios'][name]:>14.2f}x")
+        print(
+            f"{name:14} {b['articles_per_s']:>12,.0f} {b['precision']:>10.3f} {b['recall']:>8.3f} "
+            f"{result['ratios'][name]:>14.2f}x"
+        )
     ran = max((b.get("articles", 0) for b in result["baselines"].values()), default=0)
     if 0 < ran < result["n"]:
-        print(f"(storytrace's speed is over all {result['n']:,} articles, its quality over the first "
-              f"{ran:,}; the ratios compare it with the baselines' speed on those {ran:,})")
+        print(
+            f"(storytrace's speed is over all {result['n']:,} articles, its quality over the first "
+            f"{ran:,}; the ratios compare it with the baselines' speed on those {ran:,})"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=10000, help="articles in the generated stream")
-    parser.add_argument("--baseline-limit", type=int, default=None,
-                        help="run the MinHash baselines on at most this many articles (default: all;"
-                        " datasketch's index takes about 11 KB per article)")
-    parser.add_argument("--threshold", type=float, default=0.5, help="Jaccard threshold of the baselines")
-    parser.add_argument("--no-end-to-end", action="store_true", help="skip the storytrace ingest run")
+    parser.add_argument(
+        "--baseline-limit",
+        type=int,
+        default=None,
+        help="run the MinHash baselines on at most this many articles (default: all;"
+        " datasketch's index takes about 11 KB per article)",
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=0.5, help="Jaccard threshold of the baselines"
+    )
+    parser.add_argument(
+        "--no-end-to-end", action="store_true", help="skip the storytrace ingest run"
+    )
     args = parser.parse_args()
-    result = run(args.n, baseline_limit=args.baseline_limit, threshold=args.threshold,
-                 end_to_end=not args.no_end_to_end)
+    result = run(
+        args.n,
+        baseline_limit=args.baseline_limit,
+        threshold=args.threshold,
+        end_to_end=not args.no_end_to_end,
+    )
     OUT.mkdir(exist_ok=True)
     path = OUT / f"bench-{args.n}.json"
     path.write_text(json.dumps(result, indent=2), encoding="utf-8")

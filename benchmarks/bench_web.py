@@ -36,7 +36,9 @@ def build(db: Path, n_stories: int, seed: int = 7) -> dict[str, int]:
     weights = [1 / (i + 1) for i in range(len(outlets))]  # a few big outlets, a long tail
     with Store(db) as store:
         conn = store.conn
-        conn.execute("INSERT INTO runs (id, command, started, config) VALUES (1, 'bench', 'now', '{}')")
+        conn.execute(
+            "INSERT INTO runs (id, command, started, config) VALUES (1, 'bench', 'now', '{}')"
+        )
         articles: list[tuple[Any, ...]] = []
         members: list[tuple[Any, ...]] = []
         stories: list[tuple[Any, ...]] = []
@@ -50,15 +52,31 @@ def build(db: Path, n_stories: int, seed: int = 7) -> dict[str, int]:
             for _ in range(size):
                 aid += 1
                 hour = day * 24 + rng.randrange(0, 72)
-                published = time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(1_704_067_200 + hour * 3600))
+                published = time.strftime(
+                    "%Y-%m-%dT%H:00:00Z", time.gmtime(1_704_067_200 + hour * 3600)
+                )
                 times.append(published)
                 words = topic * 3 + rng.sample(WORDS, 12)
                 if rng.random() < 0.001:
                     words.append(rng.choice(RARE))
                 text = " ".join(words) + "."
                 outlet = rng.choices(outlets, weights)[0]
-                articles.append((aid, f"bench:{aid}", "jsonl", outlet, published, title, text, text, text,
-                                 f"key{aid}", "now", 1))
+                articles.append(
+                    (
+                        aid,
+                        f"bench:{aid}",
+                        "jsonl",
+                        outlet,
+                        published,
+                        title,
+                        text,
+                        text,
+                        text,
+                        f"key{aid}",
+                        "now",
+                        1,
+                    )
+                )
                 members.append((aid, sid, 1.0, "[]", "now"))
             stories.append((sid, title, "now", min(times), max(times), size))
         conn.execute("BEGIN")
@@ -80,7 +98,11 @@ def build(db: Path, n_stories: int, seed: int = 7) -> dict[str, int]:
         )
         conn.executemany(
             "INSERT INTO reprints VALUES (?, ?, 'exact', 1.0, 1.0, 1.0)",
-            [(m[0], m[0] + 1) for m, nxt in zip(members, members[1:], strict=False) if m[1] == nxt[1]][:50_000],
+            [
+                (m[0], m[0] + 1)
+                for m, nxt in zip(members, members[1:], strict=False)
+                if m[1] == nxt[1]
+            ][:50_000],
         )
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
@@ -128,13 +150,17 @@ def measure(db: Path, repeat: int) -> dict[str, dict[str, float]]:
             "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
             "max_ms": round(times[-1], 1),
         }
-        print(f"{label:45s} p50 {results[label]['p50_ms']:7.1f} ms   p95 {results[label]['p95_ms']:7.1f} ms",
-              flush=True)
+        print(
+            f"{label:45s} p50 {results[label]['p50_ms']:7.1f} ms   p95 {results[label]['p95_ms']:7.1f} ms",
+            flush=True,
+        )
     return results
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--db", default="bench_web.db", help="built if it does not exist")
@@ -147,8 +173,10 @@ def main() -> int:
         size = build(db, args.stories)
         print(f"built {db}: {size} in {time.perf_counter() - start:.1f} s", flush=True)
     results = measure(db, args.repeat)
-    Path(args.out).write_text(json.dumps({"database": str(db), **size, "repeat": args.repeat,
-                                          "pages": results}, indent=2) + "\n")
+    Path(args.out).write_text(
+        json.dumps({"database": str(db), **size, "repeat": args.repeat, "pages": results}, indent=2)
+        + "\n"
+    )
     print(f"wrote {args.out}")
     return 0
 

@@ -58,7 +58,9 @@ def load_base_texts(data: Path | None = None, min_words: int = 120) -> list[list
     if ecb.exists():
         for line in ecb.open(encoding="utf-8"):
             sentences = re.split(r"(?<=[.!?])\s+", json.loads(line)["text"])
-            texts.append("\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)))
+            texts.append(
+                "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+            )
     bases = []
     seen: set[str] = set()
     for text in texts:
@@ -121,8 +123,14 @@ def _outlet_boilerplate(i: int) -> list[str]:
 
 
 def _emit(
-    corpus: Corpus, n: int, ev_id: str, when: datetime,
-    paragraphs: list[str], outlet: int, hours: float, kind: str,
+    corpus: Corpus,
+    n: int,
+    ev_id: str,
+    when: datetime,
+    paragraphs: list[str],
+    outlet: int,
+    hours: float,
+    kind: str,
 ) -> str | None:
     """Append one article of an event (with its outlet's boilerplate); None when full."""
     if len(corpus.articles) >= n:
@@ -171,15 +179,29 @@ def build_corpus(n: int, *, seed: int = 1, outlets: int = 40, days: int = 60) ->
                 copy = _mutate(copy, rng, 0.03)
                 if len(copy) > 4:
                     del copy[rng.randrange(2, len(copy))]
-            made = _emit(corpus, n, ev_id, when, copy, rng.randrange(outlets), rng.uniform(0.5, 72), kind)
+            made = _emit(
+                corpus, n, ev_id, when, copy, rng.randrange(outlets), rng.uniform(0.5, 72), kind
+            )
             if made:
                 family.append(made)
         for _ in range(rng.choice([0, 0, 0, 1, 2])):
             # Another outlet's own wording (another base text) that quotes two sentences.
             other = _mutate(bases[rng.randrange(len(bases))], rng, 0.35)
-            quotes = [f'"{_quote(p, rng)}," the report said.' for p in rng.sample(original[1:], k=min(2, len(original) - 1))]
+            quotes = [
+                f'"{_quote(p, rng)}," the report said.'
+                for p in rng.sample(original[1:], k=min(2, len(original) - 1))
+            ]
             rewrite = [original[0]] + other[1:4] + quotes + other[4:7]
-            _emit(corpus, n, ev_id, when, rewrite, rng.randrange(outlets), rng.uniform(2, 96), "rewrite")
+            _emit(
+                corpus,
+                n,
+                ev_id,
+                when,
+                rewrite,
+                rng.randrange(outlets),
+                rng.uniform(2, 96),
+                "rewrite",
+            )
         for i, a in enumerate(family):
             for b in family[i + 1 :]:
                 corpus.reprint_pairs.add(frozenset((a, b)))

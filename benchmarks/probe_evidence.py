@@ -47,7 +47,9 @@ def main() -> None:
     evs: list[Evidence] = []
     for _ in range(3):
         t = time.perf_counter()
-        evs = [extract_evidence(text, title=title or None, published=pub) for title, text, pub in docs]
+        evs = [
+            extract_evidence(text, title=title or None, published=pub) for title, text, pub in docs
+        ]
         best = min(best, time.perf_counter() - t)
     print(f"docs: {len(docs)}, mean {n_words:.0f} words")
     print(f"extract_evidence:      {len(docs) / best:9.0f} docs/s")
@@ -66,7 +68,9 @@ def main() -> None:
             similarity(evs[i], evs[j])
         best = min(best, time.perf_counter() - t)
     print(f"similarity (warm):     {n_pairs / best:9.0f} pairs/s")
-    print(f"similarity (cold, first use of {min(len(fresh), n_pairs)} parsed evidences): {cold:9.0f} pairs/s")
+    print(
+        f"similarity (cold, first use of {min(len(fresh), n_pairs)} parsed evidences): {cold:9.0f} pairs/s"
+    )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ def main() -> None:
         t = time.perf_counter()
         similarity_scores(fresh[0], fresh[10:])
         cold = min(cold, time.perf_counter() - t)
-    print(f"cold: {cold * 1e3:8.3f} ms for the first call on {n_others + 1} freshly parsed articles")
+    print(
+        f"cold: {cold * 1e3:8.3f} ms for the first call on {n_others + 1} freshly parsed articles"
+    )
 
 
 if __name__ == "__main__":

@@ -68,15 +68,19 @@ def main() -> None:
     runs = [detect_reprints(ids, texts) for _ in range(args.repeat)]
     found, sec = min(runs, key=lambda r: r[1])
     q = quality(found, truth)
-    print(f"storytrace:    {n / sec:10,.0f} articles/s  precision {q['precision']:.4f} "
-          f"recall {q['recall']:.4f}")
+    print(
+        f"storytrace:    {n / sec:10,.0f} articles/s  precision {q['precision']:.4f} "
+        f"recall {q['recall']:.4f}"
+    )
     if args.no_baselines:
         return
     for name, fn in (("datasketch", datasketch_reprints), ("rensa", rensa_reprints)):
         bfound, bsec = fn(ids, texts, 0.5)
         bq = quality(bfound, truth)
-        print(f"{name:14} {n / bsec:10,.0f} articles/s  precision {bq['precision']:.4f} "
-              f"recall {bq['recall']:.4f}  storytrace is {bsec / sec:6.2f}x")
+        print(
+            f"{name:14} {n / bsec:10,.0f} articles/s  precision {bq['precision']:.4f} "
+            f"recall {bq['recall']:.4f}  storytrace is {bsec / sec:6.2f}x"
+        )
 
 
 def _timed(fn: object) -> float:

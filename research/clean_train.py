@@ -111,8 +111,6 @@ def retrain(
     return weights
 
 
-
-
 def main(argv: list[str]) -> None:
     from _paths import REPO, data_dir
 
@@ -126,7 +124,9 @@ def main(argv: list[str]) -> None:
         pages = [json.loads(line) for line in fh if line.strip()]
     retrain(pages, path=out)
     shipped = REPO / "src" / "storytrace" / "clean" / "weights.json"
-    where = out if out is not None else f"nowhere (pass --out {shipped} to replace the shipped model)"
+    where = (
+        out if out is not None else f"nowhere (pass --out {shipped} to replace the shipped model)"
+    )
     print(f"fitted the block scorer on {len(pages)} pages of {path}; written to {where}")
 
 

@@ -20,7 +20,11 @@ DEFAULT_DB = "storytrace.db"
 
 
 def stories(
-    *, db: str = DEFAULT_DB, limit: int | None = None, outlet: str | None = None, min_articles: int = 1
+    *,
+    db: str = DEFAULT_DB,
+    limit: int | None = None,
+    outlet: str | None = None,
+    min_articles: int = 1,
 ) -> list[dict[str, Any]]:
     """List stories: ``[{"id", "title", "articles", "outlets", "first_seen", "last_seen"}, ...]``."""
     with Store(db, read_only=True) as store:
@@ -84,11 +88,22 @@ def rebuild(
     """
     from .pipeline.rebuild import rebuild as run_rebuild
 
-    config = (config or Config()).with_overrides(shingle_size=shingle_size, anchor_modulus=anchor_modulus)
+    config = (config or Config()).with_overrides(
+        shingle_size=shingle_size, anchor_modulus=anchor_modulus
+    )
     return run_rebuild(db, config=config, progress=progress)
 
 
 __all__ = [
-    "DEFAULT_DB", "Config", "IngestReport", "RebuildReport", "article", "compare", "ingest",
-    "rebuild", "rejects", "stories", "story",
+    "DEFAULT_DB",
+    "Config",
+    "IngestReport",
+    "RebuildReport",
+    "article",
+    "compare",
+    "ingest",
+    "rebuild",
+    "rejects",
+    "stories",
+    "story",
 ]

@@ -60,12 +60,16 @@ class StoryThresholds:
                 raise ConfigError(f"stories.{f.name} must be a number ({f.type}), got {value!r}")
         for name in ("join", "profile", "merge", "contrast", "veto_share", "time_share"):
             if not 0 < getattr(self, name) <= 1:
-                raise ConfigError(f"stories.{name} must be above 0 and at most 1, got {getattr(self, name)!r}")
+                raise ConfigError(
+                    f"stories.{name} must be above 0 and at most 1, got {getattr(self, name)!r}"
+                )
         for name in ("top_k", "max_members", "veto_size", "time_size", "veto_weight"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"stories.{name} must be positive, got {getattr(self, name)!r}")
         if self.reassign_rounds < 0:
-            raise ConfigError(f"stories.reassign_rounds must be 0 or more, got {self.reassign_rounds}")
+            raise ConfigError(
+                f"stories.reassign_rounds must be 0 or more, got {self.reassign_rounds}"
+            )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> StoryThresholds:
@@ -83,8 +87,12 @@ class StoryThresholds:
         from .stories.decide import StoryConfig
 
         return StoryConfig(
-            join=self.join, profile=self.profile, merge=self.merge, top_k=self.top_k,
-            max_members=self.max_members, window=max(StoryConfig.window, self.max_members),
+            join=self.join,
+            profile=self.profile,
+            merge=self.merge,
+            top_k=self.top_k,
+            max_members=self.max_members,
+            window=max(StoryConfig.window, self.max_members),
         )
 
     def clusterer_args(self) -> dict[str, Any]:
@@ -140,11 +148,23 @@ class Config:
             object.__setattr__(self, "stories", StoryThresholds.from_mapping(self.stories))
         elif not isinstance(self.stories, StoryThresholds):
             raise ConfigError(f"stories must be a table of story thresholds, got {self.stories!r}")
-        positive = ("max_bytes", "extract_timeout", "batch_size", "shingle_size", "anchor_modulus",
-                    "max_anchor_df", "max_reprint_candidates", "reprint_window_days",
-                    "story_window_days",
-                    "max_story_candidates", "site_min_articles", "recheck_every", "recheck_neighbours",
-                    "recheck_max_articles", "recheck_background")
+        positive = (
+            "max_bytes",
+            "extract_timeout",
+            "batch_size",
+            "shingle_size",
+            "anchor_modulus",
+            "max_anchor_df",
+            "max_reprint_candidates",
+            "reprint_window_days",
+            "story_window_days",
+            "max_story_candidates",
+            "site_min_articles",
+            "recheck_every",
+            "recheck_neighbours",
+            "recheck_max_articles",
+            "recheck_background",
+        )
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)!r}")
@@ -174,7 +194,9 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
             raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from exc
         ingest = data.get("ingest", {})
         if "stories" in ingest:
-            raise ConfigError(f"{toml_path}: the story thresholds go in a [stories] table, not in [ingest]")
+            raise ConfigError(
+                f"{toml_path}: the story thresholds go in a [stories] table, not in [ingest]"
+            )
         config = config.with_overrides(**ingest)
         if "stories" in data:
             if not isinstance(data["stories"], dict):

@@ -108,7 +108,9 @@ class Spans:
 
     __slots__ = ("_ends", "_parts", "_starts")
 
-    def __init__(self, parts: list[str], first: list[int] | None = None, last: list[int] | None = None) -> None:
+    def __init__(
+        self, parts: list[str], first: list[int] | None = None, last: list[int] | None = None
+    ) -> None:
         self._parts = parts
         self._starts: npt.NDArray[np.int64] | None = None
         self._ends: npt.NDArray[np.int64] | None = None
@@ -151,7 +153,11 @@ def tokenize(text: str) -> tuple[list[str], Spans]:
         # so the tokens are folded in one call over their joined text: a NUL, which no fold
         # produces, keeps them apart.
         folded = "\0".join(parts[1::2])
-        folded = folded.lower() if folded.isascii() else strip_accents(folded.casefold().replace("\u2019", "'"))
+        folded = (
+            folded.lower()
+            if folded.isascii()
+            else strip_accents(folded.casefold().replace("\u2019", "'"))
+        )
         tokens = folded.split("\0") if len(parts) > 1 else []
     if "percent" in folded or "pct" in folded:
         tokens = ["%" if t in _PERCENT_WORDS else t for t in tokens]

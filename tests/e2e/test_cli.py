@@ -17,12 +17,17 @@ REPO = Path(__file__).resolve().parents[2]
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "storytrace.cli.main", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
-def test_every_command_has_help_and_is_documented(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_has_help_and_is_documented(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([name, "--help"]) == 0
     out = capsys.readouterr().out
     assert "Usage:" in out
@@ -56,7 +61,9 @@ def test_json_of_read_commands_has_the_documented_keys(seeded_db: str) -> None:
         assert {"id", "outlet", "title", "url", "published"} <= member.keys()
         assert member["why"], "each member says why it belongs"
 
-    art = json.loads(run("article", str(story["articles"][0]["id"]), "--db", seeded_db, "--json").stdout)
+    art = json.loads(
+        run("article", str(story["articles"][0]["id"]), "--db", seeded_db, "--json").stdout
+    )
     assert {"id", "outlet", "title", "url", "published", "text", "removed"} <= art.keys()
     assert art["removed"] and all({"text", "reason"} <= r.keys() for r in art["removed"])
 
@@ -80,7 +87,9 @@ def test_human_output_of_read_commands(seeded_db: str) -> None:
         (["ingest", "x.txt", "--field", "oops"], "NAME=COLUMN"),
     ],
 )
-def test_errors_are_one_line_without_traceback(seeded_db: str, args: list[str], fragment: str) -> None:
+def test_errors_are_one_line_without_traceback(
+    seeded_db: str, args: list[str], fragment: str
+) -> None:
     result = run(*args, "--db", seeded_db)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
@@ -104,10 +113,14 @@ def test_unusable_database_path_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["stories"], ["story", "1"], ["article", "1"], ["rejects"], ["compare", "1"], ["serve"]]
+    "args",
+    [["stories"], ["story", "1"], ["article", "1"], ["rejects"], ["compare", "1"], ["serve"]],
 )
 def test_read_commands_create_no_database(
-    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert main([*args, "--db", "typo.db"]) == 1

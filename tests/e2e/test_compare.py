@@ -53,7 +53,9 @@ def _ap_and_rewrite(report: dict[str, Any]) -> tuple[int, int]:
 def test_seed_attribution(seeds_report: dict[str, Any]) -> None:
     ap, rw = _ap_and_rewrite(seeds_report)
     claims = seeds_report["attribution"]
-    assert any(c["kind"] == "dateline" and c["agency"] == "Associated Press" for c in claims[str(ap)])
+    assert any(
+        c["kind"] == "dateline" and c["agency"] == "Associated Press" for c in claims[str(ap)]
+    )
     tass = [c for c in claims[str(ap)] if c["agency"] == "TASS"]
     assert tass and tass[0]["kind"] == "according-to" and "Lavrov" not in tass[0]["source"]
     assert not [c for c in claims[str(rw)] if c["kind"] == "dateline"]
@@ -71,8 +73,11 @@ def test_seed_provenance_names_the_rewrite(seeds_report: dict[str, Any]) -> None
 
 def test_seed_quotes_speakers(seeds_report: dict[str, Any]) -> None:
     ap, rw = _ap_and_rewrite(seeds_report)
-    verbatim = {_norm(q["text"]): q for q in seeds_report["quotes"]
-                if q["articles"] == sorted([ap, rw]) and not q["changed"]}
+    verbatim = {
+        _norm(q["text"]): q
+        for q in seeds_report["quotes"]
+        if q["articles"] == sorted([ap, rw]) and not q["changed"]
+    }
     assert DACIC_QUOTES <= set(verbatim)
     assert all("Dacic" in (verbatim[q]["speaker"] or "") for q in DACIC_QUOTES)
     lavrov = [q for q in seeds_report["quotes"] if "Lavrov" in (q["speaker"] or "")]
@@ -105,18 +110,22 @@ def _key(row: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus(example_corpus: Path, tmp_path_factory: pytest.TempPathFactory
-           ) -> tuple[str, dict[str, int], dict[str, Any], Path]:
+def corpus(
+    example_corpus: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, dict[str, int], dict[str, Any], Path]:
     tmp = tmp_path_factory.mktemp("corpus")
     db = str(tmp / "corpus.db")
     storytrace.ingest([str(example_corpus)], db=db)
     with Store(db) as store:
-        ids = {_key(r): int(r["id"]) for r in store.conn.execute(
-            "SELECT id, source, kind, external_id FROM articles")}
+        ids = {
+            _key(r): int(r["id"])
+            for r in store.conn.execute("SELECT id, source, kind, external_id FROM articles")
+        }
     expected = json.loads((example_corpus.parent / "expected.json").read_text(encoding="utf-8"))
     # Meridian Press is added through the config file, as a user would
-    (tmp / "storytrace.toml").write_text('[coverage]\nagencies = { "Meridian Press" = "MP" }\n',
-                                         encoding="utf-8")
+    (tmp / "storytrace.toml").write_text(
+        '[coverage]\nagencies = { "Meridian Press" = "MP" }\n', encoding="utf-8"
+    )
     return db, ids, expected, tmp / "storytrace.toml"
 
 
@@ -125,33 +134,48 @@ def _story_of(db: str, article_id: int) -> int:
         return int(store.stories.story_of(article_id))
 
 
-def test_corpus_reprint_tree_and_rewrites(corpus: tuple[str, dict[str, int], dict[str, Any], Path]) -> None:
+def test_corpus_reprint_tree_and_rewrites(
+    corpus: tuple[str, dict[str, int], dict[str, Any], Path],
+) -> None:
     db, ids, expected, cfg = corpus
     for slug, wire in expected["wire"].items():
         original = ids[wire["original"]]
         report = api.compare(_story_of(db, original), db=db, config=str(cfg))
         prov = report["provenance"]
         reprints = {(e["source"], e["target"]) for e in prov["edges"] if e["kind"] == "reprint"}
-        want = {(ids[r["original"]], ids[r["copy"]]) for r in expected["reprints"]
-                if r["original"] == wire["original"]}
+        want = {
+            (ids[r["original"]], ids[r["copy"]])
+            for r in expected["reprints"]
+            if r["original"] == wire["original"]
+        }
         assert reprints == want, slug
         rewrites = {(e["source"], e["target"]) for e in prov["edges"] if e["kind"] == "rewrite"}
-        want_rw = {(ids[r["source"]], ids[r["rewrite"]]) for r in expected["rewrites"]
-                   if r["source"] == wire["original"]}
+        want_rw = {
+            (ids[r["source"]], ids[r["rewrite"]])
+            for r in expected["rewrites"]
+            if r["source"] == wire["original"]
+        }
         assert rewrites == want_rw, slug
         for e in prov["edges"]:
             if e["kind"] == "rewrite":
                 gold = next(r for r in expected["rewrites"] if ids[r["rewrite"]] == e["target"])
-                assert set(gold["shared_quotes"]) <= {_norm(q) for q in e["evidence"]["shared_quotes"]}
+                assert set(gold["shared_quotes"]) <= {
+                    _norm(q) for q in e["evidence"]["shared_quotes"]
+                }
         assert prov["original"] == original
         assert prov["wire"]["agency"] == wire["agency"] and prov["wire"]["article"] == original
 
 
-def test_corpus_trimmed_and_verbatim(corpus: tuple[str, dict[str, int], dict[str, Any], Path]) -> None:
+def test_corpus_trimmed_and_verbatim(
+    corpus: tuple[str, dict[str, int], dict[str, Any], Path],
+) -> None:
     db, ids, expected, cfg = corpus
     report = api.compare(_story_of(db, ids["a24.txt"]), db=db, config=str(cfg))
-    variants = {e["target"]: e["evidence"]["variant"] for e in report["provenance"]["edges"]
-                if e["kind"] == "reprint"}
+    variants = {
+        e["target"]: e["evidence"]["variant"]
+        for e in report["provenance"]["edges"]
+        if e["kind"] == "reprint"
+    }
     for r in expected["reprints"]:
         if r["original"] == "a24.txt":
             assert variants[ids[r["copy"]]] == r["kind"], r
@@ -160,7 +184,7 @@ def test_corpus_trimmed_and_verbatim(corpus: tuple[str, dict[str, int], dict[str
 
 
 def test_corpus_independent_reports_have_no_edges(
-    corpus: tuple[str, dict[str, int], dict[str, Any], Path]
+    corpus: tuple[str, dict[str, int], dict[str, Any], Path],
 ) -> None:
     db, ids, expected, cfg = corpus
     # the Jakarta reports share one quote but are not rewrites of one another
@@ -181,21 +205,44 @@ def test_without_meridian_the_wire_is_unnamed(
     assert dateline and dateline[0]["agency"] is None and dateline[0]["source"] == "MP"
 
 
-def test_cli_compare_json_text_and_html(corpus: tuple[str, dict[str, int], dict[str, Any], Path],
-                                        tmp_path: Path) -> None:
+def test_cli_compare_json_text_and_html(
+    corpus: tuple[str, dict[str, int], dict[str, Any], Path], tmp_path: Path
+) -> None:
     db, ids, _, _ = corpus
     story = _story_of(db, ids["a16.txt"])
     runner = CliRunner()
-    out = runner.invoke(cli, ["--db", db, "compare", str(story), "--json",
-                              "--agency", "Meridian Press=MP"])
+    out = runner.invoke(
+        cli, ["--db", db, "compare", str(story), "--json", "--agency", "Meridian Press=MP"]
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert set(data) >= {"articles", "headlines", "attribution", "provenance", "passages",
-                         "quotes", "entities", "numbers", "only_in"}
+    assert set(data) >= {
+        "articles",
+        "headlines",
+        "attribution",
+        "provenance",
+        "passages",
+        "quotes",
+        "entities",
+        "numbers",
+        "only_in",
+    }
     assert data["provenance"]["wire"]["agency"] == "Meridian Press"
     page = tmp_path / "r.html"
-    out = runner.invoke(cli, ["--db", db, "compare", str(ids["a16.txt"]), str(ids["a15.txt"]),
-                              "--html", str(page), "--agency", "Meridian Press=MP"])
+    out = runner.invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "compare",
+            str(ids["a16.txt"]),
+            str(ids["a15.txt"]),
+            "--html",
+            str(page),
+            "--agency",
+            "Meridian Press=MP",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "rewrite" in out.output and "Nobody takes this decision lightly" in out.output
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -203,8 +250,10 @@ def test_cli_compare_json_text_and_html(corpus: tuple[str, dict[str, int], dict[
     assert bad.exit_code != 0
 
 
-HOSTILE = ("<script>document.title='pwned';alert(1)</script> "
-           "\"><img src=x onerror=\"document.title='pwned'\">")
+HOSTILE = (
+    "<script>document.title='pwned';alert(1)</script> "
+    '"><img src=x onerror="document.title=\'pwned\'">'
+)
 
 
 def _chromium() -> str | None:
@@ -219,21 +268,48 @@ def test_html_report_in_headless_browser(tmp_path: Path) -> None:
     browser = _chromium()
     if browser is None:
         pytest.skip("no chromium binary found (CI installs Debian's chromium)")
-    base = ("KYIV, Ukraine (AP) — Officials said the grain corridor would reopen on Monday after "
-            "weeks of talks between the two governments and shipping companies.\n\n"
-            '"We will not stop until every ship is moving," said Ivan Petrenko, the port chief.\n\n'
-            "The corridor carried 11 million tons of grain last year, officials said.")
-    a = Article(1, "wire.example", None, "2026-01-01T08:00:00Z", "Corridor " + HOSTILE,
-                base + "\n\nOnly the wire says this about " + HOSTILE)
-    b = Article(2, "paper.example", None, "2026-01-01T10:00:00Z", "Paper <b>bold</b>",
-                base + "\n\nThe paper adds a line of its own about barges " + HOSTILE)
+    base = (
+        "KYIV, Ukraine (AP) — Officials said the grain corridor would reopen on Monday after "
+        "weeks of talks between the two governments and shipping companies.\n\n"
+        '"We will not stop until every ship is moving," said Ivan Petrenko, the port chief.\n\n'
+        "The corridor carried 11 million tons of grain last year, officials said."
+    )
+    a = Article(
+        1,
+        "wire.example",
+        None,
+        "2026-01-01T08:00:00Z",
+        "Corridor " + HOSTILE,
+        base + "\n\nOnly the wire says this about " + HOSTILE,
+    )
+    b = Article(
+        2,
+        "paper.example",
+        None,
+        "2026-01-01T10:00:00Z",
+        "Paper <b>bold</b>",
+        base + "\n\nThe paper adds a line of its own about barges " + HOSTILE,
+    )
     page = tmp_path / "report.html"
     page.write_text(render_html(compare_texts([a, b])), encoding="utf-8")
     dom = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--virtual-time-budget=3000",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--virtual-time-budget=3000",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     ).stdout
     assert "<body" in dom, "the page did not open"
     assert "pwned" not in dom.split("</title>")[0]  # no injected script ran

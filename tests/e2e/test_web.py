@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'storytrace[web]'")
+pytest.importorskip(
+    "starlette", reason="the web extra is not installed: pip install 'storytrace[web]'"
+)
 pytest.importorskip("httpx", reason="TestClient needs httpx")
 
 with warnings.catch_warnings():  # Starlette 1.x warns that it prefers httpx2 to httpx
@@ -77,7 +79,9 @@ def test_stories_json_is_the_cli_shape(client: TestClient, web_db: tuple[str, in
     body = client.get("/stories.json").json()
     cli = storytrace.stories(db=web_db[0])
     assert body == cli[: len(body)] and len(body) == len(cli)
-    assert all(set(s) == {"id", "title", "articles", "outlets", "first_seen", "last_seen"} for s in body)
+    assert all(
+        set(s) == {"id", "title", "articles", "outlets", "first_seen", "last_seen"} for s in body
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,7 +118,9 @@ def test_compare_any_two_articles(client: TestClient, big_story: dict) -> None:
     assert outside["compare"]["b"] != 999999  # not a member: falls back to the default pair
 
 
-def test_article_page_marks_reprinted_passages_and_shows_raw_on_request(client: TestClient, big_story: dict) -> None:
+def test_article_page_marks_reprinted_passages_and_shows_raw_on_request(
+    client: TestClient, big_story: dict
+) -> None:
     story = client.get(f"/stories/{big_story['id']}.json").json()
     linked = story["reprints"][0]["b"]
     data = client.get(f"/articles/{linked}.json").json()
@@ -133,11 +139,21 @@ def test_outlet_page_shows_boilerplate_and_reprint_counts(client: TestClient) ->
     learned = next(o for o in outlets if o["boilerplate_patterns"])
     data = client.get(f"/outlets/{learned['name']}.json").json()
     assert data["articles"] == learned["articles"] and data["boilerplate"]
-    assert sum(len(client.get(f"/outlets/{o['name']}.json").json()["reprints_from"]) for o in outlets) > 0
+    assert (
+        sum(len(client.get(f"/outlets/{o['name']}.json").json()["reprints_from"]) for o in outlets)
+        > 0
+    )
 
 
 @pytest.mark.parametrize(
-    "path", ["/stories/999999", "/articles/999999", "/outlets/no-such-outlet.example", "/stories/abc", "/nowhere"]
+    "path",
+    [
+        "/stories/999999",
+        "/articles/999999",
+        "/outlets/no-such-outlet.example",
+        "/stories/abc",
+        "/nowhere",
+    ],
 )
 def test_unknown_ids_give_404_pages_not_tracebacks(client: TestClient, path: str) -> None:
     page = client.get(path)
@@ -176,7 +192,9 @@ def test_sorting(client: TestClient, web_db: tuple[str, int]) -> None:
     size = client.get("/stories.json", params={"sort": "size"}).json()
     assert [s["articles"] for s in size] == sorted((s["articles"] for s in size), reverse=True)
     recent = client.get("/stories.json", params={"sort": "recent"}).json()
-    assert [s["last_seen"] for s in recent] == sorted((s["last_seen"] for s in recent), reverse=True)
+    assert [s["last_seen"] for s in recent] == sorted(
+        (s["last_seen"] for s in recent), reverse=True
+    )
     outlets = client.get("/stories.json", params={"sort": "outlets"}).json()
     counts = [len(s["outlets"]) for s in outlets]
     assert counts == sorted(counts, reverse=True)
@@ -192,7 +210,9 @@ def test_pagination(client: TestClient) -> None:
     assert first.headers["X-Has-Next"] == "true" and 'rel="next"' in first.headers["Link"]
     last_page = -(-len(everything) // 5)
     last = client.get("/stories.json", params={"per_page": 5, "page": last_page})
-    assert last.headers["X-Has-Next"] == "false" and last.json() == everything[(last_page - 1) * 5 :]
+    assert (
+        last.headers["X-Has-Next"] == "false" and last.json() == everything[(last_page - 1) * 5 :]
+    )
     page = client.get("/stories", params={"per_page": 5}).text
     assert 'rel="next"' in page and "page=2" in page
 
@@ -202,12 +222,18 @@ def _unescaped(text: str) -> bool:
 
 
 @pytest.mark.parametrize("kind", ["list", "search", "story", "article", "raw", "outlet"])
-def test_hostile_text_is_escaped_everywhere(client: TestClient, web_db: tuple[str, int], kind: str) -> None:
+def test_hostile_text_is_escaped_everywhere(
+    client: TestClient, web_db: tuple[str, int], kind: str
+) -> None:
     evil = web_db[1]
     story = client.get(f"/articles/{evil}.json").json()["story"]
     path = {
-        "list": "/", "search": "/stories?q=harbour", "story": f"/stories/{story}",
-        "article": f"/articles/{evil}", "raw": f"/articles/{evil}?raw=1", "outlet": "/outlets/evil.example",
+        "list": "/",
+        "search": "/stories?q=harbour",
+        "story": f"/stories/{story}",
+        "article": f"/articles/{evil}",
+        "raw": f"/articles/{evil}?raw=1",
+        "outlet": "/outlets/evil.example",
     }[kind]
     r = client.get(path)
     assert r.status_code == 200
@@ -244,14 +270,21 @@ def test_no_sql_is_built_from_input() -> None:
     # f-strings in the web package's SQL take only fixed fragments or placeholder lists
     src = Path(__file__).resolve().parents[2] / "src" / "storytrace" / "web"
     for path in src.glob("*.py"):
-        for match in re.finditer(r'f"(SELECT|INSERT|UPDATE|DELETE)[^"]*\{([^}]+)\}', path.read_text()):
-            assert match.group(2) in {"source", "marks", "mine", "theirs"}, (path.name, match.group(0))
+        for match in re.finditer(
+            r'f"(SELECT|INSERT|UPDATE|DELETE)[^"]*\{([^}]+)\}', path.read_text()
+        ):
+            assert match.group(2) in {"source", "marks", "mine", "theirs"}, (
+                path.name,
+                match.group(0),
+            )
 
 
 def test_merged_story_redirects(client: TestClient, web_db: tuple[str, int]) -> None:
     # an old id that was merged away lives on under the surviving story
     with Store(web_db[0]) as store:
-        row = store.conn.execute("SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL").fetchone()
+        row = store.conn.execute(
+            "SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL"
+        ).fetchone()
     if row is None:
         pytest.skip("the example corpus has no merged story")
     r = client.get(f"/stories/{row[0]}", follow_redirects=False)

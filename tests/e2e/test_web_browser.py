@@ -11,27 +11,41 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'storytrace[web]'")
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+pytest.importorskip(
+    "uvicorn", reason="the web extra is not installed: pip install 'storytrace[web]'"
+)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+)
 
 from tests.e2e.test_web import SCRIPT, build_db  # noqa: E402
 from tests.e2e.test_web_serve import free_port, running  # noqa: E402
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("STORYTRACE_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    for candidate in (
+        os.environ.get("STORYTRACE_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, example_corpus: Path) -> Iterator[tuple[str, int]]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, example_corpus: Path
+) -> Iterator[tuple[str, int]]:
     db, evil = build_db(tmp_path_factory.mktemp("browser"), example_corpus)
     port = free_port()
     with running(db, port):
@@ -42,7 +56,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, example_corpus: Path) -> Iter
 def browser() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
-        pytest.skip("no chromium found at /usr/bin/chromium (apt-get install -y chromium) or $STORYTRACE_CHROMIUM")
+        pytest.skip(
+            "no chromium found at /usr/bin/chromium (apt-get install -y chromium) or $STORYTRACE_CHROMIUM"
+        )
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -51,7 +67,9 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
-def test_browse_search_story_article_and_hostile_text_stays_inert(browser: Any, site: tuple[str, int]) -> None:
+def test_browse_search_story_article_and_hostile_text_stays_inert(
+    browser: Any, site: tuple[str, int]
+) -> None:
     base, evil = site
     page = browser.new_page()
     dialogs: list[str] = []

@@ -17,7 +17,9 @@ import pytest
 from storytrace.cli.main import cli, main
 from storytrace.cli.serve_cmd import DEFAULT_HOST, allowed_hosts, server_config
 
-pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install 'storytrace[web]'")
+pytest.importorskip(
+    "uvicorn", reason="the web extra is not installed: pip install 'storytrace[web]'"
+)
 
 
 def free_port() -> int:
@@ -77,13 +79,17 @@ def test_serve_answers_over_http_on_localhost(small_db: str) -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/stories.json", timeout=10) as r:
             assert r.headers["Content-Type"] == "application/json"
         # a foreign Host header (DNS rebinding) is refused when bound locally
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"}
+        )
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(request, timeout=10)
         assert err.value.code == 400
 
 
-def test_serve_without_a_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_without_a_database_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["serve", "--db", str(tmp_path / "missing.db")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no database" in err[0] and "ingest" in err[0]
@@ -95,4 +101,6 @@ def test_serve_without_the_extra_names_the_pip_command(
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn now raises ImportError
     assert main(["serve", "--db", small_db]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["storytrace: error: the web app needs its extra packages: pip install 'storytrace[web]'"]
+    assert err == [
+        "storytrace: error: the web app needs its extra packages: pip install 'storytrace[web]'"
+    ]

@@ -27,7 +27,8 @@ def _snapshot(db: str, up_to: int = 1) -> str:
     """A digest of the articles with id <= up_to: what was stored before the bad run."""
     with Store(db) as store:
         rows = store.conn.execute(
-            "SELECT id, url, title, raw, body, text FROM articles WHERE id <= ? ORDER BY id", (up_to,)
+            "SELECT id, url, title, raw, body, text FROM articles WHERE id <= ? ORDER BY id",
+            (up_to,),
         ).fetchall()
     return hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()
 
@@ -42,34 +43,52 @@ def db_with_one_article(tmp_path: Path) -> str:
     return db
 
 
-def test_every_bad_input_is_rejected_with_its_reason(db_with_one_article: str, tmp_path: Path) -> None:
+def test_every_bad_input_is_rejected_with_its_reason(
+    db_with_one_article: str, tmp_path: Path
+) -> None:
     before = _snapshot(db_with_one_article)
     bad = tmp_path / "bad"
     bad.mkdir()
-    (bad / "latin1.txt").write_bytes("Caf\xe9 au lait\n\nUn texte en latin-1 sans d\xe9claration.".encode("latin-1"))
+    (bad / "latin1.txt").write_bytes(
+        "Caf\xe9 au lait\n\nUn texte en latin-1 sans d\xe9claration.".encode("latin-1")
+    )
     (bad / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     (bad / "empty.txt").write_bytes(b"")
     (bad / "blank.txt").write_text("   \n\n  \n", encoding="utf-8")
     (bad / "huge.txt").write_text("Big\n\n" + "word " * 5000, encoding="utf-8")
     (bad / "rows.jsonl").write_text(
-        json.dumps({"id": "r1", "title": "Ferry strike ends", "text": "Ferry crews returned to work on Monday after a two-day strike over pay, the union said."})
+        json.dumps(
+            {
+                "id": "r1",
+                "title": "Ferry strike ends",
+                "text": "Ferry crews returned to work on Monday after a two-day strike over pay, the union said.",
+            }
+        )
         + "\n{not json\n"
-        + json.dumps(["a", "list"]) + "\n"
-        + json.dumps({"id": "r4", "title": "No body"}) + "\n",
+        + json.dumps(["a", "list"])
+        + "\n"
+        + json.dumps({"id": "r4", "title": "No body"})
+        + "\n",
         encoding="utf-8",
     )
     (bad / "rows.csv").write_text(
         'id,title,text\nc1,Bridge opens,"The new bridge over the Vass river opened to traffic on Friday, officials said."\nc2,"broken\n',
         encoding="utf-8",
     )
-    (bad / "empty.html").write_text("<html><head><title>x</title></head><body></body></html>", encoding="utf-8")
+    (bad / "empty.html").write_text(
+        "<html><head><title>x</title></head><body></body></html>", encoding="utf-8"
+    )
     with gzip.open(bad / "trunc.html.gz", "wb") as fh:
         fh.write(b"<html><body><p>" + b"a" * 1000)
     trunc = (bad / "trunc.html.gz").read_bytes()
     (bad / "trunc.html.gz").write_bytes(trunc[: len(trunc) // 2])
-    (bad / "broken.warc.gz").write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort")
+    (bad / "broken.warc.gz").write_bytes(
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nshort"
+    )
 
-    report = storytrace.ingest([str(bad)], db=db_with_one_article, config=Config(max_bytes=10_000, workers=1))
+    report = storytrace.ingest(
+        [str(bad)], db=db_with_one_article, config=Config(max_bytes=10_000, workers=1)
+    )
 
     rejects = storytrace.rejects(db=db_with_one_article)
     by_file = {}

@@ -124,8 +124,7 @@ def test_site_boilerplate_is_learned_and_earlier_articles_recleaned(
     # One outlet's .txt articles, ingested one run at a time, oldest first.
     outlet = "harbortimes.example"
     files = sorted(
-        p for p in example_corpus.glob("*.txt")
-        if expected["articles"][p.name]["outlet"] == outlet
+        p for p in example_corpus.glob("*.txt") if expected["articles"][p.name]["outlet"] == outlet
     )
     assert len(files) >= 3
     db = str(tmp_path / "site.db")
@@ -135,7 +134,8 @@ def test_site_boilerplate_is_learned_and_earlier_articles_recleaned(
     with Store(db) as store:
         rows = store.conn.execute("SELECT id, text FROM articles ORDER BY id").fetchall()
         first_removed = [
-            r["reason"] for r in store.conn.execute(
+            r["reason"]
+            for r in store.conn.execute(
                 "SELECT reason FROM removed WHERE article_id = ?", (rows[0]["id"],)
             )
         ]
@@ -174,7 +174,8 @@ def test_rebuild_keys_indexes_a_story_under_exactly_its_members_keys(
     with Store(copy) as store:
         state = store.stories
         sid, other = [
-            int(r[0]) for r in store.conn.execute(
+            int(r[0])
+            for r in store.conn.execute(
                 "SELECT id FROM stories WHERE merged_into IS NULL AND articles > 1 ORDER BY id LIMIT 2"
             )
         ]
@@ -188,7 +189,9 @@ def test_rebuild_keys_indexes_a_story_under_exactly_its_members_keys(
         before_other = held(other)
         dropped = sorted(held(sid))[0]
         with store.transaction():
-            store.conn.execute("INSERT INTO story_keys (key, story_id) VALUES ('stale:key', ?)", (sid,))
+            store.conn.execute(
+                "INSERT INTO story_keys (key, story_id) VALUES ('stale:key', ?)", (sid,)
+            )
             store.conn.execute(
                 "DELETE FROM story_keys WHERE key = ? AND story_id = ?", (dropped, sid)
             )
@@ -231,9 +234,7 @@ def test_story_members_read_with_any_evidence_cache(corpus_db: str) -> None:
         sid = int(store.conn.execute(
             "SELECT id FROM stories WHERE merged_into IS NULL ORDER BY articles DESC LIMIT 1"
         ).fetchone()[0])  # fmt: skip
-        stored = {
-            int(r[0]): r[1] for r in store.conn.execute("SELECT id, evidence FROM articles")
-        }
+        stored = {int(r[0]): r[1] for r in store.conn.execute("SELECT id, evidence FROM articles")}
         ordered = [int(r[0]) for r in store.conn.execute(
             "SELECT a.id FROM story_members m JOIN articles a ON a.id = m.article_id"
             " WHERE m.story_id = ? ORDER BY a.published IS NULL, a.published, a.id", (sid,)
@@ -327,4 +328,6 @@ def test_cached_member_order_follows_adds_moves_merges_and_rollbacks(
         assert {story: queried(story) for story in live()} == before
         check()
         assert state._ordered_members == sum(len(o.ids) for o in state._orders.values())
-        assert state._ordered_members <= max(cache_members, max(len(o.ids) for o in state._orders.values()))
+        assert state._ordered_members <= max(
+            cache_members, max(len(o.ids) for o in state._orders.values())
+        )

@@ -67,11 +67,17 @@ def test_rebuild_with_another_shingle_size_keeps_articles_and_stories(corpus_db:
     assert _table(corpus_db, "SELECT sum(length(shingles)) FROM articles")[0][0] != shingles_before
     with storytrace.Store(corpus_db, read_only=True) as store:
         assert fixed.stored(store.conn) == {
-            "shingle_size": 7, "anchor_modulus": 8, "signature_version": fixed.SIGNATURE_VERSION,
+            "shingle_size": 7,
+            "anchor_modulus": 8,
+            "signature_version": fixed.SIGNATURE_VERSION,
         }
     runs = _table(corpus_db, "SELECT id, command, status FROM runs ORDER BY id")
     assert runs[: len(runs_before)] == runs_before  # the history, then the rebuild's run
-    assert len(runs) == len(runs_before) + 1 and runs[-1][1].startswith("rebuild") and runs[-1][2] == "done"
+    assert (
+        len(runs) == len(runs_before) + 1
+        and runs[-1][1].startswith("rebuild")
+        and runs[-1][2] == "done"
+    )
     assert _table(corpus_db, "SELECT source, reason FROM rejects") == rejects_before
     assert sorted(p.name for p in corpus_db.parent.iterdir()) == ["corpus.db", "inputs"]
 
@@ -83,7 +89,9 @@ def test_rebuild_with_another_shingle_size_keeps_articles_and_stories(corpus_db:
         storytrace.ingest([str(EXAMPLE)], db=str(corpus_db))
 
 
-def test_an_interrupted_rebuild_leaves_the_old_file(corpus_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_rebuild_leaves_the_old_file(
+    corpus_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from storytrace.pipeline import ingest as runner
 
     before = _articles(corpus_db)
@@ -99,12 +107,16 @@ def test_an_interrupted_rebuild_leaves_the_old_file(corpus_db: Path, monkeypatch
 
     monkeypatch.setattr(runner.Ingester, "_finish", finish_then_stop)
     with pytest.raises(KeyboardInterrupt):
-        storytrace.rebuild(db=str(corpus_db), config=Config(batch_size=5, workers=1), shingle_size=6)
+        storytrace.rebuild(
+            db=str(corpus_db), config=Config(batch_size=5, workers=1), shingle_size=6
+        )
     monkeypatch.undo()
     assert _articles(corpus_db) == before
     with storytrace.Store(corpus_db, read_only=True) as store:
         assert fixed.stored(store.conn)["shingle_size"] == 5
-    assert not [p.name for p in corpus_db.parent.iterdir() if ".rebuild" in p.name or ".bak" in p.name]
+    assert not [
+        p.name for p in corpus_db.parent.iterdir() if ".rebuild" in p.name or ".bak" in p.name
+    ]
 
 
 def test_a_rebuild_that_would_lose_articles_changes_nothing(
@@ -117,7 +129,10 @@ def test_a_rebuild_that_would_lose_articles_changes_nothing(
 
     monkeypatch.setattr(html, "_extract", broken)
     before = _articles(corpus_db)
-    with pytest.raises(StoreError, match=r"ingested \d+ of the \d+ stored articles again .*extract-failed.*unchanged"):
+    with pytest.raises(
+        StoreError,
+        match=r"ingested \d+ of the \d+ stored articles again .*extract-failed.*unchanged",
+    ):
         storytrace.rebuild(db=str(corpus_db), config=Config(workers=1), anchor_modulus=4)
     assert _articles(corpus_db) == before
     assert not (corpus_db.parent / "corpus.db.rebuild").exists()
@@ -149,7 +164,9 @@ def test_rebuild_command(corpus_db: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "storytrace.cli.main", "--db", str(corpus_db), *args],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
 
     result = run("rebuild", "--anchor-modulus", "4", "--json")
@@ -167,4 +184,6 @@ def test_rebuild_command(corpus_db: Path) -> None:
     ]
     summary = run("rebuild")
     assert summary.returncode == 0, summary.stderr
-    assert summary.stdout.startswith(f"rebuilt {corpus_db}: ") and "anchor_modulus=8" in summary.stdout
+    assert (
+        summary.stdout.startswith(f"rebuilt {corpus_db}: ") and "anchor_modulus=8" in summary.stdout
+    )

@@ -86,8 +86,17 @@ def test_killed_process_leaves_a_consistent_database(example_corpus: Path, tmp_p
     db = tmp_path / "killed.db"
     cfg = tmp_path / "storytrace.toml"
     cfg.write_text("[ingest]\nbatch_size = 1\nworkers = 1\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "storytrace.cli.main", "ingest", str(example_corpus),
-           "--db", str(db), "--config", str(cfg)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "storytrace.cli.main",
+        "ingest",
+        str(example_corpus),
+        "--db",
+        str(db),
+        "--config",
+        str(cfg),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     stored = 0

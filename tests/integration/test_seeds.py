@@ -32,10 +32,10 @@ AP_BOILERPLATE = [
 ]
 RFE_NEWS = [
     "Serbia's Foreign Minister Ivica Dacic said after talks with his Russian counterpart",
-    "Dacic said Serbia \"would not do anything without consulting Russia,\"",
+    'Dacic said Serbia "would not do anything without consulting Russia,"',
     "Russia has strong cultural and political ties to Serbia",
     "Kosovo, whose population is mostly ethnic Albanian, broke away from Serbia",
-    "Lavrov said there were \"demands\" on Serbia to recognize Kosovo's independence",
+    'Lavrov said there were "demands" on Serbia to recognize Kosovo\'s independence',
     "The EU-sponsored talks on normalizing ties have stalled over Pristina's refusal",
     "Belgrade wants the tariff lifted before resuming negotiations.",
 ]
@@ -46,7 +46,7 @@ RFE_BOILERPLATE = [
     "2Attack From Afghanistan Kills Chinese National In Tajikistan, Sources Say",
     "5RFE/RL Reveals Chilling New Details Of Bucha Massacre",
     "10Ukraine Live Briefing: Kyiv Says Moscow Used ICBM",
-    "RFE/RL has been declared an \"undesirable organization\" by the Russian government.",
+    'RFE/RL has been declared an "undesirable organization" by the Russian government.',
     "If you are in Russia or the Russia-controlled parts of Ukraine",
     "To find out more, click here.",
 ]

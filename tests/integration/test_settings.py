@@ -44,7 +44,9 @@ def _ecb_corpus(folder: Path) -> Path:
         for line in fh:
             row = json.loads(line)
             if row["topic"] in ECB_TOPICS:
-                out.write(json.dumps({"id": row["id"], "outlet": row["id"], "text": row["text"]}) + "\n")
+                out.write(
+                    json.dumps({"id": row["id"], "outlet": row["id"], "text": row["text"]}) + "\n"
+                )
     return path
 
 
@@ -62,7 +64,9 @@ def _ecb_corpus(folder: Path) -> Path:
         for line in fh:
             row = json.loads(line)
             if row["topic"] in ECB_TOPICS:
-                out.write(json.dumps({"id": row["id"], "outlet": row["id"], "text": row["text"]}) + "\n")
+                out.write(
+                    json.dumps({"id": row["id"], "outlet": row["id"], "text": row["text"]}) + "\n"
+                )
     return path
 
 
@@ -120,6 +124,7 @@ def _observe(db: Path, report: storytrace.IngestReport) -> dict[str, Any]:
     conn = sqlite3.connect(db)
     conn.create_function("name", 1, lambda source: str(source).rsplit("/", 1)[-1])  # no folders
     try:
+
         def rows(sql: str) -> list[tuple[Any, ...]]:
             return sorted(tuple(r) for r in conn.execute(sql))
 
@@ -167,7 +172,9 @@ def _prepare_marked(doc: Any, **kwargs: Any) -> Any:
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
+def run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
     from storytrace.extract import html as html_extract
     from storytrace.pipeline import extract_pool
 
@@ -201,9 +208,14 @@ _DEFAULTS: dict[str, dict[str, Any]] = {}  # the default runs, shared by the sce
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(n, marks=[pytest.mark.slow] if SCENARIOS[n][0] == "ecb" else []) for n in sorted(SCENARIOS)],
+    [
+        pytest.param(n, marks=[pytest.mark.slow] if SCENARIOS[n][0] == "ecb" else [])
+        for n in sorted(SCENARIOS)
+    ],
 )
-def test_setting_changes_the_outcome(name: str, run: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
+def test_setting_changes_the_outcome(
+    name: str, run: Callable[[str, dict[str, Any]], dict[str, Any]]
+) -> None:
     corpus, base, changed = SCENARIOS[name]
     key = json.dumps([corpus, base], sort_keys=True)
     if key not in _DEFAULTS:

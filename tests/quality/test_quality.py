@@ -52,7 +52,8 @@ def test_floors_file_is_consistent() -> None:
             assert set(e) == {"measured", "margin", "floor"}, (name, key)
             assert 0 <= e["floor"] <= e["measured"] <= 1, (name, key)
             assert e["margin"] >= 0 and abs(e["measured"] - e["margin"] - e["floor"]) < 1e-9, (
-                name, key,
+                name,
+                key,
             )
 
 
@@ -101,7 +102,11 @@ def test_clusters_ecb_whole_file(shared_data: Path) -> None:
 # cleaning and extraction --------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("field", "extracted", "name"),
-    [("page_text", False, "page"), ("recall_text", False, "recall"), ("recall_text", True, "extracted")],
+    [
+        ("page_text", False, "page"),
+        ("recall_text", False, "recall"),
+        ("recall_text", True, "extracted"),
+    ],
 )
 def test_clean_first_150(shared_data: Path, field: str, extracted: bool, name: str) -> None:
     pages = ev.load_clean(_need(shared_data / "textclean/dev.jsonl"), field, limit=150)

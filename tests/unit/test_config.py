@@ -45,7 +45,7 @@ def test_stories_table_is_loaded_validated_and_saved_with_the_run(tmp_path: Path
         ("[stories]\njoin = 1.5\n", "stories.join must be above 0 and at most 1"),
         ("[stories]\ntop_k = 0\n", "stories.top_k must be positive"),
         ("[stories]\ntop_k = 2.5\n", "stories.top_k must be a number (int)"),
-        ("[stories]\ncontrast = \"high\"\n", "stories.contrast must be a number"),
+        ('[stories]\ncontrast = "high"\n', "stories.contrast must be a number"),
         ("[stories]\nreassign_rounds = -1\n", "reassign_rounds must be 0 or more"),
         ("stories = 3\n", "[stories] must be a table"),
         ("[ingest]\nstories = {join = 0.6}\n", "go in a [stories] table"),

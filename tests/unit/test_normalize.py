@@ -33,8 +33,29 @@ def test_unify_punctuation_equals_the_translation_table(text: str) -> None:
     assert unify_punctuation(text) == unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
-_TOKEN_PARTS = ["per", "cent", "Per", "CENT", "percent", "PCT", "5", "1,000", "3.5", "U.S", "don't",
-                "it’s", "Dačić", "%", " ", ".", ",", "'", "\n", "_", "x"]
+_TOKEN_PARTS = [
+    "per",
+    "cent",
+    "Per",
+    "CENT",
+    "percent",
+    "PCT",
+    "5",
+    "1,000",
+    "3.5",
+    "U.S",
+    "don't",
+    "it’s",
+    "Dačić",
+    "%",
+    " ",
+    ".",
+    ",",
+    "'",
+    "\n",
+    "_",
+    "x",
+]
 
 
 def _reference_words(text: str) -> list[str]:
@@ -54,7 +75,9 @@ def _reference_words(text: str) -> list[str]:
 
 @given(
     st.lists(
-        st.sampled_from(["per", "cent", "Per", "CENT", "5", "1,000", "Dačić", "don't", "%", " ", ".", "\n"]),
+        st.sampled_from(
+            ["per", "cent", "Per", "CENT", "5", "1,000", "Dačić", "don't", "%", " ", ".", "\n"]
+        ),
         max_size=20,
     ).map(" ".join)
 )

@@ -27,21 +27,33 @@ def report_text(r: dict[str, Any]) -> str:
     """The report for the terminal: provenance, quotes, names, figures, what only one has."""
     out: list[str] = []
     story = r.get("story")
-    out.append(f"Story {story['id']}: {story['title']}" if story
-               else "Articles " + " vs ".join(str(a["id"]) for a in r["articles"]))
+    out.append(
+        f"Story {story['id']}: {story['title']}"
+        if story
+        else "Articles " + " vs ".join(str(a["id"]) for a in r["articles"])
+    )
     out.append("\nHeadlines")
-    out.append(table([(h["article"], h["outlet"] or "?", h["title"]) for h in r["headlines"]],
-                     ["id", "outlet", "headline"], [5, 24, 70]))
+    out.append(
+        table(
+            [(h["article"], h["outlet"] or "?", h["title"]) for h in r["headlines"]],
+            ["id", "outlet", "headline"],
+            [5, 24, 70],
+        )
+    )
     prov = r["provenance"]
     wire = prov["wire"]
     out.append("\nProvenance")
-    out.append(f"  original: {prov['original']}   wire: "
-               + (f"{wire['agency']} ({wire['code']})" if isinstance(wire, dict) else "unknown"))
+    out.append(
+        f"  original: {prov['original']}   wire: "
+        + (f"{wire['agency']} ({wire['code']})" if isinstance(wire, dict) else "unknown")
+    )
     for why in prov["original_evidence"]:
         out.append(f"    - {clip(why, 110)}")
     for e in prov["edges"]:
         detail = e["evidence"].get("variant") or ""
-        out.append(f"  {e['source']} -> {e['target']}  {e['kind']} {detail}: {clip(e['evidence'].get('why'), 90)}")
+        out.append(
+            f"  {e['source']} -> {e['target']}  {e['kind']} {detail}: {clip(e['evidence'].get('why'), 90)}"
+        )
         for q in e["evidence"].get("shared_quotes", []):
             out.append(f"      “{clip(q, 100)}”")
     for n in prov["nodes"]:
@@ -53,43 +65,81 @@ def report_text(r: dict[str, Any]) -> str:
         out.append(f"  {aid}: {clip(txt, 110)}")
     out.append("\nQuotes")
     for q in r["quotes"]:
-        changed = [f"{c['article']} {c['status']}" for c in q["carriers"] if c["status"] != "verbatim"]
-        out.append(f"  [{', '.join(map(str, q['articles']))}] {q['speaker'] or '?'}: “{clip(q['text'], 90)}”"
-                   + (f"  ({'; '.join(changed)})" if changed else ""))
+        changed = [
+            f"{c['article']} {c['status']}" for c in q["carriers"] if c["status"] != "verbatim"
+        ]
+        out.append(
+            f"  [{', '.join(map(str, q['articles']))}] {q['speaker'] or '?'}: “{clip(q['text'], 90)}”"
+            + (f"  ({'; '.join(changed)})" if changed else "")
+        )
     out.append("\nNames written differently")
     varied = [x for x in r["entities"] if x["spelling_variants"]]
     for x in varied:
-        out.append(f"  {x['name']} ({x['kind']}): " + " / ".join(
-            f"{v} [{', '.join(map(str, ids))}]" for v, ids in x["variants"].items()))
+        out.append(
+            f"  {x['name']} ({x['kind']}): "
+            + " / ".join(f"{v} [{', '.join(map(str, ids))}]" for v, ids in x["variants"].items())
+        )
     if not varied:
         out.append("  none")
     out.append("\nFigures shared under different wordings")
     for f in r["numbers"]["figures"]:
         if len(f["wordings"]) > 1:
-            out.append(f"  {f['label']}: {' = '.join(f['wordings'])} [{', '.join(map(str, f['article_ids']))}]")
+            out.append(
+                f"  {f['label']}: {' = '.join(f['wordings'])} [{', '.join(map(str, f['article_ids']))}]"
+            )
     for c in r["numbers"]["conflicts"]:
-        out.append(f"  CONFLICT {c['unit']}: {c['a']} says {', '.join(c['a_labels'])}; "
-                   f"{c['b']} says {', '.join(c['b_labels'])}")
+        out.append(
+            f"  CONFLICT {c['unit']}: {c['a']} says {', '.join(c['a_labels'])}; "
+            f"{c['b']} says {', '.join(c['b_labels'])}"
+        )
     out.append("\nSentences only one article has")
     for aid, items in r["only_in"].items():
         for it in items:
-            out.append(textwrap.fill(it["text"], 110, initial_indent=f"  {aid}: ",
-                                     subsequent_indent=" " * (len(aid) + 4)))
+            out.append(
+                textwrap.fill(
+                    it["text"],
+                    110,
+                    initial_indent=f"  {aid}: ",
+                    subsequent_indent=" " * (len(aid) + 4),
+                )
+            )
     return "\n".join(out)
 
 
 @click.command()
 @click.argument("ids", nargs=-1, type=int, required=True)
-@click.option("--db", "db", default=None, envvar="STORYTRACE_DB", metavar="PATH",
-              help="SQLite database file (default ./storytrace.db, or $STORYTRACE_DB).")
-@click.option("--agency", "agencies", multiple=True, metavar="NAME=CODE",
-              help="Add a news agency, e.g. 'Meridian Press=MP' (repeatable; '@domain' for its site).")
-@click.option("--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml).")
-@click.option("--html", "html_path", metavar="FILE", help="Also write a self-contained HTML report.")
+@click.option(
+    "--db",
+    "db",
+    default=None,
+    envvar="STORYTRACE_DB",
+    metavar="PATH",
+    help="SQLite database file (default ./storytrace.db, or $STORYTRACE_DB).",
+)
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    metavar="NAME=CODE",
+    help="Add a news agency, e.g. 'Meridian Press=MP' (repeatable; '@domain' for its site).",
+)
+@click.option(
+    "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
+)
+@click.option(
+    "--html", "html_path", metavar="FILE", help="Also write a self-contained HTML report."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
-def compare(ctx: click.Context, ids: tuple[int, ...], db: str | None, agencies: tuple[str, ...],
-            config_path: str | None, html_path: str | None, as_json: bool) -> None:
+def compare(
+    ctx: click.Context,
+    ids: tuple[int, ...],
+    db: str | None,
+    agencies: tuple[str, ...],
+    config_path: str | None,
+    html_path: str | None,
+    as_json: bool,
+) -> None:
     """Compare a story's coverage (STORY_ID) or two articles (ARTICLE_ID ARTICLE_ID).
 
     Attribution (datelines, agency credits), provenance (who reprinted or rewrote whom),

@@ -31,12 +31,18 @@ def _common(func: F) -> F:
 
 def _bar(items: Iterable[Any], total: int, desc: str) -> Iterable[Any]:
     # Off when stderr is not a terminal, so logs and pipes stay clean.
-    return tqdm(items, total=total, desc=desc, unit="item", leave=False,
-                disable=not sys.stderr.isatty())
+    return tqdm(
+        items, total=total, desc=desc, unit="item", leave=False, disable=not sys.stderr.isatty()
+    )
 
 
-def _emit(result: dict[str, Any], as_json: bool, rows: Sequence[Sequence[str]],
-          header: list[str], title: str) -> None:
+def _emit(
+    result: dict[str, Any],
+    as_json: bool,
+    rows: Sequence[Sequence[str]],
+    header: list[str],
+    title: str,
+) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -60,8 +66,14 @@ def eval_group() -> None:
 
 @eval_group.command("pairs")
 @click.argument("file", metavar="FILE.csv")
-@click.option("--cv", type=int, default=0, show_default=True, metavar="K",
-              help="0: shipped weights; K>=2: K-fold cross-validated weights.")
+@click.option(
+    "--cv",
+    type=int,
+    default=0,
+    show_default=True,
+    metavar="K",
+    help="0: shipped weights; K>=2: K-fold cross-validated weights.",
+)
 @_common
 def pairs_cmd(file: str, cv: int, limit: int | None, as_json: bool) -> None:
     """Same-story score vs SemEval-2022 Task 8 `Overall` (Pearson with -Overall).
@@ -99,20 +111,36 @@ def clusters_cmd(file: str, limit: int | None, as_json: bool) -> None:
     items, gold = ev.load_clusters(file, limit)
     result = ev.eval_clusters(items, gold, progress=_bar)
     fixed, tuned = result["baselines"]["tfidf"], result["baselines"]["tfidf_tuned"]
-    header = ["metric", "storytrace", f"tf-idf @{fixed['threshold']:g}",
-              f"tf-idf tuned @{tuned['threshold']:g}"]
-    rows = [(f"B3 {k}", *(_f(r["bcubed"][k]) for r in (result, fixed, tuned)))
-            for k in ("p", "r", "f1")]
+    header = [
+        "metric",
+        "storytrace",
+        f"tf-idf @{fixed['threshold']:g}",
+        f"tf-idf tuned @{tuned['threshold']:g}",
+    ]
+    rows = [
+        (f"B3 {k}", *(_f(r["bcubed"][k]) for r in (result, fixed, tuned))) for k in ("p", "r", "f1")
+    ]
     rows.append(("ARI", *(_f(r["ari"]) for r in (result, fixed, tuned))))
     rows.append(("clusters found", *(str(r["clusters"]["found"]) for r in (result, fixed, tuned))))
-    _emit(result, as_json, rows, header,
-          f"{result['n']} articles, {result['clusters']['gold']} gold clusters")
+    _emit(
+        result,
+        as_json,
+        rows,
+        header,
+        f"{result['n']} articles, {result['clusters']['gold']} gold clusters",
+    )
 
 
 @eval_group.command("clean")
 @click.argument("file", metavar="FILE.jsonl")
-@click.option("--input", "field", type=click.Choice(CLEAN_INPUTS), default="page_text",
-              show_default=True, help="The field holding the scraped text to clean.")
+@click.option(
+    "--input",
+    "field",
+    type=click.Choice(CLEAN_INPUTS),
+    default="page_text",
+    show_default=True,
+    help="The field holding the scraped text to clean.",
+)
 @_common
 def clean_cmd(file: str, field: str, limit: int | None, as_json: bool) -> None:
     """Boilerplate cleaning vs gold article text: word P/R/F1 and snippet shares.
@@ -128,14 +156,20 @@ def clean_cmd(file: str, field: str, limit: int | None, as_json: bool) -> None:
     base = result["baselines"]["unchanged"]
     keys = ("p", "r", "f1", "with_kept", "without_removed")
     rows = [(k, _f(result[k]), _f(base[k])) for k in keys]
-    _emit(result, as_json, rows, ["metric", "storytrace", "unchanged input"],
-          f"{result['n']} pages, input {field}")
+    _emit(
+        result,
+        as_json,
+        rows,
+        ["metric", "storytrace", "unchanged input"],
+        f"{result['n']} pages, input {field}",
+    )
 
 
 @eval_group.command("extract")
 @click.argument("directory", metavar="DIR")
-@click.option("--workers", type=int, default=0, metavar="N",
-              help="Worker processes (default: one per core).")
+@click.option(
+    "--workers", type=int, default=0, metavar="N", help="Worker processes (default: one per core)."
+)
 @_common
 def extract_cmd(directory: str, workers: int, limit: int | None, as_json: bool) -> None:
     """HTML extraction + cleaning vs gold article bodies: word P/R/F1.
@@ -143,9 +177,15 @@ def extract_cmd(directory: str, workers: int, limit: int | None, as_json: bool) 
     DIR has the article-extraction-benchmark layout: html/<id>.html.gz and ground-truth.json
     (id -> {articleBody, url}). Baseline: trafilatura.extract(html) with its defaults.
     """
-    result = ev.eval_extract(ev.load_extract(directory, limit),
-                             workers=workers or (os.cpu_count() or 1), progress=_bar)
+    result = ev.eval_extract(
+        ev.load_extract(directory, limit), workers=workers or (os.cpu_count() or 1), progress=_bar
+    )
     base = result["baselines"]["trafilatura"]
     rows = [(k, _f(result[k]), _f(base[k])) for k in ("p", "r", "f1")]
-    _emit(result, as_json, rows, ["metric", "storytrace", "trafilatura default"],
-          f"{result['n']} pages")
+    _emit(
+        result,
+        as_json,
+        rows,
+        ["metric", "storytrace", "trafilatura default"],
+        f"{result['n']} pages",
+    )

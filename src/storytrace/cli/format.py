@@ -17,7 +17,9 @@ def table(rows: Sequence[Sequence[Any]], header: Sequence[str], widths: Sequence
     lines = ["  ".join(clip(h, w).ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        lines.append("  ".join(clip(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        lines.append(
+            "  ".join(clip(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
     return "\n".join(lines)
 
 
@@ -29,12 +31,22 @@ def stories_table(stories: list[dict[str, Any]]) -> str:
     if not stories:
         return "no stories yet: run `storytrace ingest PATH...` first"
     rows = [
-        (s["id"], s["title"], s["articles"], len(s["outlets"]), ", ".join(s["outlets"]),
-         day(s["first_seen"]), day(s["last_seen"]))
+        (
+            s["id"],
+            s["title"],
+            s["articles"],
+            len(s["outlets"]),
+            ", ".join(s["outlets"]),
+            day(s["first_seen"]),
+            day(s["last_seen"]),
+        )
         for s in stories
     ]
-    return table(rows, ["id", "title", "articles", "outlets", "outlet names", "first seen", "last seen"],
-                 [5, 48, 8, 7, 34, 10, 10])
+    return table(
+        rows,
+        ["id", "title", "articles", "outlets", "outlet names", "first seen", "last seen"],
+        [5, 48, 8, 7, 34, 10, 10],
+    )
 
 
 def story_report(s: dict[str, Any]) -> str:
@@ -46,7 +58,9 @@ def story_report(s: dict[str, Any]) -> str:
     out.append("")
     out.append("Members (why each belongs)")
     for a in s["articles"]:
-        out.append(f"  [{a['id']}] {day(a['published'])}  {a['outlet'] or '?'}  {clip(a['title'], 70)}")
+        out.append(
+            f"  [{a['id']}] {day(a['published'])}  {a['outlet'] or '?'}  {clip(a['title'], 70)}"
+        )
         out.append(f"      score {a['score']:.2f}: " + "; ".join(a["why"]))
     out.append("")
     if s["reprint_groups"]:
@@ -63,7 +77,7 @@ def story_report(s: dict[str, Any]) -> str:
             for p in link["passages"][:5]:
                 out.append(
                     f"    [{p['a_start']}:{p['a_end']}] ~ [{p['b_start']}:{p['b_end']}] "
-                    f"{p['words']} words: \"{clip(p['text'], 90)}\""
+                    f'{p["words"]} words: "{clip(p["text"], 90)}"'
                 )
             if len(link["passages"]) > 5:
                 out.append(f"    ... {len(link['passages']) - 5} more (see --json)")
@@ -77,7 +91,9 @@ def article_report(a: dict[str, Any]) -> str:
     for label in ("outlet", "url", "published", "source", "story"):
         out.append(f"  {label + ':':11}{a[label] if a[label] is not None else '?'}")
     if a["reprints"]:
-        out.append("  reprints:  " + ", ".join(f"{r['article']} ({r['kind']})" for r in a["reprints"]))
+        out.append(
+            "  reprints:  " + ", ".join(f"{r['article']} ({r['kind']})" for r in a["reprints"])
+        )
     out.append("")
     out.append("Text")
     for para in a["text"].split("\n\n"):

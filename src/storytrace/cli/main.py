@@ -57,24 +57,50 @@ def cli(ctx: click.Context, db: str | None, debug: bool, quiet: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj.update(db=db, debug=debug)
     level = logging.DEBUG if debug else (logging.ERROR if quiet else logging.WARNING)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--meta", metavar="FILE", help="JSONL or CSV of metadata keyed by file name (`file` column).")
-@click.option("--field", "field_map", multiple=True, metavar="NAME=COLUMN",
-              help="Read field NAME (id, url, outlet, published, title, text, html) from COLUMN.")
-@click.option("--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml).")
-@click.option("--workers", type=int, help="Worker processes for HTML extraction (0 = one per core).")
-@click.option("--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10).")
-@click.option("--max-bytes", type=int, help="Largest article file or record accepted (default 10 MB).")
+@click.option(
+    "--meta", metavar="FILE", help="JSONL or CSV of metadata keyed by file name (`file` column)."
+)
+@click.option(
+    "--field",
+    "field_map",
+    multiple=True,
+    metavar="NAME=COLUMN",
+    help="Read field NAME (id, url, outlet, published, title, text, html) from COLUMN.",
+)
+@click.option(
+    "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
+)
+@click.option(
+    "--workers", type=int, help="Worker processes for HTML extraction (0 = one per core)."
+)
+@click.option(
+    "--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10)."
+)
+@click.option(
+    "--max-bytes", type=int, help="Largest article file or record accepted (default 10 MB)."
+)
 @json_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, meta: str | None,
-           field_map: tuple[str, ...], config_path: str | None, workers: int | None,
-           timeout: float | None, max_bytes: int | None, as_json: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    db: str | None,
+    meta: str | None,
+    field_map: tuple[str, ...],
+    config_path: str | None,
+    workers: int | None,
+    timeout: float | None,
+    max_bytes: int | None,
+    as_json: bool,
+) -> None:
     """Ingest files, folders or globs of articles into the database.
 
     Reads .txt (title = first line; sidecar NAME.json for metadata), .html/.htm(.gz),
@@ -89,7 +115,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, meta: str
         fields[name.strip()] = column.strip()
     config = load_config(config_path, workers=workers, extract_timeout=timeout, max_bytes=max_bytes)
     report = api.ingest(
-        paths, db=_db(ctx, db), meta=meta, fields=fields or None, config=config,
+        paths,
+        db=_db(ctx, db),
+        meta=meta,
+        fields=fields or None,
+        config=config,
         progress=sys.stderr.isatty() and not as_json,
     )
     if as_json:
@@ -102,11 +132,19 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, meta: str
 @db_option
 @click.option("--limit", type=int, help="Show at most this many stories.")
 @click.option("--outlet", help="Only stories with an article from this outlet.")
-@click.option("--min-articles", type=int, default=1, show_default=True, help="Hide smaller stories.")
+@click.option(
+    "--min-articles", type=int, default=1, show_default=True, help="Hide smaller stories."
+)
 @json_option
 @click.pass_context
-def stories(ctx: click.Context, db: str | None, limit: int | None, outlet: str | None,
-            min_articles: int, as_json: bool) -> None:
+def stories(
+    ctx: click.Context,
+    db: str | None,
+    limit: int | None,
+    outlet: str | None,
+    min_articles: int,
+    as_json: bool,
+) -> None:
     """List stories: id, title, articles, outlets, first and last seen."""
     result = api.stories(db=_db(ctx, db), limit=limit, outlet=outlet, min_articles=min_articles)
     if as_json:
@@ -162,15 +200,35 @@ def rejects(ctx: click.Context, db: str | None, limit: int, as_json: bool) -> No
 
 @cli.command()
 @db_option
-@click.option("--shingle-size", type=int, help="Words per shingle for reprint detection (default 5).")
-@click.option("--anchor-modulus", type=int, help="Keep one shingle hash in this many as an index key (default 8).")
-@click.option("--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml).")
-@click.option("--workers", type=int, help="Worker processes for HTML extraction (0 = one per core).")
-@click.option("--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10).")
+@click.option(
+    "--shingle-size", type=int, help="Words per shingle for reprint detection (default 5)."
+)
+@click.option(
+    "--anchor-modulus",
+    type=int,
+    help="Keep one shingle hash in this many as an index key (default 8).",
+)
+@click.option(
+    "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
+)
+@click.option(
+    "--workers", type=int, help="Worker processes for HTML extraction (0 = one per core)."
+)
+@click.option(
+    "--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10)."
+)
 @json_option
 @click.pass_context
-def rebuild(ctx: click.Context, db: str | None, shingle_size: int | None, anchor_modulus: int | None,
-            config_path: str | None, workers: int | None, timeout: float | None, as_json: bool) -> None:
+def rebuild(
+    ctx: click.Context,
+    db: str | None,
+    shingle_size: int | None,
+    anchor_modulus: int | None,
+    config_path: str | None,
+    workers: int | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
     """Re-derive the database from its stored articles under new settings.
 
     The shingle size, anchor sampling and shingle scheme are fixed per database: an ingest
@@ -179,9 +237,16 @@ def rebuild(ctx: click.Context, db: str | None, shingle_size: int | None, anchor
     keeps the run history and rejects, and replaces the old file (kept as NAME.bak until then).
     Also brings a database of an older schema version up to date.
     """
-    config = load_config(config_path, shingle_size=shingle_size, anchor_modulus=anchor_modulus,
-                         workers=workers, extract_timeout=timeout)
-    report = api.rebuild(db=_db(ctx, db), config=config, progress=sys.stderr.isatty() and not as_json)
+    config = load_config(
+        config_path,
+        shingle_size=shingle_size,
+        anchor_modulus=anchor_modulus,
+        workers=workers,
+        extract_timeout=timeout,
+    )
+    report = api.rebuild(
+        db=_db(ctx, db), config=config, progress=sys.stderr.isatty() and not as_json
+    )
     if as_json:
         _emit_json(report.to_dict())
     else:
@@ -195,10 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=args, prog_name="storytrace", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("storytrace: interrupted; what was committed is kept, run again to resume", err=True)
+        click.echo(
+            "storytrace: interrupted; what was committed is kept, run again to resume", err=True
+        )
         return 130
     except KeyboardInterrupt:
-        click.echo("storytrace: interrupted; what was committed is kept, run again to resume", err=True)
+        click.echo(
+            "storytrace: interrupted; what was committed is kept, run again to resume", err=True
+        )
         return 130
     except click.ClickException as exc:
         exc.show()
@@ -211,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"storytrace: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        click.echo(
+            f"storytrace: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            err=True,
+        )
         return 1
     return 0
 

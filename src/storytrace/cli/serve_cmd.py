@@ -34,11 +34,23 @@ def server_config(db: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
 
 
 @click.command()
-@click.option("--db", "db", default=None, envvar="STORYTRACE_DB", metavar="PATH",
-              help="SQLite database file (default ./storytrace.db, or $STORYTRACE_DB).")
-@click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="Address to listen on; anything but 127.0.0.1/localhost exposes the app.")
-@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True, help="Port to listen on.")
+@click.option(
+    "--db",
+    "db",
+    default=None,
+    envvar="STORYTRACE_DB",
+    metavar="PATH",
+    help="SQLite database file (default ./storytrace.db, or $STORYTRACE_DB).",
+)
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to listen on; anything but 127.0.0.1/localhost exposes the app.",
+)
+@click.option(
+    "--port", type=int, default=DEFAULT_PORT, show_default=True, help="Port to listen on."
+)
 @click.pass_context
 def serve(ctx: click.Context, db: str | None, host: str, port: int) -> None:
     """Browse the database in a local web app: stories, articles, outlets, with JSON twins.

@@ -37,13 +37,21 @@ def train_group() -> None:
 @train_group.command("similarity")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Where to write the weights JSON (default: the package's weights.json, the file "
     "similarity() loads; weights_embed.json with --embed).",
 )
 @click.option("--embed", is_flag=True, help="Add the embedding feature (needs the extra).")
-@click.option("--cv", "folds", type=int, default=5, show_default=True,
-              help="Folds of the cross-validated report (0: none).")
+@click.option(
+    "--cv",
+    "folds",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Folds of the cross-validated report (0: none).",
+)
 @click.option("--l2", type=float, default=1.0, show_default=True, help="L2 penalty of the fit.")
 def similarity_cmd(file: Path, out: Path | None, embed: bool, folds: int, l2: float) -> None:
     """Fit the pair-score weights on FILE.csv and write them as JSON."""
@@ -64,8 +72,10 @@ def similarity_cmd(file: Path, out: Path | None, embed: bool, folds: int, l2: fl
     if folds > 1:
         rep = semeval_report(feats, rows, cross_validated_scores(feats, rows, folds=folds))
         doc["_cv_pearson"] = {k: round(v, 3) for k, v in rep.items()}
-        click.echo(f"{folds}-fold CV Pearson(score, -Overall): "
-                   + " ".join(f"{k}={v:.3f}" for k, v in rep.items()))
+        click.echo(
+            f"{folds}-fold CV Pearson(score, -Overall): "
+            + " ".join(f"{k}={v:.3f}" for k, v in rep.items())
+        )
     doc.update(weights)
     target = out or _default_out(embed)
     target.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")

@@ -74,8 +74,10 @@ class Agencies:
     def lookup(self, written: str) -> Agency | None:
         w = " ".join(written.split()).strip(" .,;:")
         w = re.sub(r"^(?:the)\s+", "", w, flags=re.IGNORECASE)
-        return self._by_form.get(w) or self._by_form.get(w.lower()) or self._by_form.get(
-            "the " + w.lower()
+        return (
+            self._by_form.get(w)
+            or self._by_form.get(w.lower())
+            or self._by_form.get("the " + w.lower())
         )
 
     def find(self, name: str) -> Agency | None:
@@ -91,8 +93,12 @@ class Agencies:
         for a in extra:
             old = merged.get(a.name)
             if old:
-                a = Agency(a.name, _union(old.codes, a.codes), _union(old.aliases, a.aliases),
-                           _union(old.domains, a.domains))
+                a = Agency(
+                    a.name,
+                    _union(old.codes, a.codes),
+                    _union(old.aliases, a.aliases),
+                    _union(old.domains, a.domains),
+                )
             merged[a.name] = a
         return Agencies(tuple(merged.values()))
 
@@ -113,9 +119,11 @@ def default_agencies() -> Agencies:
 def _from_mapping(d: Mapping[str, Any]) -> Agency:
     if not isinstance(d.get("name"), str) or not d["name"].strip():
         raise ConfigError(f"agency entry without a name: {d!r}")
+
     def seq(key: str) -> tuple[str, ...]:
         v = d.get(key) or ()
         return (v,) if isinstance(v, str) else tuple(str(x) for x in v)
+
     return Agency(d["name"].strip(), seq("codes"), seq("aliases"), seq("domains"))
 
 

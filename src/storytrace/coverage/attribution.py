@@ -55,11 +55,14 @@ _ACCORDING = re.compile(r"\baccording to\s+(?P<rest>[^.;:\n]{1,100})", re.IGNORE
 def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
     s = max(0, start - width)
     e = min(len(text), end + width)
-    return ("…" if s else "") + text[s:e].replace("\n", " ").strip() + ("…" if e < len(text) else "")
+    return (
+        ("…" if s else "") + text[s:e].replace("\n", " ").strip() + ("…" if e < len(text) else "")
+    )
 
 
-def _claim(kind: str, written: str, ag: Agencies, text: str, where: str, s: int, e: int,
-           offsets: bool) -> Claim:
+def _claim(
+    kind: str, written: str, ag: Agencies, text: str, where: str, s: int, e: int, offsets: bool
+) -> Claim:
     agency = ag.lookup(written)
     return Claim(
         kind=kind,
@@ -105,14 +108,38 @@ def _prose(text: str, ag: Agencies, where: str, offsets: bool) -> list[Claim]:
     pat = ag.pattern()
     form = r"(?P<ag>" + pat + r")" if pat else r"(?P<ag>(?!x)x)"
     rules = [
-        ("reporting", r"\b(?i:based\s+on|with|additional|contains)\s+(?i:additional\s+)?(?i:reporting)\s+(?i:by|from)\s+(?:the\s+)?"
-         r"(?P<who>[" + UPPER + r"][^.;\n]{1,80})"),
-        ("credit", r"(?P<who>[" + UPPER + r"][\w.&'’ -]{1,60}?)\s+contributed\s+to\s+this\s+(?:report|story|article)"),
-        ("credit", r"\b(?:this|an?|the)\s+" + form + r"\s+(?:story|report|article|dispatch|wire\s+story)\b"),
+        (
+            "reporting",
+            r"\b(?i:based\s+on|with|additional|contains)\s+(?i:additional\s+)?(?i:reporting)\s+(?i:by|from)\s+(?:the\s+)?"
+            r"(?P<who>[" + UPPER + r"][^.;\n]{1,80})",
+        ),
+        (
+            "credit",
+            r"(?P<who>["
+            + UPPER
+            + r"][\w.&'’ -]{1,60}?)\s+contributed\s+to\s+this\s+(?:report|story|article)",
+        ),
+        (
+            "credit",
+            r"\b(?:this|an?|the)\s+"
+            + form
+            + r"\s+(?:story|report|article|dispatch|wire\s+story)\b",
+        ),
         ("credit", r"(?:©|\bCopyright)\s*(?:©\s*)?(?:\d{4}\s+)?(?:The\s+)?" + form + r"(?![\w-])"),
-        ("credit", r"\b(?:provided|supplied|distributed|written)\s+by\s+(?:the\s+)?" + form + r"(?![\w-])"),
-        ("reported-by", r"(?<![\w-])" + form + r"\s+(?:news\s+agency\s+)?(?:reported|said\s+in\s+a\s+report)\b"),
-        ("reported-by", r"\b(?:told|quoted\s+by|cited\s+by|in\s+an\s+interview\s+with)\s+(?:the\s+)?" + form + r"(?![\w-])"),
+        (
+            "credit",
+            r"\b(?:provided|supplied|distributed|written)\s+by\s+(?:the\s+)?" + form + r"(?![\w-])",
+        ),
+        (
+            "reported-by",
+            r"(?<![\w-])" + form + r"\s+(?:news\s+agency\s+)?(?:reported|said\s+in\s+a\s+report)\b",
+        ),
+        (
+            "reported-by",
+            r"\b(?:told|quoted\s+by|cited\s+by|in\s+an\s+interview\s+with)\s+(?:the\s+)?"
+            + form
+            + r"(?![\w-])",
+        ),
     ]
     for kind, rx in rules:
         for m in re.finditer(rx, text):
@@ -146,8 +173,16 @@ def _meta(meta: Mapping[str, Any], outlet: str | None, ag: Agencies) -> list[Cla
     name = meta.get("outlet") or meta.get("site_name")
     for a in ag.items:
         if a.owns(outlet, str(name) if name else None):
-            out.append(Claim("outlet", str(name or outlet), a.name, a.code,
-                             f"published by {name or outlet}", "meta"))
+            out.append(
+                Claim(
+                    "outlet",
+                    str(name or outlet),
+                    a.name,
+                    a.code,
+                    f"published by {name or outlet}",
+                    "meta",
+                )
+            )
             break
     for key in _META_FIELDS:
         val = meta.get(key)

@@ -58,7 +58,9 @@ def group_entities(
 ) -> list[dict[str, Any]]:
     """Named entities across articles: one group per entity with each article's spellings."""
     speakers = speakers or set()
-    per: dict[int, list[Any]] = {i: extract_entities(unify_punctuation(t)) for i, t in texts.items()}
+    per: dict[int, list[Any]] = {
+        i: extract_entities(unify_punctuation(t)) for i, t in texts.items()
+    }
     # key -> head, and which keys are multi-word (full names)
     heads: dict[str, str] = {}
     for ents in per.values():
@@ -79,8 +81,9 @@ def group_entities(
     groups: dict[str, dict[str, Any]] = {}
     for art, ents in per.items():
         for e in ents:
-            g = groups.setdefault(group_key(e.key), {"variants": {}, "articles": set(),
-                                                     "weight": 0.0, "mentions": 0})
+            g = groups.setdefault(
+                group_key(e.key), {"variants": {}, "articles": set(), "weight": 0.0, "mentions": 0}
+            )
             g["variants"].setdefault(e.name, set()).add(art)
             g["articles"].add(art)
             g["weight"] = max(g["weight"], e.weight)
@@ -94,16 +97,18 @@ def group_entities(
         name = strip_titles(max(full, key=lambda v: (counts[v], len(v))))
         # spelling variants: distinct full forms once titles are stripped ("Sergey"/"Sergei")
         forms = {strip_titles(v) for v in full}
-        out.append({
-            "key": key,
-            "name": name,
-            "kind": _kind(name, list(texts.values()), speakers),
-            "variants": variants,
-            "spelling_variants": sorted(forms) if len(forms) > 1 else [],
-            "articles": sorted(g["articles"]),
-            "share": _share(len(g["articles"]), n),
-            "weight": round(g["weight"], 2),
-        })
+        out.append(
+            {
+                "key": key,
+                "name": name,
+                "kind": _kind(name, list(texts.values()), speakers),
+                "variants": variants,
+                "spelling_variants": sorted(forms) if len(forms) > 1 else [],
+                "articles": sorted(g["articles"]),
+                "share": _share(len(g["articles"]), n),
+                "weight": round(g["weight"], 2),
+            }
+        )
     out.sort(key=lambda g: (-len(g["articles"]), -g["weight"], g["name"]))
     return out
 
@@ -113,17 +118,26 @@ def _surface(text: str, value: float, unit: str) -> str | None:
     toks, spans = tokenize(text)
     for i, t in enumerate(toks):
         v = parse_value(t)
-        if v is None or (abs(v - value) > 1e-9 and abs(v * 1e3 - value) > 1e-6
-                         and abs(v * 1e6 - value) > 1e-3 and abs(v * 1e9 - value) > 1):
+        if v is None or (
+            abs(v - value) > 1e-9
+            and abs(v * 1e3 - value) > 1e-6
+            and abs(v * 1e6 - value) > 1e-3
+            and abs(v * 1e9 - value) > 1
+        ):
             continue
         s, e = spans[i]
         j = i + 1
-        while j < len(toks) and j <= i + 2 and toks[j] in ("%", "million", "billion", "thousand",
-                                                            "m", "bn", "per", "cent"):
+        while (
+            j < len(toks)
+            and j <= i + 2
+            and toks[j] in ("%", "million", "billion", "thousand", "m", "bn", "per", "cent")
+        ):
             e = spans[j][1]
             j += 1
-        if unit not in ("%", "$", "€", "£", "¥", "#") and j < len(toks) and not unit.startswith(
-            "magnitu"
+        if (
+            unit not in ("%", "$", "€", "£", "¥", "#")
+            and j < len(toks)
+            and not unit.startswith("magnitu")
         ):
             e = spans[j][1]
         if s and text[s - 1] in "$€£¥":
@@ -141,16 +155,25 @@ def article_figures(text: str) -> list[dict[str, Any]]:
         u = unify_punctuation(sent.text)
         toks, spans = tokenize(u)
         for unit, value in extract_numbers(toks, spans, u):
-            item = out.setdefault((unit, value), {"unit": unit, "value": value,
-                                                  "label": describe(unit, value),
-                                                  "written": [], "context": sent.text})
+            item = out.setdefault(
+                (unit, value),
+                {
+                    "unit": unit,
+                    "value": value,
+                    "label": describe(unit, value),
+                    "written": [],
+                    "context": sent.text,
+                },
+            )
             w = _surface(sent.text, value, unit)
             if w and w not in item["written"]:
                 item["written"].append(w)
         dates, _, _, _ = extract_dates(toks, u)
         for d in dates:
-            out.setdefault(("date", hash(d) % 10**9), {"unit": "date", "value": d, "label": d,
-                                                       "written": [], "context": sent.text})
+            out.setdefault(
+                ("date", hash(d) % 10**9),
+                {"unit": "date", "value": d, "label": d, "written": [], "context": sent.text},
+            )
     return list(out.values())
 
 
@@ -160,17 +183,24 @@ def group_figures(texts: Mapping[int, str]) -> dict[str, Any]:
     groups: dict[tuple[str, Any], dict[str, Any]] = {}
     for art, figs in per.items():
         for f in figs:
-            g = groups.setdefault((f["unit"], f["value"]), {
-                "unit": f["unit"], "value": f["value"], "label": f["label"], "articles": {}})
+            g = groups.setdefault(
+                (f["unit"], f["value"]),
+                {"unit": f["unit"], "value": f["value"], "label": f["label"], "articles": {}},
+            )
             g["articles"][art] = {"written": f["written"], "context": f["context"]}
     n = len(texts)
     figures = []
     for g in groups.values():
         written = {w for a in g["articles"].values() for w in a["written"]}
-        figures.append({**g, "articles": {str(k): v for k, v in sorted(g["articles"].items())},
-                        "article_ids": sorted(g["articles"]),
-                        "share": _share(len(g["articles"]), n),
-                        "wordings": sorted(written)})
+        figures.append(
+            {
+                **g,
+                "articles": {str(k): v for k, v in sorted(g["articles"].items())},
+                "article_ids": sorted(g["articles"]),
+                "share": _share(len(g["articles"]), n),
+                "wordings": sorted(written),
+            }
+        )
     figures.sort(key=lambda f: (-len(f["article_ids"]), f["unit"], str(f["value"])))
     # conflicts: a unit two articles both use, with no value in common
     conflicts = []
@@ -185,8 +215,15 @@ def group_figures(texts: Mapping[int, str]) -> dict[str, Any]:
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
                 if arts[a].isdisjoint(arts[b]):
-                    conflicts.append({"unit": unit, "a": a, "b": b,
-                                      "a_values": sorted(arts[a]), "b_values": sorted(arts[b]),
-                                      "a_labels": [describe(unit, v) for v in sorted(arts[a])],
-                                      "b_labels": [describe(unit, v) for v in sorted(arts[b])]})
+                    conflicts.append(
+                        {
+                            "unit": unit,
+                            "a": a,
+                            "b": b,
+                            "a_values": sorted(arts[a]),
+                            "b_values": sorted(arts[b]),
+                            "a_labels": [describe(unit, v) for v in sorted(arts[a])],
+                            "b_labels": [describe(unit, v) for v in sorted(arts[b])],
+                        }
+                    )
     return {"figures": figures, "conflicts": conflicts}

@@ -86,20 +86,28 @@ def _svg(prov: Mapping[str, Any], arts: Mapping[int, Mapping[str, Any]]) -> str:
         for k, n in enumerate(row):
             pos[n] = (gx + k * (w + gx), gy // 2 + depth_ * (h + gy))
     roles = {n["id"]: n["role"] for n in prov["nodes"]}
-    colors = {"original": "#c8e6c9", "reprint": "#e3f2fd", "rewrite": "#fff3b0",
-              "independent": "#eeeeee"}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'role="img" aria-label="provenance graph">',
-             '<defs><marker id="arr" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-             'markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>']
+    colors = {
+        "original": "#c8e6c9",
+        "reprint": "#e3f2fd",
+        "rewrite": "#fff3b0",
+        "independent": "#eeeeee",
+    }
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="provenance graph">',
+        '<defs><marker id="arr" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
+    ]
     for ed in edges:
         if ed["source"] not in pos or ed["target"] not in pos:
             continue
         (x1, y1), (x2, y2) = pos[ed["source"]], pos[ed["target"]]
         dash = ' stroke-dasharray="5,4"' if ed["kind"] == "rewrite" else ""
-        parts.append(f'<line class="edge {e(ed["kind"])}" x1="{x1 + w // 2}" y1="{y1 + h}" '
-                     f'x2="{x2 + w // 2}" y2="{y2}" stroke="#555"{dash} marker-end="url(#arr)">'
-                     f'<title>{e(ed["kind"])}: {e(ed["evidence"].get("why", ""))}</title></line>')
+        parts.append(
+            f'<line class="edge {e(ed["kind"])}" x1="{x1 + w // 2}" y1="{y1 + h}" '
+            f'x2="{x2 + w // 2}" y2="{y2}" stroke="#555"{dash} marker-end="url(#arr)">'
+            f"<title>{e(ed['kind'])}: {e(ed['evidence'].get('why', ''))}</title></line>"
+        )
     for n in nodes:
         x, y = pos[n]
         a = arts.get(n, {})
@@ -109,7 +117,8 @@ def _svg(prov: Mapping[str, Any], arts: Mapping[int, Mapping[str, Any]]) -> str:
             f'fill="{colors.get(roles[n], "#eee")}" stroke="#777"/>'
             f'<text x="{x + 6}" y="{y + 16}">{e(_label(a) if a else n)}</text>'
             f'<text x="{x + 6}" y="{y + 32}">{e(roles[n])}: {e(title[:26])}</text>'
-            f'<title>{e(title)}</title></g>')
+            f"<title>{e(title)}</title></g>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -124,8 +133,11 @@ def render_html(report: Mapping[str, Any]) -> str:
     """The report as one self-contained HTML page (all article text escaped)."""
     arts = {int(a["id"]): a for a in report["articles"]}
     story = report.get("story")
-    title = (f"Story {story['id']}: {story.get('title') or ''}" if story
-             else "Articles " + " vs ".join(str(i) for i in arts))
+    title = (
+        f"Story {story['id']}: {story.get('title') or ''}"
+        if story
+        else "Articles " + " vs ".join(str(i) for i in arts)
+    )
     spans: dict[int, list[tuple[int, int, str, str]]] = {i: [] for i in arts}
     for p in report["passages"]:
         for aid, ss in p["spans"].items():
@@ -144,53 +156,109 @@ def render_html(report: Mapping[str, Any]) -> str:
             f'<div class="col" id="article-{i}"><h3>{e(a.get("title"))}</h3>'
             f'<div class="meta">{e(_label(a))} · {e(a.get("published") or "no date")} · {e(role)}</div>'
             f'<div class="meta">claims: {e(claim_txt or "none")}</div>'
-            f'<div class="text">{_highlighted(a.get("text") or "", spans[i])}</div></div>')
+            f'<div class="text">{_highlighted(a.get("text") or "", spans[i])}</div></div>'
+        )
     orig = prov.get("original")
     wire = prov.get("wire")
-    wire_txt = (f"{wire.get('agency')} ({wire.get('code')})" if isinstance(wire, Mapping) else "unknown")
-    edge_rows = [[e(ed["source"]), e(ed["target"]), e(ed["kind"]),
-                  e(ed["evidence"].get("variant") or ed["evidence"].get("direction") or ""),
-                  e(ed["evidence"].get("why", "")) + (
-                      "<br>" + "<br>".join(f"“{e(q)}”" for q in ed["evidence"].get("shared_quotes", []))
-                      if ed["evidence"].get("shared_quotes") else "")]
-                 for ed in prov["edges"]]
+    wire_txt = (
+        f"{wire.get('agency')} ({wire.get('code')})" if isinstance(wire, Mapping) else "unknown"
+    )
+    edge_rows = [
+        [
+            e(ed["source"]),
+            e(ed["target"]),
+            e(ed["kind"]),
+            e(ed["evidence"].get("variant") or ed["evidence"].get("direction") or ""),
+            e(ed["evidence"].get("why", ""))
+            + (
+                "<br>" + "<br>".join(f"“{e(q)}”" for q in ed["evidence"].get("shared_quotes", []))
+                if ed["evidence"].get("shared_quotes")
+                else ""
+            ),
+        ]
+        for ed in prov["edges"]
+    ]
     quote_rows = []
     for q in report["quotes"]:
         versions = "<br>".join(
             f'{e(c["article"])}: <span class="{"changed" if c["status"] != "verbatim" else ""}">'
-            f'{e(c["status"])}</span> “{e(c["text"])}”' for c in q["carriers"])
-        quote_rows.append([f"“{e(q['text'])}”", e(q["speaker"] or "?"),
-                           e(", ".join(map(str, q["articles"]))), versions])
-    ent_rows = [[e(x["name"]), e(x["kind"]),
-                 "<br>".join(f"{e(v)} ({e(', '.join(map(str, ids)))})" for v, ids in x["variants"].items()),
-                 e(", ".join(x["spelling_variants"])), e(x["share"])]
-                for x in report["entities"]]
-    num_rows = [[e(f["label"]), e(", ".join(f["wordings"])),
-                 e(", ".join(map(str, f["article_ids"]))), e(f["share"])]
-                for f in report["numbers"]["figures"]]
-    conf_rows = [[e(c["unit"]), f"{e(c['a'])}: {e(', '.join(c['a_labels']))}",
-                  f"{e(c['b'])}: {e(', '.join(c['b_labels']))}"] for c in report["numbers"]["conflicts"]]
-    head_rows = [[e(h["article"]), e(h["outlet"]), e(h["published"]), e(h["title"])]
-                 for h in report["headlines"]]
-    only_rows = [[e(aid), e(it["text"])] for aid, items in report["only_in"].items() for it in items]
-    return "".join([
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-        f"<title>{e(title)} · storytrace</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(title)}</h1>",
-        f'<p class="tag">original: {e(orig)} · wire: {e(wire_txt)} · '
-        f'{len(arts)} articles · generated by storytrace compare</p>',
-        "<h2>Headlines</h2>", _table(["article", "outlet", "published", "headline"], head_rows, "headlines"),
-        "<h2>Provenance</h2>", _svg(prov, arts),
-        _table(["source", "target", "kind", "detail", "evidence"], edge_rows, "edges"),
-        "<h2>Texts</h2>",
-        '<p class="legend"><mark class="share-all">shared by all</mark>'
-        '<mark class="share-some">shared by some</mark><span class="only">only here</span></p>',
-        f'<div class="cols">{"".join(cols)}</div>',
-        "<h2>Quotes</h2>", _table(["quote", "speaker", "articles", "versions"], quote_rows, "quotes"),
-        "<h2>People, places, organisations</h2>",
-        _table(["name", "kind", "written as (articles)", "spelling variants", "share"], ent_rows, "entities"),
-        "<h2>Figures</h2>", _table(["figure", "written as", "articles", "share"], num_rows, "numbers"),
-        "<h3>Conflicting figures</h3>", _table(["unit", "one article", "other article"], conf_rows, "conflicts"),
-        "<h2>Sentences only one article has</h2>", _table(["article", "sentence"], only_rows, "only-in"),
-        f"<script>{_JS}</script></body></html>",
-    ])
+            f"{e(c['status'])}</span> “{e(c['text'])}”"
+            for c in q["carriers"]
+        )
+        quote_rows.append(
+            [
+                f"“{e(q['text'])}”",
+                e(q["speaker"] or "?"),
+                e(", ".join(map(str, q["articles"]))),
+                versions,
+            ]
+        )
+    ent_rows = [
+        [
+            e(x["name"]),
+            e(x["kind"]),
+            "<br>".join(
+                f"{e(v)} ({e(', '.join(map(str, ids)))})" for v, ids in x["variants"].items()
+            ),
+            e(", ".join(x["spelling_variants"])),
+            e(x["share"]),
+        ]
+        for x in report["entities"]
+    ]
+    num_rows = [
+        [
+            e(f["label"]),
+            e(", ".join(f["wordings"])),
+            e(", ".join(map(str, f["article_ids"]))),
+            e(f["share"]),
+        ]
+        for f in report["numbers"]["figures"]
+    ]
+    conf_rows = [
+        [
+            e(c["unit"]),
+            f"{e(c['a'])}: {e(', '.join(c['a_labels']))}",
+            f"{e(c['b'])}: {e(', '.join(c['b_labels']))}",
+        ]
+        for c in report["numbers"]["conflicts"]
+    ]
+    head_rows = [
+        [e(h["article"]), e(h["outlet"]), e(h["published"]), e(h["title"])]
+        for h in report["headlines"]
+    ]
+    only_rows = [
+        [e(aid), e(it["text"])] for aid, items in report["only_in"].items() for it in items
+    ]
+    return "".join(
+        [
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+            f"<title>{e(title)} · storytrace</title><style>{_CSS}</style></head><body>",
+            f"<h1>{e(title)}</h1>",
+            f'<p class="tag">original: {e(orig)} · wire: {e(wire_txt)} · '
+            f"{len(arts)} articles · generated by storytrace compare</p>",
+            "<h2>Headlines</h2>",
+            _table(["article", "outlet", "published", "headline"], head_rows, "headlines"),
+            "<h2>Provenance</h2>",
+            _svg(prov, arts),
+            _table(["source", "target", "kind", "detail", "evidence"], edge_rows, "edges"),
+            "<h2>Texts</h2>",
+            '<p class="legend"><mark class="share-all">shared by all</mark>'
+            '<mark class="share-some">shared by some</mark><span class="only">only here</span></p>',
+            f'<div class="cols">{"".join(cols)}</div>',
+            "<h2>Quotes</h2>",
+            _table(["quote", "speaker", "articles", "versions"], quote_rows, "quotes"),
+            "<h2>People, places, organisations</h2>",
+            _table(
+                ["name", "kind", "written as (articles)", "spelling variants", "share"],
+                ent_rows,
+                "entities",
+            ),
+            "<h2>Figures</h2>",
+            _table(["figure", "written as", "articles", "share"], num_rows, "numbers"),
+            "<h3>Conflicting figures</h3>",
+            _table(["unit", "one article", "other article"], conf_rows, "conflicts"),
+            "<h2>Sentences only one article has</h2>",
+            _table(["article", "sentence"], only_rows, "only-in"),
+            f"<script>{_JS}</script></body></html>",
+        ]
+    )

@@ -107,16 +107,22 @@ def sentence_groups(
         arts = sorted({a for a, _ in members})
         rep_art = reference if reference in arts else arts[0]
         rep = min((k for a, k in members if a == rep_art))
-        groups.append({
-            "articles": arts,
-            "share": _share(len(arts), n_art),
-            "core": len(arts) >= core_min,
-            "text": sents[rep_art][rep].text,
-            "exact": len({sents[a][k].key for a, k in members}) == 1,
-            "spans": {str(a): [[sents[a][k].start, sents[a][k].end]
-                               for a2, k in sorted(members) if a2 == a] for a in arts},
-            "_order": (min(a for a in arts), min(k for a, k in members if a == arts[0])),
-        })
+        groups.append(
+            {
+                "articles": arts,
+                "share": _share(len(arts), n_art),
+                "core": len(arts) >= core_min,
+                "text": sents[rep_art][rep].text,
+                "exact": len({sents[a][k].key for a, k in members}) == 1,
+                "spans": {
+                    str(a): [
+                        [sents[a][k].start, sents[a][k].end] for a2, k in sorted(members) if a2 == a
+                    ]
+                    for a in arts
+                },
+                "_order": (min(a for a in arts), min(k for a, k in members if a == arts[0])),
+            }
+        )
     groups.sort(key=lambda g: (-len(g["articles"]), g["_order"]))
     for gid, g in enumerate(groups):
         g["id"] = gid
@@ -143,7 +149,9 @@ def sentence_groups(
         coverage[str(i)] = {
             "sentences": len(sents[i]),
             "in_core": sum(len(g["spans"][str(i)]) for g in mine if g["core"]),
-            "core_share": round(sum(len(g["spans"][str(i)]) for g in mine if g["core"]) / n_sent, 3),
+            "core_share": round(
+                sum(len(g["spans"][str(i)]) for g in mine if g["core"]) / n_sent, 3
+            ),
             "adds": [texts[i][s:e] for g in mine if not g["core"] for s, e in g["spans"][str(i)]],
             "omits": omits,
         }

@@ -80,8 +80,9 @@ def _not_later(p: Article, c: Article) -> bool:
     return tp is None or tc is None or tp <= tc
 
 
-def _links(articles: Sequence[Article], links: Sequence[Mapping[str, Any]], compute: bool
-           ) -> dict[tuple[int, int], dict[str, Any]]:
+def _links(
+    articles: Sequence[Article], links: Sequence[Mapping[str, Any]], compute: bool
+) -> dict[tuple[int, int], dict[str, Any]]:
     """(x, y) -> {"kind", "c_xy": share of x's text in y, "passages"} for both orders."""
     out: dict[tuple[int, int], dict[str, Any]] = {}
     for ln in links:
@@ -113,7 +114,10 @@ def _shared_quotes(qa: Sequence[Quote], qb: Sequence[Quote]) -> list[tuple[Quote
     for x in qa:
         for y in qb:
             rel = relation(x.words, y.words)
-            if rel in ("verbatim", "shortened", "extended") and min(len(x.words), len(y.words)) >= 4:
+            if (
+                rel in ("verbatim", "shortened", "extended")
+                and min(len(x.words), len(y.words)) >= 4
+            ):
                 out.append((x, y, rel))
                 break
     return out
@@ -133,8 +137,10 @@ def provenance(
     arts = {a.id: a for a in articles}
     ids = sorted(arts, key=lambda i: (_sort_time(arts[i]), i))
     claims = claims or {}
-    qs = {i: list(quotes[i]) if quotes and i in quotes else article_quotes(i, arts[i].text)
-          for i in ids}
+    qs = {
+        i: list(quotes[i]) if quotes and i in quotes else article_quotes(i, arts[i].text)
+        for i in ids
+    }
     pairs = _links(articles, links, compute_links and len(articles) <= 40)
     wire = {i: _wire_of(claims.get(i, ())) for i in ids}
     owns = {i: any(c.kind == "outlet" for c in claims.get(i, ())) for i in ids}
@@ -143,8 +149,10 @@ def provenance(
     role: dict[int, str] = {i: "independent" for i in ids}
     roots: dict[int, int] = {}  # member -> root of its reprint group
     for comp in connected_groups(ids, pairs):
+
         def contains_others(i: int, comp: list[int] = comp) -> float:
             return sum(pairs.get((o, i), {}).get("c_xy", 0.0) for o in comp if o != i)
+
         root = min(comp, key=lambda i: (not owns[i], _sort_time(arts[i]), -contains_others(i), i))
         placed = [root]
         for c in sorted(comp, key=lambda i: (_sort_time(arts[i]), i)):
@@ -161,15 +169,29 @@ def provenance(
             link = pairs.get((c, best)) or {"kind": "linked", "c_xy": 0.0, "passages": 0}
             c_in_p = link["c_xy"]
             p_in_c = pairs.get((best, c), {}).get("c_xy", 0.0)
-            variant = ("verbatim" if p_in_c >= VERBATIM_SHARE
-                       else "trimmed" if c_in_p >= TRIMMED_SHARE else "edited")
-            edges.append(Edge(best, c, "reprint", {
-                "variant": variant, "link": link["kind"],
-                "copy_in_source": round(c_in_p, 3), "source_in_copy": round(p_in_c, 3),
-                "passages": link["passages"],
-                "why": f"{round(100 * c_in_p)}% of its text is in {best}'s; it holds "
-                       f"{round(100 * p_in_c)}% of {best}'s ({link['kind']})",
-            }))
+            variant = (
+                "verbatim"
+                if p_in_c >= VERBATIM_SHARE
+                else "trimmed"
+                if c_in_p >= TRIMMED_SHARE
+                else "edited"
+            )
+            edges.append(
+                Edge(
+                    best,
+                    c,
+                    "reprint",
+                    {
+                        "variant": variant,
+                        "link": link["kind"],
+                        "copy_in_source": round(c_in_p, 3),
+                        "source_in_copy": round(p_in_c, 3),
+                        "passages": link["passages"],
+                        "why": f"{round(100 * c_in_p)}% of its text is in {best}'s; it holds "
+                        f"{round(100 * p_in_c)}% of {best}'s ({link['kind']})",
+                    },
+                )
+            )
             role[c] = "reprint"
             placed.append(c)
 
@@ -186,7 +208,8 @@ def provenance(
             agency = wp.agency if wp else None
             credits = agency is not None and any(
                 c.agency == agency and c.kind in ("reporting", "credit", "byline")
-                for c in claims.get(r, ()))
+                for c in claims.get(r, ())
+            )
             if len(shared) < MIN_REWRITE_QUOTES and not (credits and shared):
                 continue
             direction = _direction(arts[p], arts[r], wire[p], wire[r], shared)
@@ -198,18 +221,32 @@ def provenance(
             continue
         p, shared, direction = best_src
         wsrc = wire[p]
-        edges.append(Edge(p, r, "rewrite", {
-            # the words both carry: the shorter version when one was cut
-            "shared_quotes": [(y if len(y.words) <= len(x.words) else x).text.strip(" ,.")
-                              for x, y, _ in shared],
-            "quote_changes": [{"quote": x.text.strip(" ,."), "change": rel}
-                              for x, _, rel in shared if rel != "verbatim"],
-            "direction": direction,
-            "agency": wsrc.agency if wsrc else None,
-            "credits": [c.evidence for c in claims.get(r, ()) if c.kind in ("reporting", "credit")],
-            "why": f"reuses {len(shared)} of {p}'s quotes" + (
-                f" ({wsrc.agency} story)" if wsrc else ""),
-        }))
+        edges.append(
+            Edge(
+                p,
+                r,
+                "rewrite",
+                {
+                    # the words both carry: the shorter version when one was cut
+                    "shared_quotes": [
+                        (y if len(y.words) <= len(x.words) else x).text.strip(" ,.")
+                        for x, y, _ in shared
+                    ],
+                    "quote_changes": [
+                        {"quote": x.text.strip(" ,."), "change": rel}
+                        for x, _, rel in shared
+                        if rel != "verbatim"
+                    ],
+                    "direction": direction,
+                    "agency": wsrc.agency if wsrc else None,
+                    "credits": [
+                        c.evidence for c in claims.get(r, ()) if c.kind in ("reporting", "credit")
+                    ],
+                    "why": f"reuses {len(shared)} of {p}'s quotes"
+                    + (f" ({wsrc.agency} story)" if wsrc else ""),
+                },
+            )
+        )
         role[r] = "rewrite"
 
     targets = {e.target for e in edges}
@@ -224,12 +261,16 @@ def provenance(
         o = next((i for i in top_sources if owns[i]), top_sources[0])
         original = o
         if owns[o]:
-            why.append(f"{o} is on the agency's own site ({arts[o].outlet or arts[o].meta.get('outlet')})")
+            why.append(
+                f"{o} is on the agency's own site ({arts[o].outlet or arts[o].meta.get('outlet')})"
+            )
         wo = wire[o]
         if wo:
             why.append(f"{o} carries the {wo.code} {wo.kind}: {wo.evidence}")
-        why.append(f"{sum(1 for e in edges if e.source == o)} article(s) copy or rewrite {o}"
-                   " and it copies none")
+        why.append(
+            f"{sum(1 for e in edges if e.source == o)} article(s) copy or rewrite {o}"
+            " and it copies none"
+        )
     wire_info: dict[str, Any] | str = "unknown"
     w = wire.get(original) if isinstance(original, int) else None
     if w is None:
@@ -238,20 +279,36 @@ def provenance(
             w = found[0]
     if w is not None:
         wire_info = {
-            "agency": w.agency, "code": w.code,
+            "agency": w.agency,
+            "code": w.code,
             "article": original if isinstance(original, int) and owns.get(original) else None,
-            "evidence": [f"{i}: {c.kind} {c.evidence}" for i, c in wire.items() if c and c.agency == w.agency],
+            "evidence": [
+                f"{i}: {c.kind} {c.evidence}" for i, c in wire.items() if c and c.agency == w.agency
+            ],
         }
-    nodes = [{
-        "id": i, "outlet": arts[i].outlet or arts[i].meta.get("outlet"), "title": arts[i].title,
-        "published": arts[i].published, "role": role[i],
-        "claims": sorted({c.agency for c in claims.get(i, ()) if c.agency and c.kind in STRONG}),
-    } for i in ids]
+    nodes = [
+        {
+            "id": i,
+            "outlet": arts[i].outlet or arts[i].meta.get("outlet"),
+            "title": arts[i].title,
+            "published": arts[i].published,
+            "role": role[i],
+            "claims": sorted(
+                {c.agency for c in claims.get(i, ()) if c.agency and c.kind in STRONG}
+            ),
+        }
+        for i in ids
+    ]
     return Graph(nodes, edges, original, why, wire_info)
 
 
-def _direction(p: Article, r: Article, wp: Claim | None, wr: Claim | None,
-               shared: Sequence[tuple[Quote, Quote, str]]) -> str | None:
+def _direction(
+    p: Article,
+    r: Article,
+    wp: Claim | None,
+    wr: Claim | None,
+    shared: Sequence[tuple[Quote, Quote, str]],
+) -> str | None:
     """Why ``p`` is the source of ``r``, or None when the evidence says the opposite."""
     tp, tr = _time(p)[0], _time(r)[0]
     if tp is not None and tr is not None:

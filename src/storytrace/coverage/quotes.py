@@ -22,12 +22,22 @@ from ..normalize import unify_punctuation, words
 from .text import UPPER, Sentence, quote_spans, sentences
 
 MIN_WORDS = 3
-_VERB = (r"(?:said|says|say|told|tells|added|adds|adding|stated|states|warned|warns|insisted|"
-         r"explained|noted|notes|wrote|writes|declared|argued|asked|replied|announced|recalled|"
-         r"acknowledged|admitted|conceded|stressed|urged|cautioned)")
-_NAME = r"[" + UPPER + r"][\w'’.-]*(?:\s+(?:(?:de|da|van|von|al|bin|del)\s+)?[" + UPPER + r"][\w'’.-]*)*"
+_VERB = (
+    r"(?:said|says|say|told|tells|added|adds|adding|stated|states|warned|warns|insisted|"
+    r"explained|noted|notes|wrote|writes|declared|argued|asked|replied|announced|recalled|"
+    r"acknowledged|admitted|conceded|stressed|urged|cautioned)"
+)
+_NAME = (
+    r"["
+    + UPPER
+    + r"][\w'’.-]*(?:\s+(?:(?:de|da|van|von|al|bin|del)\s+)?["
+    + UPPER
+    + r"][\w'’.-]*)*"
+)
 _ADV = r"(?:\s+(?:also|later|then|previously|repeatedly|earlier|again|once|has|had|have|was|is))*"
-_BEFORE = re.compile(r"(?P<name>" + _NAME + r"|\b[Hh]e|\b[Ss]he|\b[Tt]hey)" + _ADV + r"\s+" + _VERB + r"\b")
+_BEFORE = re.compile(
+    r"(?P<name>" + _NAME + r"|\b[Hh]e|\b[Ss]he|\b[Tt]hey)" + _ADV + r"\s+" + _VERB + r"\b"
+)
 _AFTER = re.compile(r"\b" + _VERB + r"\s+(?P<name>" + _NAME + r")")
 _PRONOUNS = frozenset({"he", "she", "they"})
 
@@ -46,7 +56,7 @@ _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ian's|i)$")
 
 
 def strip_titles(name: str) -> str:
-    """"Romanian Transport Minister Adrian Voinea" -> "Adrian Voinea" (titles are common words)."""
+    """ "Romanian Transport Minister Adrian Voinea" -> "Adrian Voinea" (titles are common words)."""
     ws = name.split()
     while len(ws) > 2 and (zipf_frequency(ws[0].lower(), "en") >= 4.0 or _DEMONYM.search(ws[0])):
         ws = ws[1:]
@@ -65,8 +75,9 @@ def _canonical(raw: str, names: Mapping[str, str]) -> str | None:
     return names.get(head, " ".join(ws))
 
 
-def _speakers_in(sentence: str, qspans: list[tuple[int, int]], names: Mapping[str, str]
-                 ) -> list[tuple[int, str | None]]:
+def _speakers_in(
+    sentence: str, qspans: list[tuple[int, int]], names: Mapping[str, str]
+) -> list[tuple[int, str | None]]:
     """(position, speaker) candidates of one sentence; speaker None stands for a pronoun."""
     masked = list(sentence)
     for s, e in qspans:
@@ -159,7 +170,9 @@ def relation(a: Sequence[str], b: Sequence[str]) -> str | None:
 
 
 def group_quotes(
-    quotes: Mapping[int, Sequence[Quote]], reference: int | None = None, n_articles: int | None = None
+    quotes: Mapping[int, Sequence[Quote]],
+    reference: int | None = None,
+    n_articles: int | None = None,
 ) -> list[dict[str, Any]]:
     """The same quote across articles: one group per quotation, with each article's version.
 
@@ -191,20 +204,35 @@ def group_quotes(
         carriers = []
         for q in sorted(members, key=lambda q: (q.article, q.start)):
             status = relation(ref.words, q.words) or "altered"
-            carriers.append({"article": q.article, "text": q.text, "speaker": q.speaker,
-                             "status": status, "start": q.start, "end": q.end})
+            carriers.append(
+                {
+                    "article": q.article,
+                    "text": q.text,
+                    "speaker": q.speaker,
+                    "status": status,
+                    "start": q.start,
+                    "end": q.end,
+                }
+            )
         arts = sorted({q.article for q in members})
         speakers = Counter(q.speaker for q in members if q.speaker)
-        out.append({
-            "text": ref.text,
-            "speaker": speakers.most_common(1)[0][0] if speakers else None,
-            "articles": arts,
-            "share": _share(len(arts), n),
-            "changed": any(c["status"] != "verbatim" for c in carriers),
-            "carriers": carriers,
-        })
-    out.sort(key=lambda g: (-len(g["articles"]), min(c["article"] for c in g["carriers"]),
-                            min(c["start"] for c in g["carriers"])))
+        out.append(
+            {
+                "text": ref.text,
+                "speaker": speakers.most_common(1)[0][0] if speakers else None,
+                "articles": arts,
+                "share": _share(len(arts), n),
+                "changed": any(c["status"] != "verbatim" for c in carriers),
+                "carriers": carriers,
+            }
+        )
+    out.sort(
+        key=lambda g: (
+            -len(g["articles"]),
+            min(c["article"] for c in g["carriers"]),
+            min(c["start"] for c in g["carriers"]),
+        )
+    )
     for i, g in enumerate(out):
         g["id"] = i
     return out

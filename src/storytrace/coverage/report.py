@@ -37,18 +37,42 @@ def compare_texts(
     if len(set(ids)) != len(ids):
         raise InputError("compare: the same article twice")
     texts = {a.id: a.text for a in arts}
-    claims = {a.id: attribution(a.text, a.meta, outlet=a.outlet, agencies=ag,
-                                boilerplate=(boilerplate or {}).get(a.id, ())) for a in arts}
+    claims = {
+        a.id: attribution(
+            a.text,
+            a.meta,
+            outlet=a.outlet,
+            agencies=ag,
+            boilerplate=(boilerplate or {}).get(a.id, ()),
+        )
+        for a in arts
+    }
     quotes = {a.id: article_quotes(a.id, a.text) for a in arts}
     graph = provenance(arts, links, claims=claims, quotes=quotes)
     reference = graph.original if isinstance(graph.original, int) else None
     groups = sentence_groups(texts, reference=reference)
     speakers = {q.speaker for qs in quotes.values() for q in qs if q.speaker}
     return {
-        "articles": [{"id": a.id, "outlet": a.outlet or a.meta.get("outlet"), "title": a.title,
-                      "published": a.published, "url": a.url, "text": a.text} for a in arts],
-        "headlines": [{"article": a.id, "outlet": a.outlet or a.meta.get("outlet"),
-                       "title": a.title, "published": a.published} for a in arts],
+        "articles": [
+            {
+                "id": a.id,
+                "outlet": a.outlet or a.meta.get("outlet"),
+                "title": a.title,
+                "published": a.published,
+                "url": a.url,
+                "text": a.text,
+            }
+            for a in arts
+        ],
+        "headlines": [
+            {
+                "article": a.id,
+                "outlet": a.outlet or a.meta.get("outlet"),
+                "title": a.title,
+                "published": a.published,
+            }
+            for a in arts
+        ],
         "attribution": {str(i): [c.to_dict() for c in cs] for i, cs in claims.items()},
         "provenance": graph.to_dict(),
         "passages": groups["passages"],
@@ -85,10 +109,15 @@ def compare_story(
     detail = views.story_detail(store, story_id)
     ids = [int(a["id"]) for a in detail["articles"]][:MAX_ARTICLES]
     arts, removed = _load(store, ids)
-    report = compare_texts(arts, views.reprint_links(store, ids), agencies=_agencies(agencies),
-                           boilerplate=removed)
-    report["story"] = {"id": detail["id"], "title": detail["title"],
-                       "articles": len(detail["articles"]), "compared": len(ids)}
+    report = compare_texts(
+        arts, views.reprint_links(store, ids), agencies=_agencies(agencies), boilerplate=removed
+    )
+    report["story"] = {
+        "id": detail["id"],
+        "title": detail["title"],
+        "articles": len(detail["articles"]),
+        "compared": len(ids),
+    }
     return report
 
 
@@ -99,8 +128,12 @@ def compare_articles(
     if a_id == b_id:
         raise InputError("compare: give two different article ids")
     arts, removed = _load(store, [a_id, b_id])
-    report = compare_texts(arts, views.reprint_links(store, [a_id, b_id]), agencies=_agencies(agencies),
-                           boilerplate=removed)
+    report = compare_texts(
+        arts,
+        views.reprint_links(store, [a_id, b_id]),
+        agencies=_agencies(agencies),
+        boilerplate=removed,
+    )
     report["story"] = None
     return report
 

@@ -155,12 +155,14 @@ def load_clean(path: str | Path, field: str, limit: int | None = None) -> list[d
             if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
                 raise InputError(f"{path}:{n}: {key} must be a list of strings")
             snippets[key] = value
-        pages.append({
-            "input": str(obj[field] or ""),
-            "title": _str(obj.get("title")),
-            "gold": str(obj["gold"] or ""),
-            **snippets,
-        })
+        pages.append(
+            {
+                "input": str(obj[field] or ""),
+                "title": _str(obj.get("title")),
+                "gold": str(obj["gold"] or ""),
+                **snippets,
+            }
+        )
     if not pages:
         raise InputError(f"{path}: no pages in the file")
     return pages
@@ -174,7 +176,9 @@ def load_extract(dir_path: str | Path, limit: int | None = None) -> list[tuple[s
         raise InputError(f"{d}: not a folder (expected the article-extraction-benchmark layout)")
     gt_path = d / "ground-truth.json"
     if not gt_path.is_file():
-        raise InputError(f"{d}: no ground-truth.json (expected html/<id>.html.gz and ground-truth.json)")
+        raise InputError(
+            f"{d}: no ground-truth.json (expected html/<id>.html.gz and ground-truth.json)"
+        )
     try:
         truth = json.loads(gt_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -187,8 +191,10 @@ def load_extract(dir_path: str | Path, limit: int | None = None) -> list[tuple[s
             break
         if not isinstance(entry, dict) or not isinstance(entry.get("articleBody"), str):
             raise InputError(f"{gt_path}: entry {key!r} has no articleBody string")
-        page = next((q for q in (d / "html" / f"{key}.html.gz", d / "html" / f"{key}.html")
-                     if q.is_file()), None)
+        page = next(
+            (q for q in (d / "html" / f"{key}.html.gz", d / "html" / f"{key}.html") if q.is_file()),
+            None,
+        )
         if page is None:
             raise InputError(f"{d}: no html/{key}.html.gz for ground-truth entry {key!r}")
         out.append((str(key), page, entry["articleBody"]))

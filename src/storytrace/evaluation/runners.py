@@ -61,7 +61,9 @@ def eval_pairs(
         out["shipped"] = semeval_report(feats, rows, np.array(shipped))
     else:
         out["pearson"] = semeval_report(feats, rows, np.array(shipped))
-    out["baselines"] = {"tfidf": {"n": len(rows), "pearson": semeval_report([], rows, np.array(base))}}
+    out["baselines"] = {
+        "tfidf": {"n": len(rows), "pearson": semeval_report([], rows, np.array(base))}
+    }
     return out
 
 
@@ -196,7 +198,11 @@ def extract_one(path: str, timeout: float = 10.0) -> tuple[str, str]:
     if not isinstance(doc, Document):
         return "", ""
     draft = to_draft(doc, timeout=timeout)
-    ours = clean_page(draft.text, title=draft.title, extracted=True).text if isinstance(draft, Draft) else ""
+    ours = (
+        clean_page(draft.text, title=draft.title, extracted=True).text
+        if isinstance(draft, Draft)
+        else ""
+    )
     try:
         theirs = trafilatura.extract(doc.content) or ""
     except Exception:  # the baseline failing on one page costs that page only

@@ -32,7 +32,9 @@ def load_semeval(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def semeval_evidence(rows: list[dict[str, Any]], embed: bool = False) -> list[tuple[Evidence, Evidence]]:
+def semeval_evidence(
+    rows: list[dict[str, Any]], embed: bool = False
+) -> list[tuple[Evidence, Evidence]]:
     """Evidence of both sides of each pair; ``embed`` adds sentence embeddings (the extra)."""
     out = []
     for r in rows:

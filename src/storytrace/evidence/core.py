@@ -176,7 +176,13 @@ def _share_strings(d: dict[str, Any]) -> None:
             d[name] = tuple(share(w, w) for w in d[name])
     if "entities" in d:
         d["entities"] = tuple(
-            Entity(share(e.key, e.key), share(e.head, e.head), share(e.name, e.name), e.mentions, e.weight)
+            Entity(
+                share(e.key, e.key),
+                share(e.head, e.head),
+                share(e.name, e.name),
+                e.mentions,
+                e.weight,
+            )
             for e in d["entities"]
         )
     if "_index_keys" in d:

@@ -96,9 +96,7 @@ def extract_dates(
                 continue  # "may" the verb, "mar" the verb
             months.add(m)
             if day is not None:
-                dates.add(
-                    f"{after}-{m:02d}-{day:02d}" if is_year(after) else f"{m:02d}-{day:02d}"
-                )
+                dates.add(f"{after}-{m:02d}-{day:02d}" if is_year(after) else f"{m:02d}-{day:02d}")
     for mt in _NUMERIC_DATE.finditer(text):
         first = mt.group()[0]
         if mt.group(1) is not None:

@@ -147,7 +147,9 @@ def _grams_and_lead(
     if not names:
         return (_EMPTY_KEYS, _EMPTY_WEIGHTS), (_EMPTY_KEYS, _EMPTY_WEIGHTS)
     keys, per_word = _word_grams(names, GRAM)
-    weights = np.concatenate([np.fromiter(words.values(), np.float64, count=len(words)), np.zeros(len(extra))])
+    weights = np.concatenate(
+        [np.fromiter(words.values(), np.float64, count=len(words)), np.zeros(len(extra))]
+    )
     grams = _sorted(keys, np.repeat(weights / per_word, per_word))
     at = {w: i for i, w in enumerate(names)}
     is_lead = np.zeros(len(names), dtype=bool)
@@ -222,8 +224,9 @@ def pair_keys(ev: Evidence) -> PairKeys:
     unit_keys = salted(_hashes(unit_names), UNITS)
     unit_order = np.argsort(unit_keys)
     unit_rank = dict(zip([unit_names[i] for i in unit_order], range(len(unit_names)), strict=True))
-    fig = salted(_hashes([f"{u}\x1f{v!r}" for u, v in figures]), FIGURES), np.array(
-        [unit_rank[u] for u, _ in figures], dtype=np.float64
+    fig = (
+        salted(_hashes([f"{u}\x1f{v!r}" for u, v in figures]), FIGURES),
+        np.array([unit_rank[u] for u, _ in figures], dtype=np.float64),
     )
     fig_order = np.argsort(fig[0])
     years = np.unique(salted(np.array([y & _MASK64 for y in ev.years], dtype=np.uint64), YEARS))

@@ -193,7 +193,9 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
     split = np.zeros(pk.FIRST + 2, dtype=np.int64)
     np.cumsum(np.bincount(kind, minlength=pk.FIRST + 1), out=split[1:])
 
-    def hits(c: int, in_a: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def hits(
+        c: int, in_a: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For each key of channel ``c`` of the others found in channel ``in_a`` (default:
         ``c``) of ``a``: its owner, ``a``'s value, the other's value and its position in
         ``a``'s channel."""
@@ -214,7 +216,11 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
         _ratio(per(owner, va * vb), sa[pk.TERMS_NORM] * sb[:, pk.TERMS_NORM], both)
     )
     col("terms_overlap")[:] = np.sqrt(
-        _ratio(per(owner, np.minimum(va, vb)), np.minimum(sa[pk.TERMS_MASS], sb[:, pk.TERMS_MASS]), both)
+        _ratio(
+            per(owner, np.minimum(va, vb)),
+            np.minimum(sa[pk.TERMS_MASS], sb[:, pk.TERMS_MASS]),
+            both,
+        )
     )
     words_a, words_b = sa[pk.HAS_WORDS] > 0, sb[:, pk.HAS_WORDS] > 0
     owner, va, vb, p = hits(pk.GRAMS)
@@ -223,7 +229,11 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
         _ratio(per(owner, va * vb), sa[pk.GRAMS_NORM] * sb[:, pk.GRAMS_NORM], both)
     )
     col("grams_overlap")[:] = np.sqrt(
-        _ratio(per(owner, np.minimum(va, vb)), np.minimum(sa[pk.GRAMS_MASS], sb[:, pk.GRAMS_MASS]), both)
+        _ratio(
+            per(owner, np.minimum(va, vb)),
+            np.minimum(sa[pk.GRAMS_MASS], sb[:, pk.GRAMS_MASS]),
+            both,
+        )
     )
     # Is each article's headline and lede told in the other one? (grams, so inflections count)
     grams_a, _ = ka.channel(pk.GRAMS)
@@ -310,7 +320,9 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
 
     embedded = np.zeros(n, dtype=bool)
     if ka.embedding is not None:
-        rows = [i for i, b in enumerate(others) if b.embedding and len(b.embedding) == len(ka.embedding)]
+        rows = [
+            i for i, b in enumerate(others) if b.embedding and len(b.embedding) == len(ka.embedding)
+        ]
         if rows:
             vectors = np.stack([others[i].pair_keys.embedding for i in rows])  # type: ignore[misc]
             col("embed_cos")[rows] = vectors @ ka.embedding
@@ -386,9 +398,7 @@ def _logistic(z: np.ndarray) -> np.ndarray:
     return out
 
 
-def scores(
-    m: PairMatrix, weights: Mapping[str, float] | None = None
-) -> np.ndarray:
+def scores(m: PairMatrix, weights: Mapping[str, float] | None = None) -> np.ndarray:
     """The score of each row of ``m``, rounded to 4 decimals: the logistic of the features
     times ``weights`` (default: the shipped ones, those of embedded pairs where both sides
     carry an embedding)."""

@@ -19,13 +19,25 @@ _PREFIX = re.compile(r"^(?:www\d*|m|amp)\.")
 _HOST = re.compile(r"^[\w.-]+$")
 _SCHEME_ONLY = re.compile(r"^[a-z][a-z0-9+-]*:(?!\d)", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
-_WEEKDAY = re.compile(
-    r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\w)", re.IGNORECASE
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\w)", re.IGNORECASE)
+_DATE_FORMATS = (
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%Y%m%d",
 )
-_DATE_FORMATS = ("%Y/%m/%d", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y",
-                 "%B %d %Y", "%b %d %Y", "%Y%m%d")
-_DATETIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%d.%m.%Y %H:%M",
-                     "%B %d, %Y %H:%M", "%Y-%m-%d %H:%M")
+_DATETIME_FORMATS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%B %d, %Y %H:%M",
+    "%Y-%m-%d %H:%M",
+)
 _MIN_YEAR, _MAX_YEAR = 1800, 2200
 
 
@@ -54,8 +66,8 @@ def outlet_from_url(url: str | None) -> str | None:
     host = host.rstrip(".").lower()
     if "." not in host or not _HOST.match(host):
         return None
-    while (m := _PREFIX.match(host)) and "." in host[m.end():]:
-        host = host[m.end():]
+    while (m := _PREFIX.match(host)) and "." in host[m.end() :]:
+        host = host[m.end() :]
     return host
 
 

@@ -25,8 +25,11 @@ def text_draft(doc: Document) -> Draft | Reject:
         lines = text.split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         rest = "\n".join(lines[first + 1 :]).strip() if first is not None else ""
-        same = (first is not None and meta_title is not None
-                and normalize(lines[first]) == normalize(meta_title))
+        same = (
+            first is not None
+            and meta_title is not None
+            and normalize(lines[first]) == normalize(meta_title)
+        )
         if same:
             body = rest
         elif first is not None and rest and meta_title is None:

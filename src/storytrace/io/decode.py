@@ -47,8 +47,14 @@ _META_CHARSET = re.compile(
 )
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 # WHATWG: these labels mean windows-1252 in practice.
-_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
-            "us-ascii": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+}
 
 
 class DecodeError(ValueError):
@@ -139,7 +145,4 @@ def decode(data: bytes, *, declared: tuple[str | None, ...] = ()) -> str:
             continue
     bad = data[first.start : first.start + 1].hex()
     hint = f"nor as {', '.join(tried)}" if tried else "and no charset is declared"
-    raise DecodeError(
-        f"not valid UTF-8 at byte {first.start} (0x{bad}), {hint}", first.start
-    )
-
+    raise DecodeError(f"not valid UTF-8 at byte {first.start} (0x{bad}), {hint}", first.start)

@@ -135,7 +135,9 @@ def _walk(folder: str, seen: set[str]) -> Iterator[InputFile | Reject]:
 
 def _unsupported_detail(path: str) -> str:
     if path.lower().endswith(".json"):
-        return ("a .json file is read only as the sidecar of an article file; "
-                "use .jsonl for one article per line")
+        return (
+            "a .json file is read only as the sidecar of an article file; "
+            "use .jsonl for one article per line"
+        )
     known = ", ".join(sorted({s for s, _ in _SUFFIXES}))
     return f"unknown file type; supported: {known}"

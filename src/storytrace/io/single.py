@@ -58,8 +58,9 @@ def _read_bytes(path: str, src: Source, max_bytes: int) -> bytes | Reject:
             with gzip.open(path, "rb") as gz:
                 data = gz.read(max_bytes + 1)
             if len(data) > max_bytes:
-                return Reject(src, "too-large",
-                              f"unpacks to more than the limit of {max_bytes} bytes")
+                return Reject(
+                    src, "too-large", f"unpacks to more than the limit of {max_bytes} bytes"
+                )
             return data
         with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)

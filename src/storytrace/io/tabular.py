@@ -74,8 +74,7 @@ def row_document(
     else:
         hint = ' (map another column with fields={"text": COLUMN})' if not fields else ""
         return Reject(src, "missing-text", f"no non-empty 'text' or 'html' field{hint}")
-    return Document(source=src, kind=kind, content=content, is_html=is_html,
-                    meta=clean_meta(data))
+    return Document(source=src, kind=kind, content=content, is_html=is_html, meta=clean_meta(data))
 
 
 def read_jsonl(
@@ -95,12 +94,16 @@ def read_jsonl(
                     continue
                 seen_any = True
                 if raw is None:
-                    yield Reject(src, "too-large", f"line longer than the limit of {max_bytes} bytes")
+                    yield Reject(
+                        src, "too-large", f"line longer than the limit of {max_bytes} bytes"
+                    )
                     continue
                 try:
                     text = raw.decode("utf-8-sig" if line == 1 else "utf-8")
                 except UnicodeDecodeError as exc:
-                    yield Reject(src, "decode-error", f"not valid UTF-8 at byte {exc.start} of the line")
+                    yield Reject(
+                        src, "decode-error", f"not valid UTF-8 at byte {exc.start} of the line"
+                    )
                     continue
                 try:
                     obj = json.loads(text)
@@ -108,8 +111,9 @@ def read_jsonl(
                     yield Reject(src, "malformed-json", f"not valid JSON: {exc}")
                     continue
                 if not isinstance(obj, dict):
-                    yield Reject(src, "malformed-json",
-                                 f"a JSON {type(obj).__name__}, not an object")
+                    yield Reject(
+                        src, "malformed-json", f"a JSON {type(obj).__name__}, not an object"
+                    )
                     continue
                 yield row_document(obj, src, "jsonl", fields)
         if not seen_any:
@@ -131,13 +135,19 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         for n, raw in bounded_lines(self._fh, self._limit):
             if raw is None:
-                self.problems[n] = ("too-large", f"line longer than the limit of {self._limit} bytes")
+                self.problems[n] = (
+                    "too-large",
+                    f"line longer than the limit of {self._limit} bytes",
+                )
                 yield "\n"
                 continue
             try:
                 yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                self.problems[n] = ("decode-error", f"not valid UTF-8 at byte {exc.start} of the line")
+                self.problems[n] = (
+                    "decode-error",
+                    f"not valid UTF-8 at byte {exc.start} of the line",
+                )
                 yield "\n"
 
     def take(self, first: int, last: int) -> tuple[str, str] | None:
@@ -197,8 +207,9 @@ def read_csv(
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # blank line
                 if len(row) != len(header):
-                    yield Reject(src, "malformed-csv",
-                                 f"{len(row)} fields, the header has {len(header)}")
+                    yield Reject(
+                        src, "malformed-csv", f"{len(row)} fields, the header has {len(header)}"
+                    )
                     continue
                 if sum(len(f) for f in row) > max_bytes:
                     yield Reject(src, "too-large", f"record over the limit of {max_bytes} bytes")

@@ -56,13 +56,17 @@ def read_warc(path: str, *, max_bytes: int) -> Iterator[Document | Reject]:
         if count == 0:
             yield Reject(Source(path), "empty", "the archive holds no records")
     except (_Damaged, ArchiveLoadFailed, EOFError, zlib.error, ValueError) as exc:
-        yield Reject(Source(path), "malformed-warc",
-                     f"archive damaged after {count} records: {exc}")
+        yield Reject(
+            Source(path), "malformed-warc", f"archive damaged after {count} records: {exc}"
+        )
     except OSError as exc:
         yield Reject(Source(path), "unreadable", f"cannot read file: {exc.strerror or exc}")
     except Exception as exc:  # warcio fails on garbage headers in many ways (AttributeError, ...)
-        yield Reject(Source(path), "malformed-warc",
-                     f"archive damaged after {count} records: {type(exc).__name__}: {exc}")
+        yield Reject(
+            Source(path),
+            "malformed-warc",
+            f"archive damaged after {count} records: {type(exc).__name__}: {exc}",
+        )
 
 
 def _drain(record: Any) -> None:

@@ -63,7 +63,9 @@ def _groups(values: U64) -> tuple[I64, I64, I64]:
     return group, np.arange(n) - group, count
 
 
-def _capped_seeds(ha: U64, ia: I64, lo: I64, order_b: I64, sorted_b: U64, max_pairs: int) -> tuple[I64, I64]:
+def _capped_seeds(
+    ha: U64, ia: I64, lo: I64, order_b: I64, sorted_b: U64, max_pairs: int
+) -> tuple[I64, I64]:
     """The seeds (i, j) of :func:`seed_blocks`, by ascending i, when k-grams repeat."""
     _, _, count_b = _groups(sorted_b)
     cb = count_b[lo]
@@ -122,7 +124,9 @@ def seed_blocks(ha: U64, hb: U64, k: int, max_pairs: int = MAX_SEED_PAIRS) -> I6
     return np.stack([a0[order], b0[order], (i[ends] - a0 + k)[order]], axis=1).astype(np.int64)
 
 
-def _gap_ok(ta: U64, tb: U64, a_end: int, b_end: int, a0: int, b0: int, max_gap: int, k: int) -> bool:
+def _gap_ok(
+    ta: U64, tb: U64, a_end: int, b_end: int, a0: int, b0: int, max_gap: int, k: int
+) -> bool:
     ga, gb = a0 - a_end, b0 - b_end
     # small overlaps happen when a repeated word starts the next block
     if ga < -(k - 1) or gb < -(k - 1):

@@ -82,7 +82,9 @@ def may_reprint(shared: int, na: int, nb: int) -> bool:
 
 def shared_shingles(a: U64, b: U64) -> int:
     """How many hashes two sorted, distinct shingle arrays share."""
-    return _overlap(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64))
+    return _overlap(
+        np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64)
+    )
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -137,7 +137,9 @@ class MemoryCandidateIndex:
         return len(self._holders.get(int(anchor), ()))
 
 
-def _unite(sets: dict[int, set[int]], groups: np.ndarray, values: np.ndarray, bounds: np.ndarray) -> None:
+def _unite(
+    sets: dict[int, set[int]], groups: np.ndarray, values: np.ndarray, bounds: np.ndarray
+) -> None:
     """``sets[groups[g]] |= values[bounds[g]:bounds[g + 1]]`` for every group ``g``."""
     flat = values.tolist()
     cut = bounds.tolist()

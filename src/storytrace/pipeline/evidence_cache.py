@@ -48,7 +48,9 @@ class EvidenceCache:
         cached ones, the rest read in one query."""
         known = self._known
         todo = [i for i in ids if i not in known]
-        parsed = {i: Evidence.from_json(blob) for i, blob in self.stories.evidence_json(todo).items()}
+        parsed = {
+            i: Evidence.from_json(blob) for i, blob in self.stories.evidence_json(todo).items()
+        }
         out = []
         for i in ids:
             ev = known.get(i) or parsed.get(i)

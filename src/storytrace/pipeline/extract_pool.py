@@ -44,7 +44,9 @@ class ExtractionPool:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
 
-    def run(self, docs: Sequence[Document], site: SiteSnapshot | None = None) -> list[Prepared | Reject]:
+    def run(
+        self, docs: Sequence[Document], site: SiteSnapshot | None = None
+    ) -> list[Prepared | Reject]:
         return self.submit(docs, site)()
 
     def submit(
@@ -54,14 +56,18 @@ class ExtractionPool:
 
         With worker processes, the next batch is prepared while the runner stores this one.
         """
-        work = partial(prepare, site_blocks=site or {}, timeout=self.timeout, shingle_size=self.shingle_size)
+        work = partial(
+            prepare, site_blocks=site or {}, timeout=self.timeout, shingle_size=self.shingle_size
+        )
         if self.workers <= 1 or len(docs) < 4 * self.workers:
             return lambda: [self._safe(work, d) for d in docs]
         if self._executor is None:
             self._executor = ProcessPoolExecutor(max_workers=self.workers)
         chunk = max(1, len(docs) // (4 * self.workers))
         starts = range(0, len(docs), chunk)
-        futures = [self._executor.submit(_run_chunk, work, list(docs[i : i + chunk])) for i in starts]
+        futures = [
+            self._executor.submit(_run_chunk, work, list(docs[i : i + chunk])) for i in starts
+        ]
 
         def collect() -> list[Prepared | Reject]:
             results: list[Prepared | Reject] = []
@@ -79,7 +85,9 @@ class ExtractionPool:
         return collect
 
     @staticmethod
-    def _isolate(work: partial[Prepared | Reject], docs: Sequence[Document]) -> list[Prepared | Reject]:
+    def _isolate(
+        work: partial[Prepared | Reject], docs: Sequence[Document]
+    ) -> list[Prepared | Reject]:
         """Redo a chunk whose worker died, one input per fresh process, to find the culprit."""
         out: list[Prepared | Reject] = []
         for doc in docs:
@@ -87,7 +95,11 @@ class ExtractionPool:
                 try:
                     out.append(single.submit(_run_chunk, work, [doc]).result()[0])
                 except BrokenProcessPool:
-                    out.append(Reject(doc.source, "extract-failed", "the worker process crashed on this input"))
+                    out.append(
+                        Reject(
+                            doc.source, "extract-failed", "the worker process crashed on this input"
+                        )
+                    )
         return out
 
     @staticmethod

@@ -102,17 +102,22 @@ class Ingester:
             {"config": self.config.to_dict(), "meta": meta, "fields": dict(fields or {})},
         )
         started = time.monotonic()
-        items = inputs if inputs is not None else read_inputs(
-            paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes
+        items = (
+            inputs
+            if inputs is not None
+            else read_inputs(paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes)
         )
         bar = _progress_bar(progress)
         status = "failed"
         try:
-            with fewer_collections(), ExtractionPool(
-                workers=self.config.workers,
-                timeout=self.config.extract_timeout,
-                shingle_size=self.config.shingle_size,
-            ) as pool:
+            with (
+                fewer_collections(),
+                ExtractionPool(
+                    workers=self.config.workers,
+                    timeout=self.config.extract_timeout,
+                    shingle_size=self.config.shingle_size,
+                ) as pool,
+            ):
                 # The next batch is prepared in the workers while this one is stored.
                 pending: _Started | None = None
                 for batch in _batches(items, self.config.batch_size):

@@ -67,7 +67,9 @@ def body_blocks(body: str) -> dict[str, str]:
     return found
 
 
-def sign(text: str, title: str | None, published: str | None, *, shingle_size: int = 5) -> tuple[np.ndarray, str]:
+def sign(
+    text: str, title: str | None, published: str | None, *, shingle_size: int = 5
+) -> tuple[np.ndarray, str]:
     """Shingles and evidence JSON of a cleaned text."""
     hashes = shingles(text, n=shingle_size)
     ev = extract_evidence(text, title=title, published=published)
@@ -87,7 +89,9 @@ def prepare(
     if isinstance(draft, Reject):
         return draft
     extract_s = time.process_time() - start
-    out = prepare_draft(draft, site_blocks=site_blocks, shingle_size=shingle_size, from_html=doc.is_html)
+    out = prepare_draft(
+        draft, site_blocks=site_blocks, shingle_size=shingle_size, from_html=doc.is_html
+    )
     return replace(out, seconds={"extract": extract_s, **out.seconds})
 
 
@@ -106,7 +110,9 @@ def prepare_draft(
     t1 = time.process_time()
     hashes = shingles(cleaned.text, n=shingle_size)
     t2 = time.process_time()
-    evidence = extract_evidence(cleaned.text, title=draft.title, published=draft.published).to_json()
+    evidence = extract_evidence(
+        cleaned.text, title=draft.title, published=draft.published
+    ).to_json()
     # Parsed back from the JSON, as the store would: the cached copy equals a stored one.
     parsed = Evidence.from_json(evidence)
     _ = parsed.pair_keys

@@ -74,8 +74,11 @@ def rebuild(db: str, *, config: Config, progress: bool = False) -> RebuildReport
                 files.copy_runs_and_rejects(old, store)
                 ingester = Ingester(store, config)
                 report = ingester.run(
-                    [], inputs=_documents(old), progress=progress,
-                    command=f"rebuild {path} " + " ".join(f"{k}={v}" for k, v in asked(config).items()),
+                    [],
+                    inputs=_documents(old),
+                    progress=progress,
+                    command=f"rebuild {path} "
+                    + " ".join(f"{k}={v}" for k, v in asked(config).items()),
                 )
                 if report.added != expected:
                     raise StoreError(_lost(expected, report, path))

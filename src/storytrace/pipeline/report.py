@@ -54,7 +54,11 @@ class IngestReport:
         self.duplicates = count("store", "duplicates")
         if "store" in by_name:
             self.rejected = Counter(
-                {k.split(":", 1)[1]: n for k, n in by_name["store"].counts.items() if k.startswith("rejected:")}
+                {
+                    k.split(":", 1)[1]: n
+                    for k, n in by_name["store"].counts.items()
+                    if k.startswith("rejected:")
+                }
             )
         self.site_patterns = count("site", "patterns")
         self.recleaned = count("site", "recleaned")

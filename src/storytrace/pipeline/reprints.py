@@ -50,7 +50,10 @@ def verify(x: Linkable, y: Linkable) -> tuple[int, int, Reprint] | None:
 
 
 def in_window(
-    when: float | None, hits: Sequence[tuple[int, int]], days: Callable[[int], float | None], window: float
+    when: float | None,
+    hits: Sequence[tuple[int, int]],
+    days: Callable[[int], float | None],
+    window: float,
 ) -> list[tuple[int, int]]:
     """The candidate hits published within ``window`` days of ``when`` (undated always are)."""
     if when is None:
@@ -113,7 +116,9 @@ class LinkReprints(Step):
             if other is None:
                 continue
             self.counts["verified"] += 1
-            link = verify(mine, Linkable(other_id, other["published"], other["text"], other_shingles))
+            link = verify(
+                mine, Linkable(other_id, other["published"], other["text"], other_shingles)
+            )
             if link is None:
                 continue
             self.store.add_reprint(*link)

@@ -96,7 +96,9 @@ class LearnSiteBoilerplate(Step):
         row = self.store.article_row(article_id)
         assert row is not None
         from_html = bool(json.loads(row["meta"] or "{}").get("from_html"))
-        cleaned = clean_page(row["body"], title=row["title"], site_blocks=patterns, extracted=from_html)
+        cleaned = clean_page(
+            row["body"], title=row["title"], site_blocks=patterns, extracted=from_html
+        )
         unchanged = cleaned.text == row["text"]
         # The reasons change even when the text does not (a block the page rules already
         # removed is now known as site boilerplate): always store them.

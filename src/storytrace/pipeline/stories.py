@@ -64,7 +64,9 @@ class AssignStories(Step):
         reasons = list(decision.reasons)
         if decision.story is None:
             reasons.insert(0, "first article of this story")
-        story_id = state.add(decision.story, article_id, keys, score=decision.score, reasons=reasons)
+        story_id = state.add(
+            decision.story, article_id, keys, score=decision.score, reasons=reasons
+        )
         self.counts["new" if decision.story is None else "joined"] += 1
         for other in decision.merge:
             if other != story_id:

@@ -183,7 +183,9 @@ class SQLiteCandidateIndex:
         old = [known[k] for k in key_list]
         changed = []
         emptied = []
-        for g, (key, new) in enumerate(zip(key_list, merge_lists(old, ids, bounds, drop), strict=True)):
+        for g, (key, new) in enumerate(
+            zip(key_list, merge_lists(old, ids, bounds, drop), strict=True)
+        ):
             if new == old[g]:
                 continue
             known[key] = new
@@ -226,9 +228,11 @@ class SQLiteCandidateIndex:
             shingles = unpack_hashes(row[0]) if row and row[0] else None
         self.flush()
         if shingles is None:
-            keys = np.unique(np.concatenate(
-                [k[ids == key] for k, ids in self._scan()] or [np.zeros(0, dtype=np.int64)]
-            ))
+            keys = np.unique(
+                np.concatenate(
+                    [k[ids == key] for k, ids in self._scan()] or [np.zeros(0, dtype=np.int64)]
+                )
+            )
         else:
             keys = anchor_keys(shingles)
         stored = self._batch.stored if self._batch is not None else None
@@ -248,7 +252,9 @@ class SQLiteCandidateIndex:
         keys = anchor_keys(anchors)
         if self._batch is not None:
             self._load(keys.tolist())
-            return self._batch.index.query(keys.view(np.uint64), min_shared=min_shared, max_df=max_df)
+            return self._batch.index.query(
+                keys.view(np.uint64), min_shared=min_shared, max_df=max_df
+            )
         if not keys.size:
             return []
         found = self._fetch(keys.tolist())

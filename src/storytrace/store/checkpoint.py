@@ -40,7 +40,9 @@ class BackgroundCheckpoint:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def for_writer(cls, writer: sqlite3.Connection, path: str, wal_bytes: int = WAL_BYTES) -> BackgroundCheckpoint:
+    def for_writer(
+        cls, writer: sqlite3.Connection, path: str, wal_bytes: int = WAL_BYTES
+    ) -> BackgroundCheckpoint:
         """Turn the writer's own checkpoint off, bound the WAL file it leaves, and take over."""
         writer.execute("PRAGMA wal_autocheckpoint=0")
         writer.execute(f"PRAGMA journal_size_limit={wal_bytes // 2:d}")
@@ -57,7 +59,9 @@ class BackgroundCheckpoint:
             writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
             return
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="storytrace-checkpoint", daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, name="storytrace-checkpoint", daemon=True
+            )
             self._thread.start()
         with self._state:
             self._asked += 1
@@ -66,7 +70,9 @@ class BackgroundCheckpoint:
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until every checkpoint asked for has run (True), or ``timeout`` passes."""
         with self._state:
-            return self._state.wait_for(lambda: self._done >= self._asked or self.error is not None, timeout)
+            return self._state.wait_for(
+                lambda: self._done >= self._asked or self.error is not None, timeout
+            )
 
     def close(self) -> None:
         """Finish the running checkpoint and stop the thread (closing the writer does the last)."""
@@ -95,7 +101,11 @@ class BackgroundCheckpoint:
             finally:
                 conn.close()
         except Exception as exc:  # the writer takes over: the WAL must not grow without end
-            log.warning("background checkpoint of %s failed, the writer checkpoints instead: %s", self.path, exc)
+            log.warning(
+                "background checkpoint of %s failed, the writer checkpoints instead: %s",
+                self.path,
+                exc,
+            )
             with self._state:
                 self.error = exc
                 self._state.notify_all()

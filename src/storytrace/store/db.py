@@ -28,7 +28,9 @@ def connect(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
     if path != ":memory:":
         parent = Path(path).resolve().parent
         if not parent.is_dir():
-            raise StoreError(f"cannot create database {path!r}: folder {str(parent)!r} does not exist")
+            raise StoreError(
+                f"cannot create database {path!r}: folder {str(parent)!r} does not exist"
+            )
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -59,7 +61,9 @@ def _connect_reader(path: str) -> sqlite3.Connection:
         raise missing(path)
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False)
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False
+        )
         conn.execute("PRAGMA query_only = ON")
         conn.execute("PRAGMA busy_timeout=30000")
     except sqlite3.DatabaseError as exc:
@@ -92,9 +96,13 @@ def ensure_schema(conn: sqlite3.Connection, name: str = "database", *, create: b
         )
     if version == 0:
         if _has_foreign_tables(conn):
-            raise StoreError(f"{name!r} is a SQLite database of some other program; use another --db path")
+            raise StoreError(
+                f"{name!r} is a SQLite database of some other program; use another --db path"
+            )
         if not create:
-            raise StoreError(f"{name!r} is an empty file, not a storytrace database (run storytrace ingest first)")
+            raise StoreError(
+                f"{name!r} is an empty file, not a storytrace database (run storytrace ingest first)"
+            )
         log.info("creating the storytrace schema in %s", name)
         with transaction(conn):
             for statement in _statements(SCHEMA):

@@ -87,8 +87,13 @@ class StoryQuery:
     def params(self, **changes: Any) -> dict[str, Any]:
         """Query parameters of this list with some changed, defaults left out (for links)."""
         values = {
-            "q": self.q, "outlet": self.outlet, "from": self.date_from, "to": self.date_to,
-            "sort": self.sort, "page": self.page, "per_page": self.per_page,
+            "q": self.q,
+            "outlet": self.outlet,
+            "from": self.date_from,
+            "to": self.date_to,
+            "sort": self.sort,
+            "page": self.page,
+            "per_page": self.per_page,
         }
         values.update(changes)
         defaults = {"sort": "size", "page": 1, "per_page": PER_PAGE}
@@ -160,18 +165,22 @@ def list_stories(conn: sqlite3.Connection, query: StoryQuery) -> tuple[list[dict
     out = []
     for r in rows:
         sid = int(r["id"])
-        out.append({
-            "id": sid,
-            "title": r["title"],
-            "articles": int(r["articles"]),
-            "outlets": sorted({o for o, _ in members.get(sid, []) if o}),
-            "first_seen": r["first_seen"],
-            "last_seen": r["last_seen"],
-        })
+        out.append(
+            {
+                "id": sid,
+                "title": r["title"],
+                "articles": int(r["articles"]),
+                "outlets": sorted({o for o, _ in members.get(sid, []) if o}),
+                "first_seen": r["first_seen"],
+                "last_seen": r["last_seen"],
+            }
+        )
     return out, has_next
 
 
-def story_members(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[tuple[str | None, str | None]]]:
+def story_members(
+    conn: sqlite3.Connection, ids: list[int]
+) -> dict[int, list[tuple[str | None, str | None]]]:
     """(outlet, published) of the members of each story, for outlet lists and small timelines."""
     found: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
     for i in range(0, len(ids), 500):
@@ -207,7 +216,9 @@ def list_outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ]
 
 
-def outlet_detail(conn: sqlite3.Connection, name: str, *, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any] | None:
+def outlet_detail(
+    conn: sqlite3.Connection, name: str, *, page: int = 1, per_page: int = PER_PAGE
+) -> dict[str, Any] | None:
     """One outlet: counts, a page of its articles, learned boilerplate, whom it reprints."""
     head = conn.execute(
         "SELECT count(*), min(published), max(published) FROM articles WHERE outlet = ?", (name,)
@@ -294,20 +305,24 @@ def pair_passages(conn: sqlite3.Connection, a: int, b: int) -> list[dict[str, in
     if conn.execute("SELECT 1 FROM reprints WHERE a = ? AND b = ?", (a, b)).fetchone():
         rows = conn.execute(
             "SELECT a_start, a_end, b_start, b_end, words FROM passages WHERE a = ? AND b = ?"
-            " ORDER BY a_start", (a, b),
+            " ORDER BY a_start",
+            (a, b),
         ).fetchall()
         return [dict(r) for r in rows]
     if conn.execute("SELECT 1 FROM reprints WHERE a = ? AND b = ?", (b, a)).fetchone():
         rows = conn.execute(
             "SELECT b_start AS a_start, b_end AS a_end, a_start AS b_start, a_end AS b_end, words"
-            " FROM passages WHERE a = ? AND b = ? ORDER BY b_start", (b, a),
+            " FROM passages WHERE a = ? AND b = ? ORDER BY b_start",
+            (b, a),
         ).fetchall()
         return [dict(r) for r in rows]
     return None
 
 
 def outlet_names(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")
+    rows = conn.execute(
+        "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet"
+    )
     return [str(r[0]) for r in rows]
 
 
@@ -332,7 +347,8 @@ def evidence_json(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
         for article_id, raw in conn.execute(
-            f"SELECT id, evidence FROM articles WHERE id IN ({marks})", chunk  # noqa: S608 - placeholders only
+            f"SELECT id, evidence FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
+            chunk,
         ):
             out[int(article_id)] = str(raw or "{}")
     return out

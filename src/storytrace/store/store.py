@@ -32,7 +32,11 @@ class Store:
     """
 
     def __init__(
-        self, path: str | Path = "storytrace.db", *, config: Config | None = None, read_only: bool = False
+        self,
+        path: str | Path = "storytrace.db",
+        *,
+        config: Config | None = None,
+        read_only: bool = False,
     ) -> None:
         self.path = str(path)
         self.read_only = read_only
@@ -132,7 +136,9 @@ class Store:
             row = self.conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
             if row:
                 return int(row[0])
-        row = self.conn.execute("SELECT id FROM articles WHERE body_key = ?", (body_key,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE body_key = ?", (body_key,)
+        ).fetchone()
         return int(row[0]) if row else None
 
     def add_article(self, fields: Mapping[str, Any]) -> int:
@@ -203,7 +209,9 @@ class Store:
             meta=json.loads(row["meta"] or "{}"),
         )
 
-    def iter_articles(self, *, since: str | None = None, outlet: str | None = None) -> Iterator[Article]:
+    def iter_articles(
+        self, *, since: str | None = None, outlet: str | None = None
+    ) -> Iterator[Article]:
         sql = "SELECT id FROM articles WHERE 1 = 1"
         params: list[Any] = []
         if since:
@@ -260,7 +268,9 @@ class Store:
     # site boilerplate -----------------------------------------------------------------------
 
     def outlet_articles(self, outlet: str) -> int:
-        row = self.conn.execute("SELECT count(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()
+        row = self.conn.execute(
+            "SELECT count(*) FROM articles WHERE outlet = ?", (outlet,)
+        ).fetchone()
         return int(row[0])
 
     def site_patterns(self, outlet: str) -> dict[str, int]:
@@ -272,7 +282,9 @@ class Store:
         ).fetchall()
         return {str(k): int(n) for k, n in rows}
 
-    def count_blocks(self, outlet: str, article_id: int, blocks: Mapping[str, str]) -> dict[str, int]:
+    def count_blocks(
+        self, outlet: str, article_id: int, blocks: Mapping[str, str]
+    ) -> dict[str, int]:
         """Count an article's distinct block keys for its outlet; returns the new counts."""
         self.conn.executemany(
             "INSERT OR IGNORE INTO article_blocks (article_id, key) VALUES (?, ?)",

@@ -66,7 +66,9 @@ class SQLiteStoryState:
         self._ordered_members = 0
         self.order_cache_members = 300_000
 
-    def candidates(self, index_keys: Iterable[str], published: Any, *, limit: int = 20) -> list[int]:
+    def candidates(
+        self, index_keys: Iterable[str], published: Any, *, limit: int = 20
+    ) -> list[int]:
         """Live stories sharing index keys with an article, most shared first, within the
         time window of its publication time (when it has one)."""
         keys = sorted(set(index_keys))
@@ -251,7 +253,10 @@ class SQLiteStoryState:
         params: list[Any] = [story_id, story_id]
         if row is not None and row[0] and row[1]:
             sql += " AND (s.last_seen IS NULL OR s.last_seen >= ?) AND (s.first_seen IS NULL OR s.first_seen <= ?)"
-            params += [_shift(str(row[0]), -self.window_days), _shift(str(row[1]), self.window_days)]
+            params += [
+                _shift(str(row[0]), -self.window_days),
+                _shift(str(row[1]), self.window_days),
+            ]
         sql += " GROUP BY k.story_id ORDER BY shared DESC, k.story_id LIMIT ?"
         params.append(limit)
         return [int(r[0]) for r in self.conn.execute(sql, params)]
@@ -306,7 +311,9 @@ class SQLiteStoryState:
         """Mark a story emptied by the re-check as merged into the one that took its members."""
         self.conn.execute("UPDATE stories SET merged_into = ? WHERE id = ?", (into, story_id))
         if into is not None:
-            self.conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, story_id))
+            self.conn.execute(
+                "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, story_id)
+            )
             self._event("merge", into, None, story_id, None, None)
 
     # helpers --------------------------------------------------------------------------------

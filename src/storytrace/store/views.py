@@ -64,9 +64,13 @@ def resolve_story(store: Store, story_id: int) -> int:
     """Follow merges: the id a (possibly merged) story lives on under."""
     seen = set()
     while True:
-        row = store.conn.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+        row = store.conn.execute(
+            "SELECT merged_into FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
         if row is None:
-            raise NotFoundError(f"no story {story_id} in {store.path}; `storytrace stories` lists them")
+            raise NotFoundError(
+                f"no story {story_id} in {store.path}; `storytrace stories` lists them"
+            )
         if row[0] is None or story_id in seen:
             return story_id
         seen.add(story_id)
@@ -180,7 +184,9 @@ def article_detail(store: Store, article_id: int, *, raw: bool = False) -> dict[
     """An article: metadata, cleaned text, removed boilerplate with reasons, story and reprints."""
     row = store.article_row(article_id)
     if row is None:
-        raise NotFoundError(f"no article {article_id} in {store.path}; `storytrace story ID` lists them")
+        raise NotFoundError(
+            f"no article {article_id} in {store.path}; `storytrace story ID` lists them"
+        )
     removed = store.conn.execute(
         "SELECT start, end, text, reason FROM removed WHERE article_id = ? ORDER BY start",
         (article_id,),

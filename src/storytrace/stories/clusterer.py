@@ -88,7 +88,9 @@ class StoryClusterer:
         """:meth:`score_value` of ``a`` with each of ``others``; the pairs not remembered are
         scored in one call of :func:`similarity_scores`."""
         n = len(others)  # a is item 0, the others items 1 to n
-        values: list[float] = self.pair_values([a, *others], np.zeros(n, dtype=np.int64), np.arange(1, n + 1)).tolist()
+        values: list[float] = self.pair_values(
+            [a, *others], np.zeros(n, dtype=np.int64), np.arange(1, n + 1)
+        ).tolist()
         return values
 
     def score_matrix(self, rows: Sequence[Evidence], cols: Sequence[Evidence]) -> list[list[float]]:
@@ -96,10 +98,14 @@ class StoryClusterer:
         n, m = len(rows), len(cols)
         left = np.repeat(np.arange(n), m)
         right = np.tile(np.arange(n, n + m), n)
-        values: list[list[float]] = self.pair_values([*rows, *cols], left, right).reshape(n, m).tolist()
+        values: list[list[float]] = (
+            self.pair_values([*rows, *cols], left, right).reshape(n, m).tolist()
+        )
         return values
 
-    def pair_values(self, evs: Sequence[Evidence], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    def pair_values(
+        self, evs: Sequence[Evidence], rows: np.ndarray, cols: np.ndarray
+    ) -> np.ndarray:
         """:meth:`score_value` of each pair ``(evs[rows[i]], evs[cols[i]])``: the remembered
         ones looked up, the rest scored one article against its partners at a time (one call
         of :func:`similarity_scores` each, each pair under whichever of its two articles has
@@ -167,7 +173,9 @@ class StoryClusterer:
         groups: list[list[int]] = []
         for sid in sorted(by_story, key=lambda s: by_story[s][0]):
             a, b = spans.get(sid, (0, 0))
-            groups += agglomerate(sims.select(inner[a:b]), [[i] for i in by_story[sid]], self.contrast, veto)
+            groups += agglomerate(
+                sims.select(inner[a:b]), [[i] for i in by_story[sid]], self.contrast, veto
+            )
         groups.sort(key=lambda g: g[0])
         final = agglomerate(sims, groups, self.contrast, veto)
         if self.reassign_rounds:
@@ -208,7 +216,9 @@ class Regrouping:
     moves: tuple[int, ...]
 
 
-def plan_regrouping(groups: Sequence[Sequence[int]], story_of: Mapping[int, int]) -> list[Regrouping]:
+def plan_regrouping(
+    groups: Sequence[Sequence[int]], story_of: Mapping[int, int]
+) -> list[Regrouping]:
     """How to turn the current stories (``story_of``: article key -> story id) into ``groups``
     with the fewest moves: largest groups first, each keeps the story holding most of its
     members (the lower id of equals) unless an earlier group kept it; a group whose stories

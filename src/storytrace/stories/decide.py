@@ -86,7 +86,9 @@ def linkage(
     return _linkage(list(score(ev, [m for _, m in chosen])), chosen, config)
 
 
-def _linkage(scores: list[float], chosen: Sequence[tuple[int, Evidence]], config: StoryConfig) -> Linkage:
+def _linkage(
+    scores: list[float], chosen: Sequence[tuple[int, Evidence]], config: StoryConfig
+) -> Linkage:
     """:func:`linkage` from the scores with the sampled members ``chosen``."""
     if not scores:
         return Linkage(0.0, 0.0, None)

@@ -78,7 +78,9 @@ class PairScores:
     def pair_scores(self, firsts: np.ndarray, seconds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The scores of the pairs ``(firsts[i], seconds[i])`` of content keys
         (:func:`content_keys`), and whether each is known (else its score is undefined)."""
-        values = [self._get(_pair(x, y)) for x, y in zip(firsts.tolist(), seconds.tolist(), strict=True)]
+        values = [
+            self._get(_pair(x, y)) for x, y in zip(firsts.tolist(), seconds.tolist(), strict=True)
+        ]
         found = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
         out = np.fromiter((v or 0.0 for v in values), dtype=np.float64, count=len(values))
         return out, found

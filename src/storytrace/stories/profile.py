@@ -53,7 +53,9 @@ class Pairs(NamedTuple):
         return Pairs(self.rows[mask], self.cols[mask], self.values[mask])
 
 
-def _positions(items: Sequence[int], pairs: Pairs, of: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def _positions(
+    items: Sequence[int], pairs: Pairs, of: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
     """For both items of each pair (``rows``, ``cols``): ``of[k]`` where the item is
     ``items[k]``, -1 where it is not listed."""
     top = max(max(items, default=0), int(pairs.rows.max(initial=0)), int(pairs.cols.max(initial=0)))
@@ -62,7 +64,9 @@ def _positions(items: Sequence[int], pairs: Pairs, of: Sequence[int]) -> tuple[n
     return table[pairs.rows], table[pairs.cols]
 
 
-def _both_ways(a: np.ndarray, b: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _both_ways(
+    a: np.ndarray, b: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each pair as ``(a, b)`` then ``(b, a)``, interleaved: sums over them add up in pair order,
     as a loop over the pairs would."""
     return (
@@ -220,7 +224,9 @@ def agglomerate(
     if len(out) < 2:
         return out
     pairs = Pairs.of(sims)
-    ga, gb = _positions([i for g in out for i in g], pairs, [gi for gi, g in enumerate(out) for _ in g])
+    ga, gb = _positions(
+        [i for g in out for i in g], pairs, [gi for gi, g in enumerate(out) for _ in g]
+    )
     keep = (ga >= 0) & (gb >= 0) & (ga != gb)
     if threshold > 0 and not keep.any():  # every link is 0: nothing merges
         return [sorted(g) for g in out]

@@ -39,9 +39,11 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-     b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -117,10 +119,18 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
             members = queries.story_members(store.conn, [r["id"] for r in rows])
             names = outlet_names(store)
         sparks = {sid: panels.sparkline([p for _, p in found]) for sid, found in members.items()}
-        return templates.TemplateResponse(request, "stories.html", {
-            "data": rows, "query": query, "has_next": has_next, "sparks": sparks,
-            "outlet_names": names, "sorts": list(queries.SORTS),
-        })
+        return templates.TemplateResponse(
+            request,
+            "stories.html",
+            {
+                "data": rows,
+                "query": query,
+                "has_next": has_next,
+                "sparks": sparks,
+                "outlet_names": names,
+                "sorts": list(queries.SORTS),
+            },
+        )
 
     def story_page(request: Request) -> Response:
         sid = int(request.path_params["sid"])
@@ -142,16 +152,29 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
             **detail,
             "provenance": extra["provenance"],
             "panels_from": extra["source"],
-            "quotes": extra["quotes"], "entities": extra["entities"], "numbers": extra["numbers"],
+            "quotes": extra["quotes"],
+            "entities": extra["entities"],
+            "numbers": extra["numbers"],
             "removed": {str(k): v for k, v in removed.items()},
-            "compare": None if comparison is None else {
-                "a": comparison["a"], "b": comparison["b"], "passages": comparison["passages"],
+            "compare": None
+            if comparison is None
+            else {
+                "a": comparison["a"],
+                "b": comparison["b"],
+                "passages": comparison["passages"],
                 "computed": comparison["computed"],
             },
         }
-        return render(request, "story.html", data, panels=extra, comparison=comparison,
-                      removed=removed, problem=problem,
-                      by_id={a["id"]: a for a in detail["articles"]})
+        return render(
+            request,
+            "story.html",
+            data,
+            panels=extra,
+            comparison=comparison,
+            removed=removed,
+            problem=problem,
+            by_id={a["id"]: a for a in detail["articles"]},
+        )
 
     def article_page(request: Request) -> Response:
         aid = int(request.path_params["aid"])
@@ -161,8 +184,9 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
             passages = queries.passages_of(store.conn, aid)
         data = {**detail, "passages": passages}
         spans = [{**p, "start": p["start"], "end": p["end"]} for p in passages]
-        return render(request, "article.html", data, segments=panels.segments(detail["text"], spans),
-                      raw=raw)
+        return render(
+            request, "article.html", data, segments=panels.segments(detail["text"], spans), raw=raw
+        )
 
     def outlets_page(request: Request) -> Response:
         with reading() as store:
@@ -186,24 +210,33 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
             message = f"nothing at {request.url.path}"
         if is_json(request):
             return JSONResponse({"error": message, "status": 404}, status_code=404)
-        return templates.TemplateResponse(request, "error.html", {"status": 404, "message": message},
-                                          status_code=404)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": 404, "message": message}, status_code=404
+        )
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("error serving %s", request.url.path, exc_info=exc)
         message = "the server could not build this page; the log has the details"
         if is_json(request):
             return JSONResponse({"error": message, "status": 500}, status_code=500)
-        return templates.TemplateResponse(request, "error.html", {"status": 500, "message": message},
-                                          status_code=500)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": 500, "message": message}, status_code=500
+        )
 
     routes = [
-        Route("/", stories_page), Route("/.json", stories_page), Route("/index.json", stories_page),
-        Route("/stories.json", stories_page), Route("/stories", stories_page),
-        Route("/stories/{sid:int}.json", story_page), Route("/stories/{sid:int}", story_page),
-        Route("/articles/{aid:int}.json", article_page), Route("/articles/{aid:int}", article_page),
-        Route("/outlets.json", outlets_page), Route("/outlets", outlets_page),
-        Route("/outlets/{name:path}.json", outlet_page), Route("/outlets/{name:path}", outlet_page),
+        Route("/", stories_page),
+        Route("/.json", stories_page),
+        Route("/index.json", stories_page),
+        Route("/stories.json", stories_page),
+        Route("/stories", stories_page),
+        Route("/stories/{sid:int}.json", story_page),
+        Route("/stories/{sid:int}", story_page),
+        Route("/articles/{aid:int}.json", article_page),
+        Route("/articles/{aid:int}", article_page),
+        Route("/outlets.json", outlets_page),
+        Route("/outlets", outlets_page),
+        Route("/outlets/{name:path}.json", outlet_page),
+        Route("/outlets/{name:path}", outlet_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]
@@ -212,12 +245,18 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
     return Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={404: not_found, NotFoundError: not_found, 500: server_error,
-                            Exception: server_error},
+        exception_handlers={
+            404: not_found,
+            NotFoundError: not_found,
+            500: server_error,
+            Exception: server_error,
+        },
     )
 
 
-def _pair(request: Request, detail: dict[str, Any], ids: list[int]) -> tuple[tuple[int, int] | None, str]:
+def _pair(
+    request: Request, detail: dict[str, Any], ids: list[int]
+) -> tuple[tuple[int, int] | None, str]:
     """The two articles to compare: ?a=&b= when both belong to the story, else a default pair."""
     try:
         a, b = int(request.query_params["a"]), int(request.query_params["b"])
@@ -239,8 +278,11 @@ def _page_headers(request: Request, query: StoryQuery, has_next: bool) -> dict[s
         links.append(f'<{base}?{urlencode(query.params(page=query.page + 1))}>; rel="next"')
     if query.page > 1:
         links.append(f'<{base}?{urlencode(query.params(page=query.page - 1))}>; rel="prev"')
-    headers = {"X-Page": str(query.page), "X-Per-Page": str(query.per_page),
-               "X-Has-Next": "true" if has_next else "false"}
+    headers = {
+        "X-Page": str(query.page),
+        "X-Per-Page": str(query.per_page),
+        "X-Has-Next": "true" if has_next else "false",
+    }
     if links:
         headers["Link"] = ", ".join(links)
     if query.problems:

@@ -49,7 +49,9 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut ``text`` at every span edge: ``[{"text", "marks": [span, ...]}]`` covering it all."""
     cuts = {0, len(text)}
     for s in spans:
-        cuts.update((max(0, min(len(text), int(s["start"]))), max(0, min(len(text), int(s["end"])))))
+        cuts.update(
+            (max(0, min(len(text), int(s["start"]))), max(0, min(len(text), int(s["end"]))))
+        )
     edges = sorted(cuts)
     out: list[dict[str, Any]] = []
     for lo, hi in zip(edges, edges[1:], strict=False):
@@ -85,15 +87,25 @@ def layout(articles: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[
         spot = (lane, round(x))
         x += 9 * per_spot[spot]  # same outlet, same moment: side by side
         per_spot[spot] += 1
-        nodes.append({
-            "id": a["id"], "x": round(x, 1), "y": top + lane * row_h + row_h / 2,
-            "title": a.get("title") or "", "outlet": a.get("outlet") or "",
-            "published": a.get("published") or "undated",
-        })
+        nodes.append(
+            {
+                "id": a["id"],
+                "x": round(x, 1),
+                "y": top + lane * row_h + row_h / 2,
+                "title": a.get("title") or "",
+                "outlet": a.get("outlet") or "",
+                "published": a.get("published") or "undated",
+            }
+        )
     where = {n["id"]: n for n in nodes}
     lines = [
-        {**e, "x1": where[e["source"]]["x"], "y1": where[e["source"]]["y"],
-         "x2": where[e["target"]]["x"], "y2": where[e["target"]]["y"]}
+        {
+            **e,
+            "x1": where[e["source"]]["x"],
+            "y1": where[e["source"]]["y"],
+            "x2": where[e["target"]]["x"],
+            "y2": where[e["target"]]["y"],
+        }
         for e in edges
         if e.get("source") in where and e.get("target") in where
     ]
@@ -101,16 +113,29 @@ def layout(articles: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[
     if known and hi > lo:
         for i in range(5):
             moment = lo + (hi - lo) * i / 4
-            ticks.append({"x": left + lane_w * i / 4,
-                          "label": datetime.fromtimestamp(moment, UTC).strftime("%d %b %H:%M")})
+            ticks.append(
+                {
+                    "x": left + lane_w * i / 4,
+                    "label": datetime.fromtimestamp(moment, UTC).strftime("%d %b %H:%M"),
+                }
+            )
     elif known:
-        ticks.append({"x": left + lane_w / 2,
-                      "label": datetime.fromtimestamp(lo, UTC).strftime("%d %b %Y %H:%M")})
+        ticks.append(
+            {
+                "x": left + lane_w / 2,
+                "label": datetime.fromtimestamp(lo, UTC).strftime("%d %b %Y %H:%M"),
+            }
+        )
     return {
-        "width": left + lane_w + 90, "height": top + len(lanes) * row_h + 30,
-        "left": left, "right": left + lane_w,
+        "width": left + lane_w + 90,
+        "height": top + len(lanes) * row_h + 30,
+        "left": left,
+        "right": left + lane_w,
         "lanes": [{"name": n, "y": top + i * row_h + row_h / 2} for i, n in enumerate(lanes)],
-        "nodes": nodes, "edges": lines, "ticks": ticks, "axis_y": top + len(lanes) * row_h + 8,
+        "nodes": nodes,
+        "edges": lines,
+        "ticks": ticks,
+        "axis_y": top + len(lanes) * row_h + 8,
     }
 
 
@@ -119,11 +144,15 @@ def store_provenance(detail: dict[str, Any]) -> dict[str, Any]:
     edges = []
     for link in detail["reprints"]:
         words = sum(int(p["words"]) for p in link["passages"])
-        edges.append({
-            "source": link["a"], "target": link["b"], "kind": link["kind"],
-            "evidence": f"{link['kind']}: Jaccard {link['jaccard']}, "
-                        f"{len(link['passages'])} shared passages ({words} words)",
-        })
+        edges.append(
+            {
+                "source": link["a"],
+                "target": link["b"],
+                "kind": link["kind"],
+                "evidence": f"{link['kind']}: Jaccard {link['jaccard']}, "
+                f"{len(link['passages'])} shared passages ({words} words)",
+            }
+        )
     targets = {e["target"] for e in edges}
     sources = [e["source"] for e in edges if e["source"] not in targets]
     return {
@@ -157,7 +186,9 @@ def evidence_tables(conn: sqlite3.Connection, ids: list[int]) -> dict[str, list[
                 shown = f"{value:g}" if isinstance(value, float | int) else str(value)
                 numbers[f"{shown} {n[0]}".strip()].add(int(article_id))
 
-    def rows(found: dict[str, set[int]], label: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    def rows(
+        found: dict[str, set[int]], label: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
         ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:TABLE_ROWS]
         return [{"item": (label or {}).get(k, k), "articles": sorted(v)} for k, v in ranked]
 
@@ -215,8 +246,12 @@ def _edge(e: dict[str, Any]) -> dict[str, Any]:
         evidence = evidence["why"]
     if not isinstance(evidence, str):
         evidence = json.dumps(evidence, ensure_ascii=False, default=str)
-    return {"source": e.get("source"), "target": e.get("target"), "kind": str(e.get("kind", "")),
-            "evidence": evidence}
+    return {
+        "source": e.get("source"),
+        "target": e.get("target"),
+        "kind": str(e.get("kind", "")),
+        "evidence": evidence,
+    }
 
 
 def _table(value: Any) -> list[dict[str, Any]]:
@@ -228,7 +263,14 @@ def _table(value: Any) -> list[dict[str, Any]]:
         return rows
     for entry in value[:TABLE_ROWS]:
         if isinstance(entry, dict):
-            item = next((entry[k] for k in ("text", "label", "name", "quote", "value", "item") if k in entry), "")
+            item = next(
+                (
+                    entry[k]
+                    for k in ("text", "label", "name", "quote", "value", "item")
+                    if k in entry
+                ),
+                "",
+            )
             item = str(item)
             if entry.get("speaker"):
                 item += f" — {entry['speaker']}"
@@ -251,15 +293,28 @@ def compare(conn: sqlite3.Connection, a: dict[str, Any], b: dict[str, Any]) -> d
             passages = []
         else:
             passages = [
-                {"a_start": p.a_start, "a_end": p.a_end, "b_start": p.b_start, "b_end": p.b_end,
-                 "words": p.words}
+                {
+                    "a_start": p.a_start,
+                    "a_end": p.a_end,
+                    "b_start": p.b_start,
+                    "b_end": p.b_end,
+                    "words": p.words,
+                }
                 for p in align(a["text"], b["text"])
             ]
-    spans_a = [{"start": p["a_start"], "end": p["a_end"], "n": i + 1} for i, p in enumerate(passages)]
-    spans_b = [{"start": p["b_start"], "end": p["b_end"], "n": i + 1} for i, p in enumerate(passages)]
+    spans_a = [
+        {"start": p["a_start"], "end": p["a_end"], "n": i + 1} for i, p in enumerate(passages)
+    ]
+    spans_b = [
+        {"start": p["b_start"], "end": p["b_end"], "n": i + 1} for i, p in enumerate(passages)
+    ]
     return {
-        "a": a["id"], "b": b["id"], "computed": computed, "passages": passages,
-        "a_segments": segments(a["text"], spans_a), "b_segments": segments(b["text"], spans_b),
+        "a": a["id"],
+        "b": b["id"],
+        "computed": computed,
+        "passages": passages,
+        "a_segments": segments(a["text"], spans_a),
+        "b_segments": segments(b["text"], spans_b),
     }
 
 

@@ -23,8 +23,10 @@ HOSTILE = '<script>alert(1)</script> and "><img src=x onerror=alert(2)>'
 
 
 def test_reuters_dateline_and_credits() -> None:
-    text = ("LONDON, March 3 (Reuters) - Prices rose.\n\nWith reporting from Agence France-Presse.\n\n"
-            "The figures were confirmed, according to Xinhua.")
+    text = (
+        "LONDON, March 3 (Reuters) - Prices rose.\n\nWith reporting from Agence France-Presse.\n\n"
+        "The figures were confirmed, according to Xinhua."
+    )
     claims = attribution(text)
     got = {(c.kind, c.agency) for c in claims}
     assert ("dateline", "Reuters") in got
@@ -61,9 +63,11 @@ def test_agency_spec_and_toml(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_quote_speakers_and_relations() -> None:
-    text = ('Dacic said Serbia "would not do anything without consulting Russia," adding that '
-            '"Russia is our biggest friend."\n\n"The customs lanes can open in weeks. The channel '
-            'is a different story," said Ioana Petrescu of the association.')
+    text = (
+        'Dacic said Serbia "would not do anything without consulting Russia," adding that '
+        '"Russia is our biggest friend."\n\n"The customs lanes can open in weeks. The channel '
+        'is a different story," said Ioana Petrescu of the association.'
+    )
     qs = article_quotes(1, text)
     assert [q.speaker for q in qs] == ["Dacic", "Dacic", "Ioana Petrescu"]
     assert relation(("a", "b", "c", "d"), ("b", "c")) == "shortened"
@@ -71,8 +75,12 @@ def test_quote_speakers_and_relations() -> None:
 
 
 def test_percent_wordings_match_and_conflicts_flagged() -> None:
-    r = group_figures({1: "A 100% tariff. The quake killed 19 people.",
-                       2: "A 100 percent tariff. The quake killed 23 people."})
+    r = group_figures(
+        {
+            1: "A 100% tariff. The quake killed 19 people.",
+            2: "A 100 percent tariff. The quake killed 23 people.",
+        }
+    )
     pct = next(f for f in r["figures"] if f["unit"] == "%")
     assert pct["article_ids"] == [1, 2] and set(pct["wordings"]) == {"100%", "100 percent"}
     assert any(c["a_values"] == [19.0] and c["b_values"] == [23.0] for c in r["conflicts"])
@@ -82,28 +90,39 @@ def _art(i: int, text: str, published: str | None = None, outlet: str | None = N
     return Article(id=i, outlet=outlet, url=None, published=published, title=f"T{i}", text=text)
 
 
-WIRE = ("GALATI, Romania (MP) — Ministers agreed on Tuesday to expand the route.\n\n"
-        '"We are not building a new corridor. We are removing the bottlenecks," Voinea said.\n\n'
-        '"Every day a barge waits at anchor is a day a farmer waits," Marchenko said.\n\n'
-        "The two governments estimate the cost at 180 million euros and hope for EU money.\n\n"
-        "Barges have waited up to nine days at anchor near the mouth of the river this winter, "
-        "pushing up freight costs for traders who ship wheat and corn to buyers abroad.\n\n"
-        "Romania will also add customs staff at the ports of Galati and Braila, and open two more "
-        "inspection lanes for barges coming down from upstream terminals by the spring.\n\n"
-        "Exports along the route reached about 11 million metric tons last year, officials said.")
+WIRE = (
+    "GALATI, Romania (MP) — Ministers agreed on Tuesday to expand the route.\n\n"
+    '"We are not building a new corridor. We are removing the bottlenecks," Voinea said.\n\n'
+    '"Every day a barge waits at anchor is a day a farmer waits," Marchenko said.\n\n'
+    "The two governments estimate the cost at 180 million euros and hope for EU money.\n\n"
+    "Barges have waited up to nine days at anchor near the mouth of the river this winter, "
+    "pushing up freight costs for traders who ship wheat and corn to buyers abroad.\n\n"
+    "Romania will also add customs staff at the ports of Galati and Braila, and open two more "
+    "inspection lanes for barges coming down from upstream terminals by the spring.\n\n"
+    "Exports along the route reached about 11 million metric tons last year, officials said."
+)
 
 
 def test_provenance_rewrite_and_independent() -> None:
     wire = _art(1, WIRE, "2026-03-10T06:40:00Z", "meridianpress.example")
-    rewrite = _art(2, 'Officials met in Galati on a cold morning to sign a deal that traders have '
-                   'awaited for months, with barges queuing near the river mouth since January and '
-                   'freight costs rising for every exporter in the region. "We are not building a new corridor. We are removing '
-                   'the bottlenecks," Voinea said. Marchenko added: "Every day a barge waits at '
-                   'anchor is a day a farmer waits."', "2026-03-10T15:00:00Z")
-    other = _art(3, "A library reopened in Riverbend after a refurbishment of the reading rooms.",
-                 "2026-03-10T16:00:00Z")
+    rewrite = _art(
+        2,
+        "Officials met in Galati on a cold morning to sign a deal that traders have "
+        "awaited for months, with barges queuing near the river mouth since January and "
+        'freight costs rising for every exporter in the region. "We are not building a new corridor. We are removing '
+        'the bottlenecks," Voinea said. Marchenko added: "Every day a barge waits at '
+        'anchor is a day a farmer waits."',
+        "2026-03-10T15:00:00Z",
+    )
+    other = _art(
+        3,
+        "A library reopened in Riverbend after a refurbishment of the reading rooms.",
+        "2026-03-10T16:00:00Z",
+    )
     ag = load_agencies(["Meridian Press=MP"], use_config=False)
-    claims = {a.id: attribution(a.text, outlet=a.outlet, agencies=ag) for a in (wire, rewrite, other)}
+    claims = {
+        a.id: attribution(a.text, outlet=a.outlet, agencies=ag) for a in (wire, rewrite, other)
+    }
     g = provenance([wire, rewrite, other], claims=claims)
     assert [(e.source, e.target, e.kind) for e in g.edges] == [(1, 2, "rewrite")]
     assert g.original == 1 and isinstance(g.wire, dict) and g.wire["agency"] == "Meridian Press"
@@ -117,7 +136,8 @@ def test_provenance_reprint_prefers_agency_over_date_only_copy() -> None:
     claims = {a.id: attribution(a.text, outlet=a.outlet, agencies=ag) for a in (wire, copy)}
     g = provenance([wire, copy], claims=claims)
     assert [(e.source, e.target, e.kind, e.evidence["variant"]) for e in g.edges] == [
-        (1, 2, "reprint", "verbatim")]
+        (1, 2, "reprint", "verbatim")
+    ]
 
 
 def test_html_escapes_article_text() -> None:

@@ -11,12 +11,12 @@ import pytest
 
 QUAKE = (
     "Earthquake kills 12 in Malatya\nA magnitude 6.1 earthquake struck Malatya in eastern "
-    "Turkey on Monday, killing 12 people, Governor Aydin Barus said. \"We are searching the "
-    "rubble,\" Barus said."
+    'Turkey on Monday, killing 12 people, Governor Aydin Barus said. "We are searching the '
+    'rubble," Barus said.'
 )
 QUAKE2 = (
     "Malatya quake death toll rises to 12\nTwelve people died when a 6.1 magnitude quake hit "
-    "Malatya, Turkey, on Monday, said governor Aydin Barus. \"We are searching the rubble,\" "
+    'Malatya, Turkey, on Monday, said governor Aydin Barus. "We are searching the rubble," '
     "he told reporters."
 )
 VOTE = (
@@ -61,8 +61,17 @@ def clusters_jsonl(tmp_path: Path) -> Path:
     gold = ["quake", "quake", "vote", "vote", "flood"]
     with path.open("w", encoding="utf-8") as fh:
         for i, (text, label) in enumerate(zip(TEXTS, gold, strict=True)):
-            fh.write(json.dumps({"id": f"{label}_{i}", "url": f"http://x/{label}", "text": text,
-                                 "cluster": label}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": f"{label}_{i}",
+                        "url": f"http://x/{label}",
+                        "text": text,
+                        "cluster": label,
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -78,10 +87,19 @@ def clean_jsonl(tmp_path: Path) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         for text in TEXTS[:3]:
             title, _, body = text.partition("\n")
-            fh.write(json.dumps({
-                "title": title, "gold": body, "page_text": PAGE.format(body=body),
-                "recall_text": body, "with": [body[:30]], "without": ["Home | News | Sport"],
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "title": title,
+                        "gold": body,
+                        "page_text": PAGE.format(body=body),
+                        "recall_text": body,
+                        "with": [body[:30]],
+                        "without": ["Home | News | Sport"],
+                    }
+                )
+                + "\n"
+            )
         fh.write(json.dumps({"gold": "", "page_text": "x", "recall_text": None}) + "\n")
     return path
 

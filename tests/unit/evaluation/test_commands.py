@@ -44,7 +44,9 @@ def test_pairs_cv_and_limit(capsys: pytest.CaptureFixture[str], pairs_csv: Path)
     assert set(got["shipped"]) == set(got["pearson"])
 
 
-def test_pairs_bad_cv_is_one_line_error(capsys: pytest.CaptureFixture[str], pairs_csv: Path) -> None:
+def test_pairs_bad_cv_is_one_line_error(
+    capsys: pytest.CaptureFixture[str], pairs_csv: Path
+) -> None:
     assert main(["eval", "pairs", str(pairs_csv), "--cv", "1"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("storytrace: error: --cv") and "\n" not in err
@@ -61,15 +63,18 @@ def test_clusters(capsys: pytest.CaptureFixture[str], clusters_jsonl: Path) -> N
         assert set(base) == {"n", "bcubed", "ari", "clusters", "threshold"}
 
 
-def test_clusters_ignore_id_and_url(capsys: pytest.CaptureFixture[str], clusters_jsonl: Path,
-                                    tmp_path: Path) -> None:
+def test_clusters_ignore_id_and_url(
+    capsys: pytest.CaptureFixture[str], clusters_jsonl: Path, tmp_path: Path
+) -> None:
     # The id and url give the label away; scrambling them must not change a thing.
     rows = [json.loads(line) for line in clusters_jsonl.read_text("utf-8").splitlines()]
     for i, r in enumerate(rows):
         r["id"], r["url"] = f"doc{i % 2}", "http://same.example/"
     other = tmp_path / "scrambled.jsonl"
     other.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    assert run_json(capsys, "clusters", str(clusters_jsonl)) == run_json(capsys, "clusters", str(other))
+    assert run_json(capsys, "clusters", str(clusters_jsonl)) == run_json(
+        capsys, "clusters", str(other)
+    )
 
 
 @pytest.mark.parametrize("field", ["page_text", "recall_text"])
@@ -110,8 +115,9 @@ def test_human_table(capsys: pytest.CaptureFixture[str], clean_jsonl: Path) -> N
 
 
 @pytest.mark.parametrize("command", ["pairs", "clusters", "clean", "extract"])
-def test_missing_input_is_one_line_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                         command: str) -> None:
+def test_missing_input_is_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
     assert main(["eval", command, str(tmp_path / "missing")]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("storytrace: error:") and "missing" in err and "\n" not in err

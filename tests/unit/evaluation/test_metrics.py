@@ -64,12 +64,14 @@ def test_tfidf_cosine_hand_example() -> None:
 
 
 def test_average_linkage_hand_example() -> None:
-    s = np.array([
-        [1.0, 0.9, 0.5, 0.0],
-        [0.9, 1.0, 0.3, 0.0],
-        [0.5, 0.3, 1.0, 0.1],
-        [0.0, 0.0, 0.1, 1.0],
-    ])
+    s = np.array(
+        [
+            [1.0, 0.9, 0.5, 0.0],
+            [0.9, 1.0, 0.3, 0.0],
+            [0.5, 0.3, 1.0, 0.1],
+            [0.0, 0.0, 0.1, 1.0],
+        ]
+    )
     # 0+1 merge at 0.9; {0,1}-2 average (0.5+0.3)/2 = 0.4; {0,1}-3 = 0; 2-3 = 0.1
     assert average_linkage(s, 0.95) == [0, 1, 2, 3]
     assert average_linkage(s, 0.5) == [0, 0, 2, 3]

@@ -111,7 +111,9 @@ def test_the_pair_score_is_symmetric(articles: list[Evidence]) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(evidence(), evidence(), evidence())
-def test_features_are_bounded_and_one_call_scores_many(a: Evidence, b: Evidence, c: Evidence) -> None:
+def test_features_are_bounded_and_one_call_scores_many(
+    a: Evidence, b: Evidence, c: Evidence
+) -> None:
     f, why = features(a, b)
     quick, none = features(a, b, explain=False)
     assert quick == f and none == []

@@ -19,7 +19,11 @@ def _same_objects(a: Evidence, b: Evidence) -> bool:
         *zip(sorted(a.terms), sorted(b.terms), strict=True),
         *zip(a.lead, b.lead, strict=True),
         *zip(a.title_terms, b.title_terms, strict=True),
-        *((x, y) for ea, eb in zip(a.entities, b.entities, strict=True) for x, y in zip(ea[:3], eb[:3], strict=True)),
+        *(
+            (x, y)
+            for ea, eb in zip(a.entities, b.entities, strict=True)
+            for x, y in zip(ea[:3], eb[:3], strict=True)
+        ),
         *zip(sorted(a.index_keys()), sorted(b.index_keys()), strict=True),
     ]
     return bool(pairs) and all(x is y for x, y in pairs)
@@ -53,7 +57,11 @@ def test_the_table_starts_again_past_its_bound(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(core, "_MAX_SHARED", 50)
     for i in range(6):
         # each text with 60 words no other has
-        text = " ".join("zq" + chr(97 + i) + chr(97 + j // 26) + chr(97 + j % 26) for j in range(60)) + ". " + TEXT
+        text = (
+            " ".join("zq" + chr(97 + i) + chr(97 + j // 26) + chr(97 + j % 26) for j in range(60))
+            + ". "
+            + TEXT
+        )
         ev = extract_evidence(text)
         assert Evidence.from_json(ev.to_json()) == ev
         names = {x for e in ev.entities for x in e[:3]}

@@ -41,8 +41,10 @@ def test_version_and_old_json_still_loads() -> None:
 
 
 def test_fixed_weights_are_held() -> None:
-    pairs = [({k: float((i + j) % 3 == 0) for j, k in enumerate(FEATURES)}, (i % 4) / 3)
-             for i in range(40)]
+    pairs = [
+        ({k: float((i + j) % 3 == 0) for j, k in enumerate(FEATURES)}, (i % 4) / 3)
+        for i in range(40)
+    ]
     w = fit_weights(pairs, fixed=FIXED_WEIGHTS)
     assert all(w[k] == v for k, v in FIXED_WEIGHTS.items())
     assert set(w) == {"bias", *FEATURES}
@@ -62,7 +64,10 @@ def test_default_path_does_not_import_torch() -> None:
 def test_train_similarity_writes_loadable_weights(tmp_path: Path) -> None:
     rows = ["pair_id,lang1,lang2,text1,text2,Overall"]
     texts = [
-        ("Quake hits Malatya\nA magnitude 6.1 quake hit Malatya.", "Malatya quake\nQuake in Malatya."),
+        (
+            "Quake hits Malatya\nA magnitude 6.1 quake hit Malatya.",
+            "Malatya quake\nQuake in Malatya.",
+        ),
         ("Minister visits Jakarta\nThe minister met Widodo.", "Storm floods Oslo\nRain hit Oslo."),
     ]
     for i in range(12):

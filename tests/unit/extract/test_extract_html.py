@@ -28,8 +28,11 @@ PARAS = [
 ]
 
 
-def article_html(*, canonical: str | None = "https://www.citynews.example/budget",
-                 title: str = "Council approves budget") -> str:
+def article_html(
+    *,
+    canonical: str | None = "https://www.citynews.example/budget",
+    title: str = "Council approves budget",
+) -> str:
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     body = "".join(f"<p>{p}</p>" for p in PARAS)
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
@@ -59,17 +62,29 @@ def test_html_article_extracted_with_page_metadata() -> None:
 
 
 def test_given_metadata_wins_over_page() -> None:
-    draft = to_draft(_doc(article_html(), url="https://m.other.example/x", title="Given",
-                          published="2020-01-02", outlet="Other"))
+    draft = to_draft(
+        _doc(
+            article_html(),
+            url="https://m.other.example/x",
+            title="Given",
+            published="2020-01-02",
+            outlet="Other",
+        )
+    )
     assert isinstance(draft, Draft)
     assert (draft.url, draft.outlet, draft.title, draft.published) == (
-        "https://m.other.example/x", "other.example", "Given", "2020-01-02")
+        "https://m.other.example/x",
+        "other.example",
+        "Given",
+        "2020-01-02",
+    )
     assert draft.meta["outlet_name"] == "Other"
 
 
 def test_og_url_used_without_canonical() -> None:
     page = article_html(canonical=None).replace(
-        "</head>", '<meta property="og:url" content="https://amp.og.example/a"></head>')
+        "</head>", '<meta property="og:url" content="https://amp.og.example/a"></head>'
+    )
     draft = to_draft(_doc(page))
     assert isinstance(draft, Draft) and draft.url == "https://amp.og.example/a"
     assert draft.outlet == "og.example"

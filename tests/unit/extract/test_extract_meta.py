@@ -51,8 +51,10 @@ def test_outlet_from_url(url: str | None, outlet: str | None) -> None:
         (1574158830, "2019-11-19T10:20:30Z"),
         (1574158830000, "2019-11-19T10:20:30Z"),
         (date(2019, 11, 19), "2019-11-19"),
-        (datetime(2019, 11, 19, 11, 20, 30, tzinfo=timezone(timedelta(hours=1))),
-         "2019-11-19T10:20:30Z"),
+        (
+            datetime(2019, 11, 19, 11, 20, 30, tzinfo=timezone(timedelta(hours=1))),
+            "2019-11-19T10:20:30Z",
+        ),
         (datetime(2019, 11, 19, 10, 20, 30, tzinfo=UTC), "2019-11-19T10:20:30Z"),
         ("yesterday", None),
         ("2019-13-45", None),

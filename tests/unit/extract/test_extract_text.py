@@ -48,9 +48,17 @@ def test_crlf_becomes_newlines() -> None:
 
 
 def test_tabular_text_has_no_first_line_rule() -> None:
-    draft = to_draft(_doc("First line\nSecond line", "jsonl", title="T", id=42,
-                          url="https://www.x.org/a", outlet=" X News ",
-                          published="2020-02-03T04:05:06+01:00"))
+    draft = to_draft(
+        _doc(
+            "First line\nSecond line",
+            "jsonl",
+            title="T",
+            id=42,
+            url="https://www.x.org/a",
+            outlet=" X News ",
+            published="2020-02-03T04:05:06+01:00",
+        )
+    )
     assert isinstance(draft, Draft)
     assert draft.title == "T" and draft.text == "First line\nSecond line"
     assert draft.external_id == "42"

@@ -39,9 +39,10 @@ def test_latin1_label_means_cp1252() -> None:
 
 def test_charset_sniffing() -> None:
     assert meta_charset(b'<html><head><meta charset="windows-1251">') == "cp1251"
-    assert meta_charset(
-        b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">'
-    ) == "shift_jis"
+    assert (
+        meta_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">')
+        == "shift_jis"
+    )
     assert meta_charset(b"<meta charset=bogus-enc>") is None
     assert header_charset("text/html; charset=UTF-8") == "utf-8"
     assert header_charset("text/html") is None
@@ -49,8 +50,13 @@ def test_charset_sniffing() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x89PNG\r\n\x1a\n....", b"%PDF-1.7\n", b"PK\x03\x04rest", b"text\x00\x00more",
-     bytes(range(1, 9)) * 100],
+    [
+        b"\x89PNG\r\n\x1a\n....",
+        b"%PDF-1.7\n",
+        b"PK\x03\x04rest",
+        b"text\x00\x00more",
+        bytes(range(1, 9)) * 100,
+    ],
 )
 def test_binary_detected(data: bytes) -> None:
     assert binary_reason(data) is not None

@@ -56,8 +56,9 @@ def test_recursive_glob(tmp_path: Path) -> None:
 
 def test_missing_path_and_empty_glob_are_rejects_not_errors(tmp_path: Path) -> None:
     (tmp_path / "ok.txt").write_text("x")
-    items = list(expand([str(tmp_path / "nope.txt"), str(tmp_path / "*.nothing"),
-                         str(tmp_path / "ok.txt")]))
+    items = list(
+        expand([str(tmp_path / "nope.txt"), str(tmp_path / "*.nothing"), str(tmp_path / "ok.txt")])
+    )
     rejects = [i for i in items if isinstance(i, Reject)]
     assert [r.reason for r in rejects] == ["unreadable", "unreadable"]
     assert "no such file" in rejects[0].detail

@@ -51,15 +51,20 @@ def test_meta_file_csv_keyed_by_name_or_path(tmp_path: Path) -> None:
     meta.write_text("name,published,source\na.txt,2020-01-02,AP\ndocs/b.txt,2021-03-04,\n")
     docs = list(read_inputs([str(sub)], meta_file=str(meta)))
     assert [d.meta for d in docs] == [
-        {"published": "2020-01-02", "source": "AP"}, {"published": "2021-03-04"}]
+        {"published": "2020-01-02", "source": "AP"},
+        {"published": "2021-03-04"},
+    ]
 
 
 def test_meta_file_field_mapping(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("A\nbody")
     meta = tmp_path / "meta.csv"
     meta.write_text("filename,date\na.txt,2020-01-02\n")
-    doc = _one([str(tmp_path / "a.txt")], meta_file=str(meta),
-               fields={"file": "filename", "published": "date"})
+    doc = _one(
+        [str(tmp_path / "a.txt")],
+        meta_file=str(meta),
+        fields={"file": "filename", "published": "date"},
+    )
     assert isinstance(doc, Document)
     assert doc.meta == {"published": "2020-01-02"}
 
@@ -121,7 +126,8 @@ def test_binary_files(tmp_path: Path) -> None:
     (tmp_path / "doc.html").write_bytes(b"%PDF-1.4 stuff")
     items = list(read_inputs([str(tmp_path)]))
     assert [(type(i).__name__, getattr(i, "reason", "")) for i in items] == [
-        ("Reject", "binary")] * 3
+        ("Reject", "binary")
+    ] * 3
     assert "PDF" in items[0].detail  # type: ignore[union-attr]
 
 
@@ -155,8 +161,11 @@ def test_corrupt_gzip_is_unreadable(tmp_path: Path) -> None:
 
 def test_bad_arguments_do_not_stop_the_run(tmp_path: Path) -> None:
     (tmp_path / "ok.txt").write_text("T\nbody")
-    items = list(read_inputs([str(tmp_path / "missing.txt"), str(tmp_path / "a.xyz"),
-                              str(tmp_path / "ok.txt")]))
+    items = list(
+        read_inputs(
+            [str(tmp_path / "missing.txt"), str(tmp_path / "a.xyz"), str(tmp_path / "ok.txt")]
+        )
+    )
     assert [getattr(i, "reason", "doc") for i in items] == ["unreadable", "unreadable", "doc"]
 
 

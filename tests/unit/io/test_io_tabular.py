@@ -54,8 +54,14 @@ def test_malformed_jsonl_lines_rejected_and_reading_continues(tmp_path: Path) ->
     )
     items = list(read_inputs([str(path)], max_bytes=200))
     assert _summary(items) == [
-        (1, "doc"), (2, "malformed-json"), (3, "malformed-json"), (4, "missing-text"),
-        (5, "decode-error"), (6, "too-large"), (7, "doc")]
+        (1, "doc"),
+        (2, "malformed-json"),
+        (3, "malformed-json"),
+        (4, "missing-text"),
+        (5, "decode-error"),
+        (6, "too-large"),
+        (7, "doc"),
+    ]
     assert "not an object" in items[2].detail  # type: ignore[union-attr]
 
 
@@ -67,8 +73,9 @@ def test_empty_and_binary_jsonl(tmp_path: Path) -> None:
 
 
 def test_truncated_gzip_keeps_earlier_lines(tmp_path: Path) -> None:
-    data = gzip.compress(b"".join(
-        json.dumps({"text": f"article {i} " * 20}).encode() + b"\n" for i in range(200)))
+    data = gzip.compress(
+        b"".join(json.dumps({"text": f"article {i} " * 20}).encode() + b"\n" for i in range(200))
+    )
     path = tmp_path / "a.jsonl.gz"
     path.write_bytes(data[: len(data) // 2])
     items = list(read_inputs([str(path)]))
@@ -79,9 +86,9 @@ def test_truncated_gzip_keeps_earlier_lines(tmp_path: Path) -> None:
 def test_csv_rows(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text(
-        'id,title,text,outlet\n'
+        "id,title,text,outlet\n"
         '1,First,"Para one.\n\nPara two, with comma.",AP\n'
-        '2,Second,Body two,\n',
+        "2,Second,Body two,\n",
         encoding="utf-8-sig",
     )
     docs = list(read_inputs([str(path)]))
@@ -114,8 +121,14 @@ def test_malformed_csv_rows_rejected_and_reading_continues(tmp_path: Path) -> No
     )
     items = list(read_inputs([str(path)], max_bytes=200))
     assert _summary(items) == [
-        (2, "doc"), (3, "malformed-csv"), (4, "malformed-csv"), (5, "decode-error"),
-        (6, "too-large"), (7, "missing-text"), (8, "doc")]
+        (2, "doc"),
+        (3, "malformed-csv"),
+        (4, "malformed-csv"),
+        (5, "decode-error"),
+        (6, "too-large"),
+        (7, "missing-text"),
+        (8, "doc"),
+    ]
     assert "3 fields" in items[1].detail  # type: ignore[union-attr]
 
 

@@ -19,8 +19,12 @@ def _write_warc(path: Path, records: list[tuple[str, str, str, bytes]], gz: bool
         for url, status, ctype, body in records:
             http = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
             rec = writer.create_warc_record(
-                url, "response", payload=BytesIO(body), http_headers=http,
-                warc_headers_dict={"WARC-Date": "2024-05-06T07:08:09Z"})
+                url,
+                "response",
+                payload=BytesIO(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": "2024-05-06T07:08:09Z"},
+            )
             writer.write_record(rec)
             ids.append(rec.rec_headers.get_header("WARC-Record-ID").strip("<>"))
     return ids
@@ -30,8 +34,12 @@ RECORDS = [
     ("https://news.example/a", "200 OK", "text/html; charset=utf-8", b"<p>Article A</p>"),
     ("https://news.example/logo.png", "200 OK", "image/png", b"\x89PNG...."),
     ("https://news.example/gone", "404 Not Found", "text/html", b"<p>missing</p>"),
-    ("https://news.example/b", "200 OK", "text/html; charset=windows-1251",
-     "<p>Привет</p>".encode("cp1251")),
+    (
+        "https://news.example/b",
+        "200 OK",
+        "text/html; charset=windows-1251",
+        "<p>Привет</p>".encode("cp1251"),
+    ),
 ]
 
 
@@ -53,8 +61,9 @@ def test_warc_html_responses(tmp_path: Path) -> None:
 
 def test_warc_record_over_limit(tmp_path: Path) -> None:
     path = tmp_path / "a.warc.gz"
-    _write_warc(path, [("https://x.org/big", "200 OK", "text/html", b"<p>" + b"x" * 500),
-                       RECORDS[0]], True)
+    _write_warc(
+        path, [("https://x.org/big", "200 OK", "text/html", b"<p>" + b"x" * 500), RECORDS[0]], True
+    )
     items = list(read_inputs([str(path)], max_bytes=100))
     assert isinstance(items[0], Reject) and items[0].reason == "too-large"
     assert isinstance(items[1], Document)
@@ -62,8 +71,10 @@ def test_warc_record_over_limit(tmp_path: Path) -> None:
 
 def test_truncated_warc_keeps_earlier_records(tmp_path: Path) -> None:
     path = tmp_path / "a.warc.gz"
-    records = [(f"https://x.org/{i}", "200 OK", "text/html", b"<p>" + b"w" * 2000 + b"</p>")
-               for i in range(5)]
+    records = [
+        (f"https://x.org/{i}", "200 OK", "text/html", b"<p>" + b"w" * 2000 + b"</p>")
+        for i in range(5)
+    ]
     _write_warc(path, records, True)
     data = path.read_bytes()
     path.write_bytes(data[: int(len(data) * 0.7)])

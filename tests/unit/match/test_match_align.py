@@ -161,7 +161,9 @@ def _run(seeds: set[tuple[int, int]], i: int, j: int) -> int:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.integers(0, 6), max_size=60), st.lists(st.integers(0, 6), max_size=60), st.integers(1, 5)
+    st.lists(st.integers(0, 6), max_size=60),
+    st.lists(st.integers(0, 6), max_size=60),
+    st.integers(1, 5),
 )
 def test_seed_blocks_are_the_maximal_exact_matches(a: list[int], b: list[int], k: int) -> None:
     # with no cap on the seed pairs, the blocks are every maximal run of shared k-grams
@@ -189,7 +191,10 @@ def test_capped_seeds_pair_the_rth_occurrences(a: list[int], b: list[int]) -> No
 def test_a_text_aligns_with_itself_in_one_passage(a: str, min_words: int, max_gap: int) -> None:
     n = len(words(a))
     ps = align(a, a, min_words=min_words, max_gap=max_gap)
-    assert any(p.a_start == p.b_start == 0 and p.a_end == p.b_end == len(a) for p in ps) or n < min_words
+    assert (
+        any(p.a_start == p.b_start == 0 and p.a_end == p.b_end == len(a) for p in ps)
+        or n < min_words
+    )
 
 
 def test_a_frequent_kgram_is_capped_when_the_other_text_has_it_once() -> None:

@@ -132,7 +132,10 @@ def test_without_passages_same_kind_and_measures(story_paras: list[str]) -> None
             continue
         kinds.add(full.kind)
         assert (bare.kind, bare.jaccard, bare.containment_ab, bare.containment_ba) == (
-            full.kind, full.jaccard, full.containment_ab, full.containment_ba
+            full.kind,
+            full.jaccard,
+            full.containment_ab,
+            full.containment_ba,
         )
         assert bare.passages == () and full.passages
     assert len(kinds) >= 2

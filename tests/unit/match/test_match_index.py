@@ -114,7 +114,9 @@ class _Reference:
         usable = {a for a in values if df[a] <= max_df}
         need = effective_min_shared(len(values), min_shared)
         hits = [(k, len(held & usable)) for k, held in self.keys.items()]
-        return sorted(((k, n) for k, n in hits if n >= need and n > 0), key=lambda kn: (-kn[1], kn[0]))
+        return sorted(
+            ((k, n) for k, n in hits if n >= need and n > 0), key=lambda kn: (-kn[1], kn[0])
+        )
 
 
 _ANCHOR = st.sampled_from([0, 1, 8, 2**63, 2**64 - 1, *range(16, 400, 8)])
@@ -174,13 +176,13 @@ def test_add_rows_is_add_per_key(
             index.add(key, pool[held])
         for key in removed:
             index.remove(key)
-    bulk.add_rows(
-        np.array([k for k, _ in rows], dtype=np.int64), pool[[a for _, a in rows]]
-    )
+    bulk.add_rows(np.array([k for k, _ in rows], dtype=np.int64), pool[[a for _, a in rows]])
     for key in sorted({k for k, _ in rows}):
         one.add(key, pool[[a for k, a in rows if k == key]])
     assert len(bulk) == len(one)
     for probe in range(31):
         q = pool[probe : probe + 6]
         assert bulk.query(q, min_shared=1) == one.query(q, min_shared=1)
-    assert [bulk.document_frequency(int(h)) for h in pool] == [one.document_frequency(int(h)) for h in pool]
+    assert [bulk.document_frequency(int(h)) for h in pool] == [
+        one.document_frequency(int(h)) for h in pool
+    ]

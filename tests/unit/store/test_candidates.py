@@ -48,8 +48,10 @@ def test_sqlite_index_equals_memory_index(
                 mem.add(key, values)
                 held.setdefault(key, set()).update(picks)
                 # the article's stored shingles: a superset of its anchors
-                conn.execute("INSERT OR REPLACE INTO articles VALUES (?, ?)",
-                             (key, pack_hashes(np.sort(POOL[sorted(held[key])]))))
+                conn.execute(
+                    "INSERT OR REPLACE INTO articles VALUES (?, ?)",
+                    (key, pack_hashes(np.sort(POOL[sorted(held[key])]))),
+                )
             elif op == "remove":
                 sql.remove(key)
                 mem.remove(key)
@@ -107,8 +109,10 @@ def test_posting_lists_merge_and_decode(
     )
     flat_new = [sorted(set(ids)) for ids in new]
     lists = merge_lists(
-        lists, np.array([i for ids in flat_new for i in ids], dtype=np.int64),
-        np.cumsum([0] + [len(ids) for ids in flat_new]).astype(np.int64), drop,
+        lists,
+        np.array([i for ids in flat_new for i in ids], dtype=np.int64),
+        np.cumsum([0] + [len(ids) for ids in flat_new]).astype(np.int64),
+        drop,
     )
     ids, counts = decode_lists(lists)
     expected = [sorted((set(a) | set(b)) - {drop}) for a, b in zip(old, new, strict=True)]
@@ -180,15 +184,27 @@ def test_ingest_links_reprints_only_within_the_window(tmp_path: Path) -> None:
 
     body = " ".join(f"Sentence {i} of the wire story about the harbour closure." for i in range(30))
     rows = [
-        {"id": "a", "url": "https://one.example/a", "published": "2026-01-01T08:00:00Z", "text": body},
-        {"id": "b", "url": "https://two.example/b", "published": "2026-02-10T08:00:00Z", "text": body},
+        {
+            "id": "a",
+            "url": "https://one.example/a",
+            "published": "2026-01-01T08:00:00Z",
+            "text": body,
+        },
+        {
+            "id": "b",
+            "url": "https://two.example/b",
+            "published": "2026-02-10T08:00:00Z",
+            "text": body,
+        },
         {"id": "c", "url": "https://three.example/c", "text": body},  # no date
     ]
     data = tmp_path / "in.jsonl"
     data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
     def links(window: float, db: str) -> set[tuple[str, str]]:
-        storytrace.ingest([str(data)], db=str(tmp_path / db), config=Config(reprint_window_days=window))
+        storytrace.ingest(
+            [str(data)], db=str(tmp_path / db), config=Config(reprint_window_days=window)
+        )
         conn = sqlite3.connect(tmp_path / db)
         found = conn.execute(
             "SELECT x.external_id, y.external_id FROM reprints r"

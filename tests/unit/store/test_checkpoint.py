@@ -58,7 +58,9 @@ def test_a_thread_checkpoints_and_the_wal_stays_bounded(tmp_path: Path) -> None:
     assert _rows_after_reopening(path) == ROWS
 
 
-def test_the_writer_checkpoints_when_the_thread_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_writer_checkpoints_when_the_thread_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "x.db"
     store, checkpoint = _small_wal_store(path)
 

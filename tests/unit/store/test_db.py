@@ -16,8 +16,18 @@ def test_new_database_is_wal_and_at_current_version(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"articles", "removed", "reprints", "passages", "stories", "story_members",
-            "story_events", "rejects", "inputs", "runs"} <= tables
+    assert {
+        "articles",
+        "removed",
+        "reprints",
+        "passages",
+        "stories",
+        "story_members",
+        "story_events",
+        "rejects",
+        "inputs",
+        "runs",
+    } <= tables
 
 
 def test_reopening_keeps_the_rows(tmp_path: Path) -> None:
@@ -37,13 +47,17 @@ def test_older_schema_is_refused_with_what_to_do(tmp_path: Path) -> None:
     raw.commit()
     raw.close()
     for read_only in (False, True):
-        with pytest.raises(StoreError, match=r"older storytrace .*storytrace --db .*old.db rebuild"):
+        with pytest.raises(
+            StoreError, match=r"older storytrace .*storytrace --db .*old.db rebuild"
+        ):
             connect(path, read_only=read_only)
 
 
 def test_reader_creates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "typo.db"
-    with pytest.raises(StoreError, match=r"^no database at .*typo.db \(run storytrace ingest first\)$"):
+    with pytest.raises(
+        StoreError, match=r"^no database at .*typo.db \(run storytrace ingest first\)$"
+    ):
         Store(path, read_only=True)
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
@@ -55,7 +69,9 @@ def test_reader_cannot_write(tmp_path: Path) -> None:
     with Store(path, read_only=True) as store:
         assert store.checkpoint is None
         with pytest.raises(sqlite3.OperationalError):
-            store.conn.execute("INSERT INTO rejects (run_id, source, reason, detail, at) VALUES (1, 's', 'r', 'd', 'now')")
+            store.conn.execute(
+                "INSERT INTO rejects (run_id, source, reason, detail, at) VALUES (1, 's', 'r', 'd', 'now')"
+            )
 
 
 def test_empty_file_is_not_a_database_for_a_reader(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ def test_first_use_records_the_fixed_settings(tmp_path: Path) -> None:
     path = tmp_path / "x.db"
     with Store(path, config=Config(shingle_size=6, anchor_modulus=4)) as store:
         assert fixed.stored(store.conn) == {
-            "shingle_size": 6, "anchor_modulus": 4, "signature_version": fixed.SIGNATURE_VERSION,
+            "shingle_size": 6,
+            "anchor_modulus": 4,
+            "signature_version": fixed.SIGNATURE_VERSION,
         }
     with Store(path, config=Config(shingle_size=6, anchor_modulus=4, batch_size=7)):
         pass  # the same fixed values (other settings may change): accepted

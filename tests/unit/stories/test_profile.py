@@ -78,7 +78,9 @@ def _average_linkage(
         lambda n: st.tuples(
             st.just(n),
             st.dictionaries(
-                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1]),
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
+                    lambda p: p[0] < p[1]
+                ),
                 st.integers(1, 8).map(lambda k: k / 8),  # eighths: sums and means are exact
             ),
         )

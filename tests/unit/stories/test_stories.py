@@ -162,7 +162,9 @@ def test_pair_scores_remember_by_content() -> None:
 def test_pair_scores_stay_within_capacity_and_keep_what_is_read() -> None:
     from storytrace.stories.pair_scores import PairScores
 
-    evs = [extract_evidence(f"Storm number {i} reached the coast of region {i}.") for i in range(40)]
+    evs = [
+        extract_evidence(f"Storm number {i} reached the coast of region {i}.") for i in range(40)
+    ]
     hot = (evs[0], evs[1])
     scores = PairScores(capacity=10)
     scores.put(*hot, 0.5)

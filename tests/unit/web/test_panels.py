@@ -11,13 +11,19 @@ def test_segments_cover_the_text_and_carry_overlapping_marks() -> None:
     segs = panels.segments(text, spans)
     assert "".join(s["text"] for s in segs) == text
     assert [(s["text"], [m["n"] for m in s["marks"]]) for s in segs] == [
-        ("01", []), ("23", [1]), ("45", [1, 2]), ("67", [2]), ("89", []),
+        ("01", []),
+        ("23", [1]),
+        ("45", [1, 2]),
+        ("67", [2]),
+        ("89", []),
     ]
     assert panels.segments("abc", [{"start": 1, "end": 99}])[-1]["text"] == "bc"
 
 
 def test_sparkline_spreads_times_within_the_span() -> None:
-    xs = panels.sparkline(["2026-01-01T00:00:00Z", None, "2026-01-02T00:00:00Z", "2026-01-01T12:00:00"])
+    xs = panels.sparkline(
+        ["2026-01-01T00:00:00Z", None, "2026-01-02T00:00:00Z", "2026-01-01T12:00:00"]
+    )
     assert len(xs) == 3 and xs[0] < xs[1] < xs[2]
     assert panels.sparkline([None]) == []
     assert panels.sparkline(["2026-01-01"]) == [60.0]
@@ -29,8 +35,13 @@ def test_layout_gives_each_outlet_a_lane_and_undated_a_column() -> None:
         {"id": 2, "outlet": "b", "published": "2026-01-02T00:00:00Z", "title": "t"},
         {"id": 3, "outlet": "a", "published": None, "title": "t"},
     ]
-    out = panels.layout(arts, [{"source": 1, "target": 2, "kind": "exact", "evidence": ""},
-                               {"source": 1, "target": 99, "kind": "exact", "evidence": ""}])
+    out = panels.layout(
+        arts,
+        [
+            {"source": 1, "target": 2, "kind": "exact", "evidence": ""},
+            {"source": 1, "target": 99, "kind": "exact", "evidence": ""},
+        ],
+    )
     assert [lane["name"] for lane in out["lanes"]] == ["a", "b"]
     x = {n["id"]: n["x"] for n in out["nodes"]}
     assert x[1] < x[2] < x[3]
@@ -38,10 +49,13 @@ def test_layout_gives_each_outlet_a_lane_and_undated_a_column() -> None:
 
 
 def test_store_provenance_points_from_the_earlier_copy() -> None:
-    detail = {"articles": [{"id": 1}, {"id": 2}, {"id": 3}], "reprints": [
-        {"a": 1, "b": 2, "kind": "exact", "jaccard": 1.0, "passages": [{"words": 40}]},
-        {"a": 2, "b": 3, "kind": "edited", "jaccard": 0.4, "passages": []},
-    ]}
+    detail = {
+        "articles": [{"id": 1}, {"id": 2}, {"id": 3}],
+        "reprints": [
+            {"a": 1, "b": 2, "kind": "exact", "jaccard": 1.0, "passages": [{"words": 40}]},
+            {"a": 2, "b": 3, "kind": "edited", "jaccard": 0.4, "passages": []},
+        ],
+    }
     prov = panels.store_provenance(detail)
     assert [(e["source"], e["target"]) for e in prov["edges"]] == [(1, 2), (2, 3)]
     assert prov["original"] == 1 and "40 words" in prov["edges"][0]["evidence"]
