@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .config import Config
+from .config import DEFAULT_DB, Config
 from .pipeline.ingest import ingest
 from .pipeline.rebuild import RebuildReport
 from .pipeline.report import IngestReport
 from .store import Store, views
-
-DEFAULT_DB = "storytrace.db"
 
 
 def stories(

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 
+DEFAULT_DB = "storytrace.db"
+"""The database file when none is given (``--db``, ``$STORYTRACE_DB``)."""
+
 if TYPE_CHECKING:
     from .stories.decide import StoryConfig
 

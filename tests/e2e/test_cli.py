@@ -134,3 +134,24 @@ def test_ingest_json_summary(seeds_dir: Path, tmp_path: Path) -> None:
     result = run("ingest", str(seeds_dir), "--db", str(tmp_path / "j.db"), "--json")
     summary = json.loads(result.stdout)
     assert summary["added"] == 2 and summary["rejected"] == 0
+
+
+def test_help_loads_no_numeric_stack() -> None:
+    # `storytrace --help` must not wait for numpy, scipy, trafilatura or wordfreq to load.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from click.testing import CliRunner; from storytrace.cli.main import cli;"
+        "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output;"
+        "print(sorted(m for m in ('numpy', 'scipy', 'trafilatura', 'wordfreq') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_stories_function_is_not_hidden_by_the_subpackage() -> None:
+    import storytrace
+    import storytrace.stories  # noqa: F401 - the subpackage of the same name, loaded after
+
+    assert callable(storytrace.stories) and storytrace.stories.__module__ == "storytrace.api"

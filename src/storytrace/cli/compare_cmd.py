@@ -9,8 +9,7 @@ from typing import Any
 
 import click
 
-from .. import api
-from ..coverage import render_html
+from ..config import DEFAULT_DB
 from ..errors import InputError
 from .format import clip, table
 
@@ -147,7 +146,10 @@ def compare(
     sentences only one article has.
     """
     first, second = _ids(ids)
-    dbpath = db or (ctx.obj or {}).get("db") or api.DEFAULT_DB
+    from .. import api
+    from ..coverage import render_html
+
+    dbpath = db or (ctx.obj or {}).get("db") or DEFAULT_DB
     report = api.compare(first, second, db=dbpath, agencies=agencies, config=config_path)
     if html_path:
         Path(html_path).write_text(render_html(report), encoding="utf-8")

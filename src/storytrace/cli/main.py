@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import api
-from ..config import load_config
+from ..config import DEFAULT_DB, load_config
 from ..errors import InputError, StorytraceError
 from . import format as fmt
 from .compare_cmd import compare as compare_command
@@ -20,6 +19,18 @@ from .serve_cmd import serve as serve_command
 from .train_cmd import train_group
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Api:
+    """:mod:`storytrace.api`, imported when a command first calls it (``--help`` stays fast)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .. import api as module
+
+        return getattr(module, name)
+
+
+api: Any = _Api()
 
 DB_HELP = "SQLite database file (default ./storytrace.db, or $STORYTRACE_DB)."
 
@@ -35,7 +46,7 @@ def json_option(func: F) -> F:
 
 
 def _db(ctx: click.Context, db: str | None) -> str:
-    return db or ctx.obj.get("db") or api.DEFAULT_DB
+    return db or ctx.obj.get("db") or DEFAULT_DB
 
 
 def _emit_json(value: Any) -> None:

@@ -14,15 +14,6 @@ from pathlib import Path
 
 import click
 
-from storytrace.evidence.calibrate import (
-    cross_validated_scores,
-    load_semeval,
-    semeval_evidence,
-    semeval_report,
-    train_weights,
-)
-from storytrace.evidence.similarity import features
-
 
 def _default_out(embed: bool) -> Path:
     name = "weights_embed.json" if embed else "weights.json"
@@ -55,6 +46,15 @@ def train_group() -> None:
 @click.option("--l2", type=float, default=1.0, show_default=True, help="L2 penalty of the fit.")
 def similarity_cmd(file: Path, out: Path | None, embed: bool, folds: int, l2: float) -> None:
     """Fit the pair-score weights on FILE.csv and write them as JSON."""
+    from storytrace.evidence.calibrate import (
+        cross_validated_scores,
+        load_semeval,
+        semeval_evidence,
+        semeval_report,
+        train_weights,
+    )
+    from storytrace.evidence.similarity import features
+
     if embed:
         from storytrace.evidence.embed import available
 

@@ -8,6 +8,8 @@
 See docs/evaluation.md for the datasets, the metrics and the current figures.
 """
 
+from typing import Any
+
 from storytrace.evaluation.loaders import (
     ClusterInput,
     load_clean,
@@ -15,7 +17,19 @@ from storytrace.evaluation.loaders import (
     load_extract,
     load_pairs,
 )
-from storytrace.evaluation.runners import eval_clean, eval_clusters, eval_extract, eval_pairs
+
+_RUNNERS = ("eval_clean", "eval_clusters", "eval_extract", "eval_pairs")
+
+
+def __getattr__(name: str) -> Any:
+    # The runners pull in the whole pipeline: imported on first use, so that the CLI's help
+    # and the loaders stay light.
+    if name in _RUNNERS:
+        from storytrace.evaluation import runners
+
+        return getattr(runners, name)
+    raise AttributeError(f"module 'storytrace.evaluation' has no attribute {name!r}")
+
 
 __all__ = [
     "ClusterInput",
