@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -46,6 +47,32 @@ from storytrace.store import Store  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 LATENCY_WARM_UP = 10  # single adds before the 200 timed ones
+
+
+class WalSampler:
+    """The largest size a database's write-ahead log reaches while the block runs (sampled
+    every 50 ms on a thread)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> WalSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            try:
+                self.peak = max(self.peak, os.stat(self.path).st_size)
+            except OSError:
+                pass
 
 
 def peak_rss_mb() -> float:
@@ -320,7 +347,8 @@ def _run(
             "--json",
         ]
         start = time.perf_counter()
-        out = subprocess.run(command, capture_output=True, text=True, check=True)
+        with WalSampler(db + "-wal") as wal:
+            out = subprocess.run(command, capture_output=True, text=True, check=True)
         e2e_seconds = time.perf_counter() - start
         report = json.loads(out.stdout)
         sizes = db_sizes(db)
@@ -331,6 +359,7 @@ def _run(
             "mb_per_s": round(mb / e2e_seconds, 2),
             # the largest process of the run (the ingest or one of its workers)
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            "peak_wal_mb": round(wal.peak / 2**20, 1),
             "db_bytes_per_article": round(sizes["_file"] / n, 1),
             "index_bytes_per_article": round(
                 sum(v for k, v in sizes.items() if k.startswith("anchors")) / n, 1
@@ -370,7 +399,7 @@ def print_table(result: dict[str, Any]) -> None:
             f"{e['mb_per_s']:.2f} MB/s, {e['seconds']:.1f} s"
         )
         print(
-            f"peak memory end to end: {e['peak_rss_mb']:.0f} MB; database {e['db_bytes_per_article']:.0f} B/article; "
+            f"peak memory end to end: {e['peak_rss_mb']:.0f} MB; peak WAL {e['peak_wal_mb']:.0f} MB; database {e['db_bytes_per_article']:.0f} B/article; "
             f"candidate index {e['index_bytes_per_article']:.0f} B/article\n"
         )
     print("stages, one process, on the same articles:")

@@ -17,6 +17,7 @@ import threading
 log = logging.getLogger(__name__)
 
 WAL_BYTES = 64 << 20  # as the automatic checkpoint of 16384 pages it replaces
+HARD_BYTES = 3 * WAL_BYTES  # past this the writer checkpoints and truncates the log itself
 
 
 class BackgroundCheckpoint:
@@ -26,11 +27,18 @@ class BackgroundCheckpoint:
     it holds because ``journal_size_limit`` truncates the file to half the threshold whenever
     SQLite restarts the log after a complete checkpoint. Should the thread fail, the writer
     checkpoints itself, as SQLite would have.
+
+    A passive checkpoint copies only the frames committed when it began; a writer that keeps
+    committing can keep the log from ever restarting, and the file grows. Past ``hard_bytes``
+    the writer therefore runs a TRUNCATE checkpoint between two transactions (it waits for
+    readers up to the busy timeout): the log restarts, and the file is bounded.
     """
 
-    def __init__(self, path: str, wal_bytes: int = WAL_BYTES) -> None:
+    def __init__(self, path: str, wal_bytes: int = WAL_BYTES, hard_bytes: int = HARD_BYTES) -> None:
         self.path = path
         self.wal_bytes = wal_bytes
+        self.hard_bytes = max(hard_bytes, wal_bytes)
+        self.truncations = 0  # TRUNCATE checkpoints the writer ran
         self.checkpoints = 0  # completed by the thread
         self.error: BaseException | None = None
         self._state = threading.Condition()
@@ -41,12 +49,16 @@ class BackgroundCheckpoint:
 
     @classmethod
     def for_writer(
-        cls, writer: sqlite3.Connection, path: str, wal_bytes: int = WAL_BYTES
+        cls,
+        writer: sqlite3.Connection,
+        path: str,
+        wal_bytes: int = WAL_BYTES,
+        hard_bytes: int = HARD_BYTES,
     ) -> BackgroundCheckpoint:
         """Turn the writer's own checkpoint off, bound the WAL file it leaves, and take over."""
         writer.execute("PRAGMA wal_autocheckpoint=0")
         writer.execute(f"PRAGMA journal_size_limit={wal_bytes // 2:d}")
-        return cls(path, wal_bytes)
+        return cls(path, wal_bytes, hard_bytes)
 
     def after_commit(self, writer: sqlite3.Connection) -> None:
         try:
@@ -54,6 +66,10 @@ class BackgroundCheckpoint:
         except OSError:
             return
         if size < self.wal_bytes:
+            return
+        if size >= self.hard_bytes:
+            writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            self.truncations += 1
             return
         if self.error is not None:
             writer.execute("PRAGMA wal_checkpoint(PASSIVE)")

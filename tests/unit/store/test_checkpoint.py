@@ -89,3 +89,26 @@ def test_no_thread_until_the_wal_is_large(tmp_path: Path) -> None:
 def test_an_in_memory_store_has_no_checkpoint() -> None:
     with Store(":memory:") as store:
         assert store.checkpoint is None
+
+
+def test_the_writer_truncates_the_log_when_the_thread_falls_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A passive checkpoint that never completes (as under a writer that never pauses): past
+    # the hard bound the writer restarts and truncates the log itself.
+    monkeypatch.setattr(BackgroundCheckpoint, "_loop", lambda self: None)
+    path = tmp_path / "x.db"
+    store = Store(path)
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE scratch (i INTEGER PRIMARY KEY, body BLOB)")
+    checkpoint = BackgroundCheckpoint.for_writer(store.conn, str(path), WAL_BYTES, 4 * WAL_BYTES)
+    store.checkpoint = checkpoint
+    largest = 0
+    for i in range(ROWS):
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO scratch (i, body) VALUES (?, ?)", (i, os.urandom(4096)))
+        largest = max(largest, os.stat(f"{path}-wal").st_size)
+    assert checkpoint.checkpoints == 0 and checkpoint.truncations > 0
+    assert largest <= 4 * WAL_BYTES + 3 * 4096 + 8192  # one transaction past the bound at most
+    store.close()
+    assert _rows_after_reopening(path) == ROWS
