@@ -3,7 +3,7 @@
 Two events of one type (two rehab check-ins, two title fights of one boxer) share their event
 vocabulary, so the pair score of :func:`storytrace.evidence.similarity` rates them alike. What
 tells them apart is what is rare *in the collection at hand*: the other boxer, the other
-minister, the rehab clinic. :func:`contrast_vectors` re-weights each article's own evidence
+minister, the rehab clinic. :func:`contrast_matrix` re-weights each article's own evidence
 (its content terms and entity heads, already weighted by general-language rarity) by how few
 articles of the collection share each key, so the vocabulary common to a topic fades and the
 participants stand out. The cosine of two such vectors is the *contrast* of the pair; the story
@@ -20,7 +20,6 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -76,11 +75,6 @@ def _both_ways(
     )
 
 
-def _unit(v: Mapping[str, float]) -> Vector:
-    n = math.sqrt(sum(x * x for x in v.values()))
-    return {k: x / n for k, x in v.items()} if n > 0 else {}
-
-
 @dataclass(frozen=True)
 class ContrastMatrix:
     """The contrast vectors of a collection as one sparse matrix (CSR): row ``i`` holds the
@@ -132,54 +126,6 @@ def contrast_matrix(evs: Sequence[Evidence], background: Sequence[Evidence] = ()
     indptr = np.zeros(len(evs) + 1, dtype=np.int64)
     np.cumsum(np.bincount(row[keep], minlength=len(evs)), out=indptr[1:])
     return ContrastMatrix(indptr, keys[keep], values[keep], vocabulary)
-
-
-def contrast_vectors(evs: Sequence[Evidence], background: Sequence[Evidence] = ()) -> list[Vector]:
-    """:func:`contrast_matrix` as one ``{"t:term" | "e:head": weight}`` dict per article."""
-    m = contrast_matrix(evs, background)
-    names: dict[int, str] = {}
-    for ev in evs:
-        hashes = ev.collection_keys[0].tolist()
-        labels = [*("t:" + k for k in ev.terms), *("e:" + k for k in ev.entity_heads)]
-        names.update(zip(hashes, labels, strict=True))
-    label = [names[h] for h in m.vocabulary.tolist()]
-    return [
-        {label[k]: v for k, v in zip(m.keys[a:b].tolist(), m.values[a:b].tolist(), strict=True)}
-        for a, b in pairwise(m.indptr.tolist())
-    ]
-
-
-def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return max(0.0, min(1.0, sum(x * b.get(k, 0.0) for k, x in a.items())))
-
-
-def contrast_pairs(vectors: Sequence[Vector], floor: float) -> dict[tuple[int, int], float]:
-    """``{(i, j): cosine}`` for ``i < j`` with cosine >= ``floor`` (see :func:`matrix_pairs`)."""
-    vocabulary: dict[str, int] = {}
-    indptr = np.zeros(len(vectors) + 1, dtype=np.int64)
-    keys: list[int] = []
-    values: list[float] = []
-    for i, v in enumerate(vectors):
-        keys.extend(vocabulary.setdefault(k, len(vocabulary)) for k in v)
-        values.extend(v.values())
-        indptr[i + 1] = len(keys)
-    matrix = ContrastMatrix(
-        indptr,
-        np.array(keys, dtype=np.int64),
-        np.array(values, dtype=np.float64),
-        np.arange(len(vocabulary), dtype=np.int64),
-    )
-    return matrix_pairs(matrix, floor)
-
-
-def matrix_pairs(matrix: ContrastMatrix, floor: float) -> dict[tuple[int, int], float]:
-    """``{(i, j): cosine}`` for rows ``i < j`` with cosine >= ``floor`` (see
-    :func:`matrix_pair_arrays`)."""
-    rows, cols, cosines = matrix_pair_arrays(matrix, floor)
-    pairs = zip(rows.tolist(), cols.tolist(), strict=True)
-    return dict(zip(pairs, cosines.tolist(), strict=True))
 
 
 def matrix_pair_arrays(

@@ -23,7 +23,9 @@ from storytrace.evidence.similarity import (
     similarity_score,
     similarity_scores,
 )
-from storytrace.evidence.terms import GRAM, char_grams, cosine, overlap
+from storytrace.evidence.terms import GRAM
+
+from .oracles import char_grams, cosine, overlap
 
 # Fragments carrying every kind of evidence: names, figures with units, dates, years, quotes.
 FRAGMENTS = [

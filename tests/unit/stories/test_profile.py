@@ -11,9 +11,6 @@ from storytrace.stories.profile import (
     agglomerate,
     conflicting,
     contrast_matrix,
-    contrast_pairs,
-    contrast_vectors,
-    matrix_pairs,
     reassign,
     signatures,
     time_conflicting,
@@ -21,6 +18,7 @@ from storytrace.stories.profile import (
 )
 
 from .corpus import QUAKE_A, QUAKE_B
+from .views import contrast_pairs, contrast_vectors, matrix_pairs
 
 
 def _evs(group: list[tuple[str, str]]) -> list[Evidence]:
