@@ -231,24 +231,40 @@ def db_sizes(db: str) -> dict[str, int]:
 
 
 def run(
-    n: int, *, baseline_limit: int | None, threshold: float, end_to_end: bool
+    n: int,
+    *,
+    baseline_limit: int | None,
+    threshold: float,
+    end_to_end: bool,
+    shape: str = "news",
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         return _run(
-            n, Path(tmp), baseline_limit=baseline_limit, threshold=threshold, end_to_end=end_to_end
+            n,
+            Path(tmp),
+            baseline_limit=baseline_limit,
+            threshold=threshold,
+            end_to_end=end_to_end,
+            shape=shape,
         )
 
 
 def _run(
-    n: int, tmp: Path, *, baseline_limit: int | None, threshold: float, end_to_end: bool
+    n: int,
+    tmp: Path,
+    *,
+    baseline_limit: int | None,
+    threshold: float,
+    end_to_end: bool,
+    shape: str = "news",
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
-    corpus: Corpus = build_corpus(n)
+    corpus: Corpus = build_corpus(n, shape=shape)
     build_s = time.perf_counter() - t0
     ids = [a["id"] for a in corpus.articles]
     mb = corpus.bytes / 1e6
     print(
-        f"corpus: {n} articles, {mb:.1f} MB, {len(corpus.reprint_pairs)} reprint pairs "
+        f"corpus ({shape}): {n} articles, {mb:.1f} MB, {len(corpus.reprint_pairs)} reprint pairs "
         f"({build_s:.1f} s to build)",
         file=sys.stderr,
     )
@@ -366,7 +382,9 @@ def _run(
             ),
             "report": report,
         }
-        fresh = build_corpus(n + 200 + LATENCY_WARM_UP, seed=2).articles[-200 - LATENCY_WARM_UP :]
+        fresh = build_corpus(n + 200 + LATENCY_WARM_UP, seed=2, shape=shape).articles[
+            -200 - LATENCY_WARM_UP :
+        ]
         probe = tmp / "probe.jsonl"
         probe.write_text("".join(json.dumps(a) + "\n" for a in fresh), encoding="utf-8")
         out = subprocess.run(
@@ -473,15 +491,28 @@ def main() -> None:
     parser.add_argument(
         "--no-end-to-end", action="store_true", help="skip the storytrace ingest run"
     )
+    parser.add_argument(
+        "--shape",
+        choices=["news", "crawl"],
+        default="news",
+        help="the stream: news (English, a few KB, 40 outlets) or crawl (long-tailed lengths,"
+        " 400 outlets, seven languages); see benchmarks/corpus.py",
+    )
     args = parser.parse_args()
     result = run(
         args.n,
         baseline_limit=args.baseline_limit,
         threshold=args.threshold,
         end_to_end=not args.no_end_to_end,
+        shape=args.shape,
     )
+    result["shape"] = args.shape
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"bench-{args.n}.json"
+    path = (
+        OUT / f"bench-{args.n}.json"
+        if args.shape == "news"
+        else OUT / f"bench-{args.shape}-{args.n}.json"
+    )
     path.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print_table(result)
     print(f"\nJSON: {path}")

@@ -1,5 +1,10 @@
 """A deterministic, realistic news stream built from the real texts in ../shared/data.
 
+Two shapes. ``news``: English articles of a few KB from 40 outlets. ``crawl``: what a crawl
+brings, long-tailed lengths (half the events are short texts of about 1 KB, some articles run
+to 20-50 KB), 400 outlets, and several languages (German, Spanish, Turkish, Polish, Arabic and
+French beside English, from the SemEval-2022 pairs).
+
 Each event has an original (a wire story or an outlet's own report), verbatim, trimmed and
 edited reprints by other outlets, and rewrites that share a few sentences (quotes). Every copy
 carries its outlet's site boilerplate. Events are spread over weeks. Base texts are reused for
@@ -79,6 +84,27 @@ def load_base_texts(data: Path | None = None, min_words: int = 120) -> list[list
     return bases
 
 
+def load_short_texts(data: Path | None = None) -> list[list[str]]:
+    """The SemEval-2022 Task 8 texts (about 1 KB each, in seven languages) as paragraphs."""
+    import csv
+
+    data = data or data_dir()
+    path = data / "semeval2022-t8" / "train.csv"
+    if not path.exists():
+        raise SystemExit(f"no {path}; set STORYTRACE_DATA")
+    out: list[list[str]] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for text in (row["text1"], row["text2"]):
+                paragraphs = [p.strip() for p in text.split("\n") if len(p.split()) >= 5]
+                key = " ".join(paragraphs)[:200]
+                if len(paragraphs) >= 2 and key not in seen:
+                    seen.add(key)
+                    out.append(paragraphs)
+    return out
+
+
 def _five_grams(text: str) -> set[str]:
     words = text.lower().split()
     return {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
@@ -153,15 +179,48 @@ def _emit(
     return art_id
 
 
-def build_corpus(n: int, *, seed: int = 1, outlets: int = 40, days: int = 60) -> Corpus:
-    """About ``n`` articles (exactly ``n``), deterministic for a given seed and data."""
+def _long(bases: list[list[str]], rng: random.Random, target: int) -> list[str]:
+    """Paragraphs of several base texts, one after another, up to about ``target`` bytes."""
+    out: list[str] = []
+    size = 0
+    while size < target:
+        for p in rng.choice(bases):
+            if size >= target:
+                break
+            out.append(p)
+            size += len(p) + 2
+    return out
+
+
+def _event_text(
+    shape: str, event: int, bases: list[list[str]], short: list[list[str]], rng: random.Random
+) -> list[str]:
+    if shape == "news":
+        return bases[event % len(bases)]
+    draw = rng.random()
+    if draw < 0.5:
+        return short[event % len(short)]
+    if draw < 0.95:
+        return bases[event % len(bases)]
+    return _long(bases, rng, rng.randint(20_000, 48_000))
+
+
+def build_corpus(
+    n: int, *, seed: int = 1, outlets: int | None = None, days: int = 60, shape: str = "news"
+) -> Corpus:
+    """Exactly ``n`` articles of the given ``shape`` (``news`` or ``crawl``), deterministic
+    for a given seed and data."""
+    if shape not in ("news", "crawl"):
+        raise ValueError(f"unknown corpus shape {shape!r}")
+    outlets = outlets or (40 if shape == "news" else 400)
     rng = random.Random(seed)
     bases = load_base_texts()
+    short = load_short_texts() if shape == "crawl" else []
     corpus = Corpus()
     start = datetime(2026, 1, 1, tzinfo=UTC)
     event = 0
     while len(corpus.articles) < n:
-        base = bases[event % len(bases)]
+        base = _event_text(shape, event, bases, short, rng)
         original = _mutate(base, rng, 0.35)
         when = start + timedelta(seconds=rng.randrange(days * 86400))
         family: list[str] = []
