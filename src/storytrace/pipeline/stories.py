@@ -51,8 +51,7 @@ class AssignStories(Step):
                     story, article_id, keys, score=1.0,
                     reasons=[f"{kind} reprint of article {partner_id}"],
                 )  # fmt: skip
-        published = getattr(ev, "published", None)
-        candidate_ids = state.candidates(keys, published, limit=self.config.max_story_candidates)
+        candidate_ids = state.candidates(keys, ev.published, limit=self.config.max_story_candidates)
         candidates = {
             sid: self.evidence.many(compared_members(state.member_ids(sid), self.rules))
             for sid in candidate_ids
