@@ -41,6 +41,19 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def run_options(func: F) -> F:
+    """The options of a run through the pipeline (``ingest``, ``rebuild``)."""
+    func = click.option(
+        "--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10)."
+    )(func)
+    func = click.option(
+        "--workers", type=int, help="Worker processes for HTML extraction (0 = one per core)."
+    )(func)
+    return click.option(
+        "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
+    )(func)
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
@@ -86,15 +99,7 @@ def cli(ctx: click.Context, db: str | None, debug: bool, quiet: bool) -> None:
     metavar="NAME=COLUMN",
     help="Read field NAME (id, url, outlet, published, title, text, html) from COLUMN.",
 )
-@click.option(
-    "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
-)
-@click.option(
-    "--workers", type=int, help="Worker processes for HTML extraction (0 = one per core)."
-)
-@click.option(
-    "--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10)."
-)
+@run_options
 @click.option(
     "--max-bytes", type=int, help="Largest article file or record accepted (default 10 MB)."
 )
@@ -219,15 +224,7 @@ def rejects(ctx: click.Context, db: str | None, limit: int, as_json: bool) -> No
     type=int,
     help="Keep one shingle hash in this many as an index key (default 8).",
 )
-@click.option(
-    "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
-)
-@click.option(
-    "--workers", type=int, help="Worker processes for HTML extraction (0 = one per core)."
-)
-@click.option(
-    "--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10)."
-)
+@run_options
 @json_option
 @click.pass_context
 def rebuild(

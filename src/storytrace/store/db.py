@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..errors import StoreError
 from .schema import SCHEMA, SCHEMA_VERSION
@@ -145,3 +146,22 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+def select_in(
+    conn: sqlite3.Connection,
+    sql: str,
+    values: Sequence[Any],
+    *,
+    before: Sequence[Any] = (),
+    size: int = 500,
+) -> Iterator[sqlite3.Row]:
+    """The rows of ``sql`` for a list of values too long for one statement, ``size`` at a time.
+
+    ``{marks}`` in ``sql`` (a fixed string of the caller's) stands for the placeholders of one
+    chunk; ``before`` are the parameters that come ahead of them. No value is ever put in the
+    SQL text."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
+        marks = ", ".join("?" for _ in chunk)
+        yield from conn.execute(sql.format(marks=marks), [*before, *chunk])  # noqa: S608 - placeholders only

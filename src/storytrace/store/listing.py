@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .db import select_in
 from .store import Store
 
 PER_PAGE = 50
@@ -328,27 +329,11 @@ def outlet_names(conn: sqlite3.Connection) -> list[str]:
 
 def article_rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
     """Outlet, title, publication date and cleaned text of articles, by id."""
-    out: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for r in conn.execute(
-            f"SELECT id, outlet, title, published, text FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
-            chunk,
-        ):
-            out[int(r["id"])] = dict(r)
-    return out
+    sql = "SELECT id, outlet, title, published, text FROM articles WHERE id IN ({marks})"
+    return {int(r["id"]): dict(r) for r in select_in(conn, sql, ids)}
 
 
 def evidence_json(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
     """The stored evidence (JSON text) of articles, by id."""
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for article_id, raw in conn.execute(
-            f"SELECT id, evidence FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
-            chunk,
-        ):
-            out[int(article_id)] = str(raw or "{}")
-    return out
+    sql = "SELECT id, evidence FROM articles WHERE id IN ({marks})"
+    return {int(i): str(raw or "{}") for i, raw in select_in(conn, sql, ids)}

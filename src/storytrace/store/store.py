@@ -15,7 +15,7 @@ from ..model import Article, Removed, Reprint
 from . import settings
 from .candidates import SQLiteCandidateIndex
 from .checkpoint import BackgroundCheckpoint
-from .db import connect, transaction
+from .db import connect, select_in, transaction
 from .story_state import SQLiteStoryState
 
 
@@ -184,16 +184,8 @@ class Store:
     def shingles_of(self, ids: Sequence[int]) -> dict[int, bytes]:
         """The stored shingle blobs of articles (those that have some), in one query per 900:
         reprint linking verifies its candidates on them before it reads any text."""
-        out: dict[int, bytes] = {}
-        for start in range(0, len(ids), 900):
-            chunk = list(ids[start : start + 900])
-            marks = ", ".join("?" for _ in chunk)
-            for article_id, blob in self.conn.execute(
-                f"SELECT id, shingles FROM articles WHERE id IN ({marks}) AND shingles IS NOT NULL",  # noqa: S608 - placeholders only
-                chunk,
-            ):
-                out[int(article_id)] = bytes(blob)
-        return out
+        sql = "SELECT id, shingles FROM articles WHERE id IN ({marks}) AND shingles IS NOT NULL"
+        return {int(i): bytes(blob) for i, blob in select_in(self.conn, sql, ids, size=900)}
 
     def article(self, article_id: int) -> Article | None:
         row = self.article_row(article_id)
@@ -227,16 +219,8 @@ class Store:
 
     def published_of(self, ids: Sequence[int]) -> dict[int, str | None]:
         """Publication dates of articles (as stored), in one query per 900."""
-        out: dict[int, str | None] = {}
-        for start in range(0, len(ids), 900):
-            chunk = list(ids[start : start + 900])
-            marks = ", ".join("?" for _ in chunk)
-            for article_id, published in self.conn.execute(
-                f"SELECT id, published FROM articles WHERE id IN ({marks})",  # noqa: S608 - placeholders only
-                chunk,
-            ):
-                out[int(article_id)] = published
-        return out
+        sql = "SELECT id, published FROM articles WHERE id IN ({marks})"
+        return {int(i): published for i, published in select_in(self.conn, sql, ids, size=900)}
 
     def set_signature(self, article_id: int, shingles: bytes, evidence: str) -> None:
         """Replace an article's shingles and evidence (after its text was cleaned again)."""
@@ -298,15 +282,8 @@ class Store:
         return self.block_counts(outlet, list(blocks))
 
     def block_counts(self, outlet: str, keys: Sequence[str]) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for chunk in _chunks(list(keys), 500):
-            marks = ", ".join("?" for _ in chunk)
-            rows = self.conn.execute(
-                f"SELECT key, articles FROM site_blocks WHERE outlet = ? AND key IN ({marks})",  # noqa: S608
-                [outlet, *chunk],
-            ).fetchall()
-            counts.update({str(k): int(n) for k, n in rows})
-        return counts
+        sql = "SELECT key, articles FROM site_blocks WHERE outlet = ? AND key IN ({marks})"
+        return {str(k): int(n) for k, n in select_in(self.conn, sql, keys, before=[outlet])}
 
     def add_site_patterns(self, outlet: str, keys: Iterable[str], run_id: int) -> None:
         self.conn.executemany(
@@ -315,16 +292,11 @@ class Store:
         )
 
     def articles_with_blocks(self, outlet: str, keys: Sequence[str]) -> list[int]:
-        ids: set[int] = set()
-        for chunk in _chunks(list(keys), 500):
-            marks = ", ".join("?" for _ in chunk)
-            rows = self.conn.execute(
-                "SELECT DISTINCT b.article_id FROM article_blocks b JOIN articles a"  # noqa: S608
-                f" ON a.id = b.article_id WHERE a.outlet = ? AND b.key IN ({marks})",
-                [outlet, *chunk],
-            ).fetchall()
-            ids.update(int(r[0]) for r in rows)
-        return sorted(ids)
+        sql = (
+            "SELECT DISTINCT b.article_id FROM article_blocks b JOIN articles a"
+            " ON a.id = b.article_id WHERE a.outlet = ? AND b.key IN ({marks})"
+        )
+        return sorted({int(r[0]) for r in select_in(self.conn, sql, keys, before=[outlet])})
 
     # reprints -------------------------------------------------------------------------------
 
@@ -354,8 +326,3 @@ class Store:
             (article_id, article_id),
         ).fetchall()
         return [(int(r[0]), str(r[1])) for r in rows]
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
+from .db import select_in
+
 
 def _iso(value: Any) -> str | None:
     if value is None:
@@ -141,16 +143,8 @@ class SQLiteStoryState:
 
     def evidence_json(self, ids: Sequence[int]) -> dict[int, str]:
         """The stored evidence (JSON) of articles, in one query per 900."""
-        out: dict[int, str] = {}
-        for start in range(0, len(ids), 900):
-            chunk = list(ids[start : start + 900])
-            marks = ", ".join("?" for _ in chunk)
-            for article_id, blob in self.conn.execute(
-                f"SELECT id, evidence FROM articles WHERE id IN ({marks}) AND evidence IS NOT NULL",  # noqa: S608 - placeholders only
-                chunk,
-            ):
-                out[int(article_id)] = str(blob)
-        return out
+        sql = "SELECT id, evidence FROM articles WHERE id IN ({marks}) AND evidence IS NOT NULL"
+        return {int(i): str(blob) for i, blob in select_in(self.conn, sql, ids, size=900)}
 
     def evidence_changed(self, article_id: int) -> None:
         """An article's evidence was replaced: its story's cached member order may differ."""
