@@ -50,26 +50,6 @@ def _ecb_corpus(folder: Path) -> Path:
     return path
 
 
-ECB_TOPICS = (1, 3, 5, 7, 9, 11, 13)
-"""ECB+ dev topics of the scenarios of the story rule: each topic has two related but different
-events (two earthquakes, two arrests of one actor), where the re-check has work to do."""
-
-
-def _ecb_corpus(folder: Path) -> Path:
-    data = shared_dir() / "data" / "ecbplus" / "dev.jsonl"
-    if not data.is_file():
-        pytest.skip(f"ECB+ not found at {data} (set STORYTRACE_SHARED)")
-    path = folder / "ecb.jsonl"
-    with data.open(encoding="utf-8") as fh, path.open("w", encoding="utf-8") as out:
-        for line in fh:
-            row = json.loads(line)
-            if row["topic"] in ECB_TOPICS:
-                out.write(
-                    json.dumps({"id": row["id"], "outlet": row["id"], "text": row["text"]}) + "\n"
-                )
-    return path
-
-
 # setting -> (corpus, base settings, changed settings); the base also applies to the default run.
 Scenario = tuple[str, dict[str, Any], dict[str, Any]]
 PER_ARTICLE = {"batch_size": 1, "recheck_every": 1}  # a decision and a re-check per article

@@ -12,6 +12,7 @@ import click
 from ..config import DEFAULT_DB
 from ..errors import InputError
 from .format import clip, table
+from .options import db_option
 
 
 def _ids(values: tuple[int, ...]) -> tuple[int, int | None]:
@@ -107,14 +108,7 @@ def report_text(r: dict[str, Any]) -> str:
 
 @click.command()
 @click.argument("ids", nargs=-1, type=int, required=True)
-@click.option(
-    "--db",
-    "db",
-    default=None,
-    envvar="STORYTRACE_DB",
-    metavar="PATH",
-    help="SQLite database file (default ./storytrace.db, or $STORYTRACE_DB).",
-)
+@db_option
 @click.option(
     "--agency",
     "agencies",

@@ -15,6 +15,7 @@ from ..errors import InputError, StorytraceError
 from . import format as fmt
 from .compare_cmd import compare as compare_command
 from .eval_cmd import eval_group
+from .options import DB_HELP, db_option, json_option, run_options
 from .serve_cmd import serve as serve_command
 from .train_cmd import train_group
 
@@ -31,31 +32,6 @@ class _Api:
 
 
 api: Any = _Api()
-
-DB_HELP = "SQLite database file (default ./storytrace.db, or $STORYTRACE_DB)."
-
-
-def db_option(func: F) -> F:
-    return click.option(
-        "--db", "db", default=None, envvar="STORYTRACE_DB", metavar="PATH", help=DB_HELP
-    )(func)
-
-
-def run_options(func: F) -> F:
-    """The options of a run through the pipeline (``ingest``, ``rebuild``)."""
-    func = click.option(
-        "--timeout", type=float, help="Seconds allowed to extract one HTML page (default 10)."
-    )(func)
-    func = click.option(
-        "--workers", type=int, help="Worker processes for HTML extraction (0 = one per core)."
-    )(func)
-    return click.option(
-        "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
-    )(func)
-
-
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
 def _db(ctx: click.Context, db: str | None) -> str:

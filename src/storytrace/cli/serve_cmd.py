@@ -8,6 +8,7 @@ import click
 
 from ..errors import StorytraceError
 from ..web import INSTALL_HINT
+from .options import db_option
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -34,14 +35,7 @@ def server_config(db: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db",
-    default=None,
-    envvar="STORYTRACE_DB",
-    metavar="PATH",
-    help="SQLite database file (default ./storytrace.db, or $STORYTRACE_DB).",
-)
+@db_option
 @click.option(
     "--host",
     default=DEFAULT_HOST,
