@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -18,8 +17,6 @@ from .eval_cmd import eval_group
 from .options import DB_HELP, db_option, json_option, run_options
 from .serve_cmd import serve as serve_command
 from .train_cmd import train_group
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Api:
