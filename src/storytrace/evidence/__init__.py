@@ -8,7 +8,9 @@ from storytrace.evidence.similarity import (
     default_weights,
     features,
     fit_weights,
+    pair_features,
     similarity,
+    similarity_scores,
 )
 
 __all__ = [
@@ -20,5 +22,7 @@ __all__ = [
     "extract_evidence",
     "features",
     "fit_weights",
+    "pair_features",
     "similarity",
+    "similarity_scores",
 ]
