@@ -17,6 +17,7 @@ from storytrace.cli.main import cli
 from storytrace.coverage import compare_texts, render_html
 from storytrace.model import Article
 from storytrace.store import Store
+from tests.e2e.chromium import CHROMIUM_ARGS
 
 DACIC_QUOTES = {
     "Serbia cannot defend its state interests without the assistance of the Russian Federation",
@@ -295,12 +296,7 @@ def test_html_report_in_headless_browser(tmp_path: Path) -> None:
     dom = subprocess.run(
         [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
+            *CHROMIUM_ARGS,
             "--virtual-time-budget=3000",
             f"--user-data-dir={tmp_path / 'profile'}",
             "--dump-dom",

@@ -18,17 +18,9 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
 )
 
+from tests.e2e.chromium import CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.test_web import SCRIPT, build_db  # noqa: E402
 from tests.e2e.test_web_serve import free_port, running  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def chromium_path() -> str | None:

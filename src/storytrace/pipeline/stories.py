@@ -18,19 +18,27 @@ from .evidence_cache import EvidenceCache
 from .steps import Step
 
 
-class AssignStories(Step):
-    name = "stories"
-
+class _StoryStep(Step):
     def __init__(
         self, store: Store, config: Config, clusterer: StoryClusterer, evidence: EvidenceCache
     ) -> None:
         super().__init__()
         self.store = store
         self.config = config
-        self.rules = config.stories.decide_config()
-        # The re-check's clusterer: its pair-score memory serves the decisions too.
+        # One clusterer for both steps: the decisions fill the pair-score memory the re-check
+        # reads.
         self.clusterer = clusterer
         self.evidence = evidence
+
+
+class AssignStories(_StoryStep):
+    name = "stories"
+
+    def __init__(
+        self, store: Store, config: Config, clusterer: StoryClusterer, evidence: EvidenceCache
+    ) -> None:
+        super().__init__(store, config, clusterer, evidence)
+        self.rules = config.stories.decide_config()
 
     def __call__(self, article_id: int) -> int:
         """Put the article in a story: its reprint source's, the best matching one, or a new
@@ -74,21 +82,12 @@ class AssignStories(Step):
         return story_id
 
 
-class RecheckStories(Step):
+class RecheckStories(_StoryStep):
     """Regroup the touched stories with their nearest neighbours (split what joined on topical
     vocabulary alone, merge what belongs together), so the stored result depends on the set of
     articles, not on their arrival order, as ``storytrace eval clusters`` measures."""
 
     name = "recheck"
-
-    def __init__(
-        self, store: Store, config: Config, clusterer: StoryClusterer, evidence: EvidenceCache
-    ) -> None:
-        super().__init__()
-        self.store = store
-        self.config = config
-        self.clusterer = clusterer
-        self.evidence = evidence
 
     def __call__(self, touched: set[int]) -> None:
         with self.timed():
