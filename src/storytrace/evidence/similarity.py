@@ -210,31 +210,22 @@ def pair_matrix(a: Evidence, others: Sequence[Evidence]) -> PairMatrix:
 
     # Terms, character grams and the lede. Square roots: the human scale is concave in raw
     # lexical overlap.
-    owner, va, vb, _ = hits(pk.TERMS)
+    def cosine_and_overlap(
+        name: str, hit: tuple[np.ndarray, ...], norm: int, mass: int, both: np.ndarray
+    ) -> None:
+        """``{name}_cos`` and ``{name}_overlap`` (shared mass over the smaller side's)."""
+        owner, va, vb = hit[:3]
+        col(f"{name}_cos")[:] = np.sqrt(_ratio(per(owner, va * vb), sa[norm] * sb[:, norm], both))
+        col(f"{name}_overlap")[:] = np.sqrt(
+            _ratio(per(owner, np.minimum(va, vb)), np.minimum(sa[mass], sb[:, mass]), both)
+        )
+
     both = (size_a[pk.TERMS] > 0) & (size_b[:, pk.TERMS] > 0)
-    col("terms_cos")[:] = np.sqrt(
-        _ratio(per(owner, va * vb), sa[pk.TERMS_NORM] * sb[:, pk.TERMS_NORM], both)
-    )
-    col("terms_overlap")[:] = np.sqrt(
-        _ratio(
-            per(owner, np.minimum(va, vb)),
-            np.minimum(sa[pk.TERMS_MASS], sb[:, pk.TERMS_MASS]),
-            both,
-        )
-    )
+    cosine_and_overlap("terms", hits(pk.TERMS), pk.TERMS_NORM, pk.TERMS_MASS, both)
     words_a, words_b = sa[pk.HAS_WORDS] > 0, sb[:, pk.HAS_WORDS] > 0
-    owner, va, vb, p = hits(pk.GRAMS)
-    both = words_a & words_b
-    col("grams_cos")[:] = np.sqrt(
-        _ratio(per(owner, va * vb), sa[pk.GRAMS_NORM] * sb[:, pk.GRAMS_NORM], both)
-    )
-    col("grams_overlap")[:] = np.sqrt(
-        _ratio(
-            per(owner, np.minimum(va, vb)),
-            np.minimum(sa[pk.GRAMS_MASS], sb[:, pk.GRAMS_MASS]),
-            both,
-        )
-    )
+    gram_hits = hits(pk.GRAMS)
+    owner, va, vb, p = gram_hits
+    cosine_and_overlap("grams", gram_hits, pk.GRAMS_NORM, pk.GRAMS_MASS, words_a & words_b)
     # Is each article's headline and lede told in the other one? (grams, so inflections count)
     grams_a, _ = ka.channel(pk.GRAMS)
     lead_keys, lead_weights = ka.channel(pk.LEAD)
