@@ -40,6 +40,7 @@ from corpus import Corpus, build_corpus, write_jsonl  # noqa: E402
 from storytrace.clean import clean_page  # noqa: E402
 from storytrace.config import Config  # noqa: E402
 from storytrace.evidence import extract_evidence  # noqa: E402
+from storytrace.evidence.metrics import bcubed  # noqa: E402
 from storytrace.match import anchors, may_reprint, shared_shingles, shingles  # noqa: E402
 from storytrace.match.window import days_since_epoch  # noqa: E402
 from storytrace.pipeline.reprints import Linkable, in_window, verify  # noqa: E402
@@ -218,6 +219,26 @@ print(json.dumps(times[WARM_UP:]))
 """
 
 
+def story_quality(db: str, truth: dict[str, str]) -> dict[str, float]:
+    """B-cubed of the stored stories against the stream's events (an article's input ``id``
+    is its ``external_id``); duplicates dropped at ingest are left out."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = conn.execute(
+        "SELECT a.external_id, m.story_id FROM story_members m"
+        " JOIN articles a ON a.id = m.article_id"
+    ).fetchall()
+    conn.close()
+    pred = {str(ext): int(story) for ext, story in rows if ext is not None}
+    gold = {k: v for k, v in truth.items() if k in pred}
+    p, r, f1 = bcubed(pred, gold)
+    return {
+        "bcubed_precision": round(p, 4),
+        "bcubed_recall": round(r, 4),
+        "bcubed_f1": round(f1, 4),
+        "articles": len(gold),
+    }
+
+
 def db_sizes(db: str) -> dict[str, int]:
     conn = sqlite3.connect(db)
     try:
@@ -381,6 +402,7 @@ def _run(
                 sum(v for k, v in sizes.items() if k.startswith("anchors")) / n, 1
             ),
             "report": report,
+            "stories": story_quality(db, corpus.stories),
         }
         fresh = build_corpus(n + 200 + LATENCY_WARM_UP, seed=2, shape=shape).articles[
             -200 - LATENCY_WARM_UP :
@@ -420,6 +442,12 @@ def print_table(result: dict[str, Any]) -> None:
             f"peak memory end to end: {e['peak_rss_mb']:.0f} MB; peak WAL {e['peak_wal_mb']:.0f} MB; database {e['db_bytes_per_article']:.0f} B/article; "
             f"candidate index {e['index_bytes_per_article']:.0f} B/article\n"
         )
+        st = e.get("stories")
+        if st:
+            print(
+                f"stories against the stream's events: B-cubed precision {st['bcubed_precision']:.3f}, "
+                f"recall {st['bcubed_recall']:.3f}, F1 {st['bcubed_f1']:.3f}\n"
+            )
     print("stages, one process, on the same articles:")
     print(f"{'stage':40} {'articles/s':>12} {'MB/s':>8} {'seconds':>9} {'cores':>5}")
     for s in result["stages"]:
