@@ -10,12 +10,14 @@ from typing import Any
 import click
 
 from ..config import DEFAULT_DB, load_config
-from ..errors import InputError, StorytraceError
+from ..errors import StorytraceError
 from . import format as fmt
 from .compare_cmd import compare as compare_command
 from .eval_cmd import eval_group
-from .options import DB_HELP, db_option, json_option, run_options
+from .options import DB_HELP, db_option, field_option, json_option, parse_fields, run_options
 from .serve_cmd import serve as serve_command
+from .spark_cmd import load_command
+from .spark_cmd import spark as spark_group
 from .train_cmd import train_group
 
 
@@ -65,13 +67,7 @@ def cli(ctx: click.Context, db: str | None, debug: bool, quiet: bool) -> None:
 @click.option(
     "--meta", metavar="FILE", help="JSONL or CSV of metadata keyed by file name (`file` column)."
 )
-@click.option(
-    "--field",
-    "field_map",
-    multiple=True,
-    metavar="NAME=COLUMN",
-    help="Read field NAME (id, url, outlet, published, title, text, html) from COLUMN.",
-)
+@field_option
 @run_options
 @click.option(
     "--max-bytes", type=int, help="Largest article file or record accepted (default 10 MB)."
@@ -96,12 +92,7 @@ def ingest(
     .jsonl/.csv (fields id, url, outlet, published, title, text or html) and .warc(.gz).
     Articles already stored are skipped; bad inputs are reported and kept in `rejects`.
     """
-    fields: dict[str, str] = {}
-    for item in field_map:
-        name, sep, column = item.partition("=")
-        if not sep or not name or not column:
-            raise InputError(f"--field expects NAME=COLUMN, got {item!r}")
-        fields[name.strip()] = column.strip()
+    fields = parse_fields(field_map)
     config = load_config(config_path, workers=workers, extract_timeout=timeout, max_bytes=max_bytes)
     report = api.ingest(
         paths,
@@ -273,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
 cli.add_command(compare_command)
 cli.add_command(eval_group)
 cli.add_command(serve_command)
+cli.add_command(spark_group)
+cli.add_command(load_command)
 cli.add_command(train_group)
 
 

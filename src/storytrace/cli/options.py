@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
+from ..errors import InputError
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DB_HELP = "SQLite database file (default ./storytrace.db, or $STORYTRACE_DB)."
@@ -33,3 +35,24 @@ def run_options(func: F) -> F:
 
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def field_option(func: F) -> F:
+    return click.option(
+        "--field",
+        "field_map",
+        multiple=True,
+        metavar="NAME=COLUMN",
+        help="Read field NAME (id, url, outlet, published, title, text, html) from COLUMN.",
+    )(func)
+
+
+def parse_fields(field_map: tuple[str, ...]) -> dict[str, str]:
+    """``--field NAME=COLUMN`` options as a mapping."""
+    fields: dict[str, str] = {}
+    for item in field_map:
+        name, sep, column = item.partition("=")
+        if not sep or not name or not column:
+            raise InputError(f"--field expects NAME=COLUMN, got {item!r}")
+        fields[name.strip()] = column.strip()
+    return fields

@@ -33,7 +33,7 @@ from .report import IngestReport
 from .reprints import LinkReprints
 from .sites import LearnSiteBoilerplate
 from .steps import Step
-from .stories import AssignStories, RecheckStories
+from .stories import AssignStories, RecheckStories, StoryRounds
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,9 @@ class Ingester:
         self.stories = AssignStories(store, config, clusterer, self.evidence)
         self.recheck = RecheckStories(store, config, clusterer, self.evidence)
         self.steps: list[Step] = [self.save, self.site, self.reprints, self.stories, self.recheck]
+        self.rounds = StoryRounds(store, config, self.recheck)
         self.touched: set[int] = set()
         self.sources: set[str] = set()
-        self.since_recheck = 0  # inputs processed since the last re-check
         self.run_id = 0
 
     @property
@@ -129,7 +129,7 @@ class Ingester:
                     self._finish(pending, bar)
             # What the last inputs touched, and what a killed earlier run left pending.
             with self.store.transaction():
-                self._recheck_pending()
+                self.rounds.finish()
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -179,12 +179,8 @@ class Ingester:
                     else:
                         self.report.add_times(result.seconds)
                         self._add(result, fp)
-                if self.touched:
-                    self.store.stories.mark_pending(self.touched)
-                    self.touched = set()
-                self.since_recheck += len(started.todo)
-                if self.since_recheck >= self.config.recheck_every:
-                    self._recheck_pending()
+                self.rounds.after_batch(self.touched, len(started.todo))
+                self.touched = set()
                 work_done = time.perf_counter()
         except BaseException:
             self.site.rollback()
@@ -205,15 +201,6 @@ class Ingester:
         self.site(article_id, item)
         self.reprints(article_id)
         self.touched.add(self.stories(article_id))
-
-    def _recheck_pending(self) -> None:
-        """Re-check the stories touched since the last re-check (inside the caller's
-        transaction, so a killed run keeps them pending)."""
-        pending = self.store.stories.pending()
-        if pending:
-            self.recheck(pending)
-            self.store.stories.clear_pending()
-        self.since_recheck = 0
 
 
 class StoreArticles(Step):

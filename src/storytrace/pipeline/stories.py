@@ -10,6 +10,7 @@ candidates and members from the store and write the outcome back, with the reaso
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from ..config import Config
 from ..store import Store
@@ -145,3 +146,53 @@ class RecheckStories(_StoryStep):
                 into = takers.most_common(1)[0][0] if takers else None
                 state.retire(sid, into)
                 self.counts["retired"] += 1
+
+
+class StoryRounds:
+    """When the touched stories are re-checked: once ``recheck_every`` inputs were processed
+    since the last re-check, and at the end of a run. Each call runs inside the caller's
+    transaction, so a killed run keeps its touched stories pending for the next one."""
+
+    def __init__(self, store: Store, config: Config, recheck: RecheckStories) -> None:
+        self.store = store
+        self.every = config.recheck_every
+        self.recheck = recheck
+        self.since = 0  # inputs processed since the last re-check
+
+    def after_batch(self, touched: set[int], inputs: int) -> None:
+        """A batch of ``inputs`` placed articles in the ``touched`` stories."""
+        if touched:
+            self.store.stories.mark_pending(touched)
+        self.since += inputs
+        if self.since >= self.every:
+            self.finish()
+
+    def finish(self) -> None:
+        """Re-check what is pending now (the end of a run, or a round that is due)."""
+        pending = self.store.stories.pending()
+        if pending:
+            self.recheck(pending)
+            self.store.stories.clear_pending()
+        self.since = 0
+
+
+def assign_in_order(
+    store: Store, config: Config, article_ids: Sequence[int], evidence: EvidenceCache | None = None
+) -> tuple[AssignStories, RecheckStories]:
+    """Place stored articles in stories one at a time, in the given order, with the local
+    ingest's rounds (batches of ``batch_size``, one transaction each, re-checks as
+    :class:`StoryRounds` says): what ``storytrace ingest`` does after storing and linking
+    them. The Spark job's story stage runs this over the articles it prepared."""
+    clusterer = StoryClusterer(**config.stories.clusterer_args())
+    evidence = evidence or EvidenceCache(store.stories)
+    assign = AssignStories(store, config, clusterer, evidence)
+    recheck = RecheckStories(store, config, clusterer, evidence)
+    rounds = StoryRounds(store, config, recheck)
+    ids = list(article_ids)
+    for start in range(0, len(ids), config.batch_size):
+        batch = ids[start : start + config.batch_size]
+        with store.transaction():
+            rounds.after_batch({assign(i) for i in batch}, len(batch))
+    with store.transaction():
+        rounds.finish()
+    return assign, recheck

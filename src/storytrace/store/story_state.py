@@ -354,3 +354,19 @@ class SQLiteStoryState:
             " score, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (now(), self.run_id, kind, story_id, article_id, other, score, reasons),
         )
+
+    def story_rows(self) -> list[dict[str, Any]]:
+        """Every story (merged ones included, with ``merged_into``), for an export."""
+        cur = self.conn.execute(
+            "SELECT id, title, first_seen, last_seen, articles, merged_into FROM stories ORDER BY id"
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+
+    def member_rows(self) -> list[dict[str, Any]]:
+        """Every article's story, score and reasons (JSON), for an export."""
+        cur = self.conn.execute(
+            "SELECT article_id, story_id, score, reasons FROM story_members ORDER BY article_id"
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]

@@ -1,0 +1,1 @@
+"""Run storytrace on Apache Spark: the local stages over a cluster, with Parquet output."""

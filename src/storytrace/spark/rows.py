@@ -1,0 +1,326 @@
+"""What the Spark job does to one record, as pure functions of plain values (dicts of str, int,
+float, bytes): the same readers, extraction, cleaning, signatures and reprint rule as the local
+ingest, wrapped so that a Spark task can call them on a partition's rows. Nothing here imports
+pyspark, so each function is tested without a JVM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ..clean import site_boilerplate
+from ..config import Config
+from ..io.discover import kind_of, strip_suffix
+from ..io.single import read_single
+from ..io.tabular import read_csv, read_jsonl
+from ..io.warc import read_warc
+from ..match import anchors, may_reprint, pack_hashes, shared_shingles, unpack_hashes
+from ..match.window import days_since_epoch
+from ..model import Document, Draft, Reject, Source
+from ..pipeline.prepare import body_blocks, body_key, fingerprint, prepare_draft
+from ..pipeline.reprints import Linkable, verify
+
+Row = dict[str, Any]
+
+DOCUMENT_FIELDS = ("order", "path", "line", "record", "kind", "content", "is_html", "meta")
+REJECT_FIELDS = ("source", "reason", "detail", "stage")
+
+
+def reject_row(reject: Reject, stage: str) -> Row:
+    return {
+        "source": str(reject.source),
+        "reason": reject.reason,
+        "detail": reject.detail,
+        "stage": stage,
+    }
+
+
+def sidecar_names(path: str) -> tuple[str, ...]:
+    """Where the local reader looks for a text or HTML file's sidecar JSON, first match wins."""
+    if kind_of(path) not in ("text", "html"):
+        return ()
+    return (strip_suffix(path) + ".json", path + ".json")
+
+
+def read_file(
+    path: str,
+    content: bytes,
+    *,
+    max_bytes: int,
+    fields: Mapping[str, str],
+    sidecar: bytes | None = None,
+) -> Iterator[Row]:
+    """The documents (``{"document": row}``) and rejects (``{"reject": row}``) of one input
+    file, read by the local readers: Spark hands the task the file's bytes (from any
+    filesystem it reads) and its sidecar JSON's, which go to a private temporary folder under
+    the same names, and the sources are named by the original path. ``order`` numbers the
+    file's documents."""
+    kind = kind_of(path)
+    if kind is None:
+        yield {
+            "reject": reject_row(
+                Reject(Source(path), "unsupported", "not an input kind storytrace reads"), "read"
+            )
+        }
+        return
+    with tempfile.TemporaryDirectory(prefix="storytrace-") as tmp:
+        local = os.path.join(tmp, os.path.basename(path.rstrip("/")) or "input")
+        with open(local, "wb") as fh:
+            fh.write(content)
+        if sidecar is not None:
+            with open(strip_suffix(local) + ".json", "wb") as fh:
+                fh.write(sidecar)
+        if kind in ("text", "html"):
+            items: Iterator[Document | Reject] = iter(
+                [read_single(local, kind, meta_index=None, max_bytes=max_bytes)]
+            )
+        elif kind == "jsonl":
+            items = read_jsonl(local, fields=fields, max_bytes=max_bytes)
+        elif kind == "csv":
+            items = read_csv(local, fields=fields, max_bytes=max_bytes)
+        else:
+            items = read_warc(local, max_bytes=max_bytes)
+        try:
+            for seq, item in enumerate(items):
+                source = replace(item.source, path=path)
+                if isinstance(item, Reject):
+                    yield {"reject": reject_row(replace(item, source=source), "read")}
+                    continue
+                yield {
+                    "document": {
+                        "order": seq,
+                        "path": path,
+                        "line": source.line,
+                        "record": source.record,
+                        "kind": item.kind,
+                        "content": item.content,
+                        "is_html": item.is_html,
+                        "meta": json.dumps(
+                            dict(item.meta), ensure_ascii=False, sort_keys=True, default=str
+                        ),
+                    }
+                }
+        except Exception as exc:  # a reader bug costs this file, never the job
+            yield {
+                "reject": reject_row(
+                    Reject(Source(path), "unreadable", f"{type(exc).__name__}: {exc}"), "read"
+                )
+            }
+
+
+def to_document(row: Mapping[str, Any]) -> Document:
+    return Document(
+        source=Source(row["path"], line=row["line"], record=row["record"]),
+        kind=row["kind"],
+        content=row["content"],
+        is_html=bool(row["is_html"]),
+        meta=json.loads(row["meta"] or "{}"),
+    )
+
+
+def draft_row(doc: Mapping[str, Any], *, timeout: float) -> Row:
+    """Extract one document (``to_draft``): ``{"draft": row}`` or ``{"reject": row}``. The
+    draft row carries what deduplication and site boilerplate learning read: the body's
+    re-ingest key and the keys of its blocks."""
+    from ..extract import to_draft
+
+    document = to_document(doc)
+    draft = to_draft(document, timeout=timeout)
+    if isinstance(draft, Reject):
+        return {"reject": reject_row(draft, "extract")}
+    return {
+        "draft": {
+            "seq": doc["seq"],
+            "path": doc["path"],
+            "line": doc["line"],
+            "record": doc["record"],
+            "kind": draft.kind,
+            "raw": draft.raw,
+            "text": draft.text,
+            "title": draft.title,
+            "url": draft.url,
+            "outlet": draft.outlet,
+            "published": draft.published,
+            "external_id": draft.external_id,
+            "meta": json.dumps(dict(draft.meta), ensure_ascii=False, sort_keys=True, default=str),
+            "from_html": document.is_html,
+            "fingerprint": fingerprint(document.content),
+            "body_key": body_key(draft.outlet, draft.text),
+            "blocks": sorted(body_blocks(draft.text)) if draft.outlet else [],
+        }
+    }
+
+
+def to_draft_value(row: Mapping[str, Any]) -> Draft:
+    return Draft(
+        source=Source(row["path"], line=row["line"], record=row["record"]),
+        kind=row["kind"],
+        raw=row["raw"],
+        text=row["text"],
+        title=row["title"],
+        url=row["url"],
+        outlet=row["outlet"],
+        published=row["published"],
+        external_id=row["external_id"],
+        meta=json.loads(row["meta"] or "{}"),
+    )
+
+
+def learned_at(ranks: Sequence[int], key: str, *, min_articles: int) -> int | None:
+    """When the local ingest learns a block as site boilerplate: ``ranks`` are the positions
+    (1-based, in input order) among its outlet's stored articles of the articles holding the
+    block; the block is learned at the first of them where the rule of
+    :func:`storytrace.clean.site_boilerplate` holds for the counts so far. None: never."""
+    for seen, rank in enumerate(sorted(ranks), start=1):
+        if site_boilerplate({key: seen}, rank, min_articles=min_articles):
+            return rank
+    return None
+
+
+def prepared_row(
+    draft: Mapping[str, Any], patterns: Mapping[str, int], *, shingle_size: int
+) -> Row:
+    """Clean, sign and gather evidence for one stored draft (``prepare_draft``) with its
+    outlet's site boilerplate: the article row and its removed blocks."""
+    item = prepare_draft(
+        to_draft_value(draft),
+        site_blocks={draft["outlet"] or "": dict(patterns)},
+        shingle_size=shingle_size,
+        from_html=bool(draft["from_html"]),
+    )
+    meta = json.loads(draft["meta"] or "{}")
+    if draft["from_html"]:
+        meta["from_html"] = True
+    return {
+        "article": {
+            "id": draft["id"],
+            "source": str(item.draft.source),
+            "kind": draft["kind"],
+            "external_id": draft["external_id"],
+            "url": draft["url"],
+            "outlet": draft["outlet"],
+            "published": draft["published"],
+            "title": draft["title"],
+            "raw": draft["raw"],
+            "body": draft["text"],
+            "text": item.cleaned.text,
+            "body_key": draft["body_key"],
+            "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
+            "evidence": item.evidence,
+            "shingles": pack_hashes(item.shingles),
+            "date": publication_date(draft["published"]),
+        },
+        "removed": [
+            {
+                "article_id": draft["id"],
+                "start": r.start,
+                "end": r.end,
+                "text": r.text,
+                "reason": r.reason,
+            }
+            for r in item.cleaned.removed
+        ],
+    }
+
+
+def publication_date(published: str | None) -> str:
+    """The Parquet partition of an article: its publication day, or ``unknown``."""
+    if published and len(published) >= 10 and published[4] == "-" and published[7] == "-":
+        return published[:10]
+    return "unknown"
+
+
+def article_anchors(shingles: bytes | None, *, modulus: int) -> list[int]:
+    """The candidate-index keys of an article (as signed 64-bit ints, Spark's LongType)."""
+    keys = anchors(unpack_hashes(shingles), modulus=modulus)
+    return [int(k) for k in keys.view(np.int64)]
+
+
+def publication_days(published: str | None) -> float | None:
+    return days_since_epoch(published)
+
+
+def verified(a: Mapping[str, Any], b: Mapping[str, Any]) -> Row | None:
+    """The reprint link of two candidate articles (the local rule: the shingle pre-check, then
+    :func:`storytrace.pipeline.reprints.verify`), as a row with its passages, or None."""
+    sa, sb = unpack_hashes(a["shingles"]), unpack_hashes(b["shingles"])
+    if not may_reprint(shared_shingles(sa, sb), sa.size, sb.size):
+        return None
+    link = verify(
+        Linkable(a["id"], a["published"], a["text"], sa),
+        Linkable(b["id"], b["published"], b["text"], sb),
+    )
+    if link is None:
+        return None
+    first, second, rep = link
+    return {
+        "a": first,
+        "b": second,
+        "kind": rep.kind,
+        "jaccard": rep.jaccard,
+        "containment_ab": rep.containment_ab,
+        "containment_ba": rep.containment_ba,
+        "passages": [
+            {
+                "a_start": p.a_start,
+                "a_end": p.a_end,
+                "b_start": p.b_start,
+                "b_end": p.b_end,
+                "words": p.words,
+            }
+            for p in rep.passages
+        ],
+    }
+
+
+def story_rows(
+    articles: Iterable[Mapping[str, Any]],
+    links: Iterable[Mapping[str, Any]],
+    config: Config,
+    workdir: str,
+) -> tuple[list[Row], list[Row]]:
+    """Place articles in stories as the local ingest does (:func:`assign_in_order`, in id
+    order), in a temporary store under ``workdir`` holding only what the story steps read:
+    each article's id, title, outlet, publication time and evidence, and the reprint links.
+    Returns the rows of ``stories`` and ``story_members``."""
+    from ..model import Reprint
+    from ..pipeline.stories import assign_in_order
+    from ..store import Store
+
+    path = os.path.join(workdir, "stories.db")
+    with Store(path, config=config) as store:
+        ids: list[int] = []
+        run_id = store.start_run("spark ingest: stories", {"config": config.to_dict()})
+        store.stories.run_id = run_id
+        with store.transaction():
+            for a in sorted(articles, key=lambda r: int(r["id"])):
+                given = store.add_article(
+                    {
+                        "source": a["source"], "kind": a["kind"], "outlet": a["outlet"],
+                        "published": a["published"], "title": a["title"], "raw": "",
+                        "body": "", "text": "", "body_key": a["body_key"], "meta": "{}", "evidence": a["evidence"],
+                        "run_id": run_id,
+                    }
+                )  # fmt: skip
+                if given != int(a["id"]):
+                    raise ValueError(
+                        f"article ids must run from 1 without gaps: {a['id']} != {given}"
+                    )
+                ids.append(given)
+            for r in links:
+                store.add_reprint(
+                    int(r["a"]),
+                    int(r["b"]),
+                    Reprint(r["kind"], r["jaccard"], r["containment_ab"], r["containment_ba"], ()),
+                )
+        assign_in_order(store, config, ids)
+        stories = store.stories.story_rows()
+        members = store.stories.member_rows()
+    return stories, members
