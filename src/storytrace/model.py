@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-InputKind = Literal["text", "html", "jsonl", "csv", "warc"]
+InputKind = Literal["text", "html", "jsonl", "csv", "warc", "parquet"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ def to_draft(doc: Document, *, timeout: float = 10.0) -> Draft | Reject:
     ``extract-failed`` or ``extract-timeout``.
     """
     if not doc.content.strip():
-        if doc.kind in ("jsonl", "csv"):
+        if doc.kind in ("jsonl", "csv", "parquet"):
             return Reject(doc.source, "missing-text", "the text/html field is empty")
         return Reject(doc.source, "empty", "the document is empty")
     try:

@@ -28,6 +28,7 @@ _SUFFIXES: tuple[tuple[str, InputKind], ...] = (
     (".tsv.gz", "csv"),
     (".txt.gz", "text"),
     (".warc", "warc"),
+    (".parquet", "parquet"),
     (".html", "html"),
     (".htm", "html"),
     (".jsonl", "jsonl"),

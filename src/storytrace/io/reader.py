@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from storytrace.errors import InputError
 from storytrace.io.discover import InputFile, expand
 from storytrace.io.meta import MetaIndex, load_meta_file
+from storytrace.io.parquet import read_parquet
 from storytrace.io.single import read_single
 from storytrace.io.tabular import read_csv, read_jsonl
 from storytrace.io.warc import read_warc
@@ -32,6 +33,8 @@ def read_inputs(
     - ``.jsonl``/``.ndjson`` and ``.csv``/``.tsv`` (each also ``.gz``): one article per line or
       row, with fields ``id``, ``url``, ``outlet``, ``published``, ``title`` and ``text`` or
       ``html``. ``Source.line`` is the line number.
+    - ``.parquet``: one article per row, the same fields as JSONL (needs pyarrow, in the
+      ``spark`` extra). ``Source.line`` is the row number.
     - ``.warc``/``.warc.gz``: HTML response records with status 200; ``Source.record`` is the
       WARC-Record-ID.
 
@@ -78,6 +81,8 @@ def _read_file(
             yield from read_jsonl(item.path, fields=fields, max_bytes=max_bytes)
         elif item.kind == "csv":
             yield from read_csv(item.path, fields=fields, max_bytes=max_bytes)
+        elif item.kind == "parquet":
+            yield from read_parquet(item.path, fields=fields, max_bytes=max_bytes)
         else:
             yield from read_warc(item.path, max_bytes=max_bytes)
     except Exception as exc:  # a reader bug must not end the whole run

@@ -10,7 +10,7 @@ candidates and members from the store and write the outcome back, with the reaso
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..config import Config
 from ..store import Store
@@ -177,22 +177,24 @@ class StoryRounds:
 
 
 def assign_in_order(
-    store: Store, config: Config, article_ids: Sequence[int], evidence: EvidenceCache | None = None
+    store: Store,
+    config: Config,
+    batches: Iterable[tuple[Sequence[int], int]],
+    evidence: EvidenceCache | None = None,
 ) -> tuple[AssignStories, RecheckStories]:
-    """Place stored articles in stories one at a time, in the given order, with the local
-    ingest's rounds (batches of ``batch_size``, one transaction each, re-checks as
-    :class:`StoryRounds` says): what ``storytrace ingest`` does after storing and linking
-    them. The Spark job's story stage runs this over the articles it prepared."""
+    """Place stored articles in stories one at a time, in order, with the local ingest's
+    rounds: each batch (the ids of the articles an ingest batch stored, and how many inputs
+    it read) in one transaction, re-checks as :class:`StoryRounds` says, and a last one at
+    the end. What ``storytrace ingest`` does after storing and linking them; the Spark job's
+    story stage runs it over the articles it prepared."""
     clusterer = StoryClusterer(**config.stories.clusterer_args())
     evidence = evidence or EvidenceCache(store.stories)
     assign = AssignStories(store, config, clusterer, evidence)
     recheck = RecheckStories(store, config, clusterer, evidence)
     rounds = StoryRounds(store, config, recheck)
-    ids = list(article_ids)
-    for start in range(0, len(ids), config.batch_size):
-        batch = ids[start : start + config.batch_size]
+    for ids, inputs in batches:
         with store.transaction():
-            rounds.after_batch({assign(i) for i in batch}, len(batch))
+            rounds.after_batch({assign(i) for i in ids}, inputs)
     with store.transaction():
         rounds.finish()
     return assign, recheck

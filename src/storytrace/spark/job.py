@@ -52,18 +52,17 @@ class SparkJobError(RuntimeError):
 
 
 def session(master: str | None = None, app: str = "storytrace") -> Any:
-    """A SparkSession (the active one, else a new one; ``master`` defaults to ``local[*]`` when
-    not set by ``spark-submit``). Local workers run this Python, so they import storytrace."""
+    """A SparkSession (the active one, else a new one). ``master``: the cluster's URL; by
+    default the one ``spark-submit`` was given, else ``local[*]``. Local workers run this
+    Python, so they import storytrace."""
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(app)
     if master:
         builder = builder.master(master)
-    elif not os.environ.get("SPARK_MASTER") and "spark.master" not in os.environ.get(
-        "PYSPARK_SUBMIT_ARGS", ""
-    ):
-        builder = builder.config("spark.master", "local[*]")
+    elif "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit, which sets it
+        builder = builder.master("local[*]")
     spark = (
         builder.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -170,7 +169,7 @@ class SparkIngest:
             "spark": {"version": self.spark.version, "master": self.spark.sparkContext.master},
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        self.fs.write_text("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+        self.fs.write_text("manifest.json", json.dumps(manifest, indent=2))
         return manifest
 
     # -- the stages ----------------------------------------------------------------------
@@ -482,8 +481,9 @@ class SparkIngest:
 
         config = self.config
         articles = self.spark.read.parquet(self.fs.path("articles")).select(
-            "id", "source", "kind", "outlet", "published", "title", "evidence", "body_key"
+            "id", "seq", "source", "kind", "outlet", "published", "title", "evidence", "body_key"
         )
+        inputs = int(json.loads(self.fs.read_text("_stages/read.json"))["counts"]["documents"])
         links = self.spark.read.parquet(self.fs.path("reprints"))
         tagged = articles.rdd.map(lambda r: ("article", r.asDict())).union(
             links.rdd.map(lambda r: ("link", r.asDict()))
@@ -496,7 +496,9 @@ class SparkIngest:
             for tag, row in part:
                 found[tag].append(row)
             with tempfile.TemporaryDirectory(prefix="storytrace-stories-") as tmp:
-                stories, members = rows.story_rows(found["article"], found["link"], config, tmp)
+                stories, members = rows.story_rows(
+                    found["article"], found["link"], config, tmp, inputs
+                )
             for story in stories:
                 yield ("story", story)
             for member in members:
@@ -535,11 +537,12 @@ DRAFT_SCHEMA = (
 STORY_COLUMNS = ("id", "title", "first_seen", "last_seen", "articles", "merged_into")
 MEMBER_COLUMNS = ("article_id", "story_id", "score", "reasons")
 ARTICLE_COLUMNS = (
-    "id", "source", "kind", "external_id", "url", "outlet", "published", "title", "raw", "body",
+    "id",
+    "seq", "source", "kind", "external_id", "url", "outlet", "published", "title", "raw", "body",
     "text", "body_key", "meta", "evidence", "shingles", "date",
 )  # fmt: skip
 ARTICLE_SCHEMA = (
-    "id long, source string, kind string, external_id string, url string, outlet string,"
+    "id long, seq long, source string, kind string, external_id string, url string, outlet string,"
     " published string, title string, raw string, body string, text string, body_key string,"
     " meta string, evidence string, shingles binary, date string"
 )

@@ -18,6 +18,7 @@ import numpy as np
 from ..clean import site_boilerplate
 from ..config import Config
 from ..io.discover import kind_of, strip_suffix
+from ..io.parquet import read_parquet
 from ..io.single import read_single
 from ..io.tabular import read_csv, read_jsonl
 from ..io.warc import read_warc
@@ -85,6 +86,8 @@ def read_file(
             items = read_jsonl(local, fields=fields, max_bytes=max_bytes)
         elif kind == "csv":
             items = read_csv(local, fields=fields, max_bytes=max_bytes)
+        elif kind == "parquet":
+            items = read_parquet(local, fields=fields, max_bytes=max_bytes)
         else:
             items = read_warc(local, max_bytes=max_bytes)
         try:
@@ -201,6 +204,7 @@ def prepared_row(
     return {
         "article": {
             "id": draft["id"],
+            "seq": draft["seq"],
             "source": str(item.draft.source),
             "kind": draft["kind"],
             "external_id": draft["external_id"],
@@ -285,42 +289,62 @@ def story_rows(
     links: Iterable[Mapping[str, Any]],
     config: Config,
     workdir: str,
+    inputs: int,
 ) -> tuple[list[Row], list[Row]]:
     """Place articles in stories as the local ingest does (:func:`assign_in_order`, in id
-    order), in a temporary store under ``workdir`` holding only what the story steps read:
-    each article's id, title, outlet, publication time and evidence, and the reprint links.
-    Returns the rows of ``stories`` and ``story_members``."""
+    order), in a temporary store under ``workdir`` that holds only what the story steps read
+    (each article's id, title, outlet, publication time and evidence, and the reprint links)
+    and that grows as the local one does: in the batches of ``batch_size`` inputs the local
+    ingest reads (``seq`` is an article's input number among the ``inputs`` documents), each
+    batch's articles and links stored just before they are placed, so a re-check sees only
+    the articles that arrived before it. Returns the rows of ``stories`` and
+    ``story_members``."""
     from ..model import Reprint
     from ..pipeline.stories import assign_in_order
     from ..store import Store
 
+    size = config.batch_size
+    arrived: list[list[Mapping[str, Any]]] = [[] for _ in range(0, inputs, size)]
+    for a in sorted(articles, key=lambda r: int(r["id"])):
+        arrived[int(a["seq"]) // size].append(a)
+    linked: dict[int, list[Mapping[str, Any]]] = {}
+    for r in links:  # a link is made when its later article arrives
+        linked.setdefault(max(int(r["a"]), int(r["b"])), []).append(r)
     path = os.path.join(workdir, "stories.db")
     with Store(path, config=config) as store:
-        ids: list[int] = []
         run_id = store.start_run("spark ingest: stories", {"config": config.to_dict()})
         store.stories.run_id = run_id
-        with store.transaction():
-            for a in sorted(articles, key=lambda r: int(r["id"])):
-                given = store.add_article(
-                    {
-                        "source": a["source"], "kind": a["kind"], "outlet": a["outlet"],
-                        "published": a["published"], "title": a["title"], "raw": "",
-                        "body": "", "text": "", "body_key": a["body_key"], "meta": "{}", "evidence": a["evidence"],
-                        "run_id": run_id,
-                    }
-                )  # fmt: skip
-                if given != int(a["id"]):
-                    raise ValueError(
-                        f"article ids must run from 1 without gaps: {a['id']} != {given}"
-                    )
-                ids.append(given)
-            for r in links:
-                store.add_reprint(
-                    int(r["a"]),
-                    int(r["b"]),
-                    Reprint(r["kind"], r["jaccard"], r["containment_ab"], r["containment_ba"], ()),
-                )
-        assign_in_order(store, config, ids)
+
+        def batches() -> Iterator[tuple[list[int], int]]:
+            for start, batch in zip(range(0, inputs, size), arrived, strict=True):
+                ids = []
+                with store.transaction():
+                    for a in batch:
+                        given = store.add_article(
+                            {
+                                "source": a["source"], "kind": a["kind"], "outlet": a["outlet"],
+                                "published": a["published"], "title": a["title"], "raw": "",
+                                "body": "", "text": "", "body_key": a["body_key"], "meta": "{}",
+                                "evidence": a["evidence"], "run_id": run_id,
+                            }
+                        )  # fmt: skip
+                        if given != int(a["id"]):
+                            raise ValueError(
+                                f"article ids must run from 1 in input order: {a['id']}"
+                            )
+                        ids.append(given)
+                        for r in linked.get(given, ()):
+                            rep = Reprint(
+                                r["kind"],
+                                r["jaccard"],
+                                r["containment_ab"],
+                                r["containment_ba"],
+                                (),
+                            )
+                            store.add_reprint(int(r["a"]), int(r["b"]), rep)
+                yield ids, min(size, inputs - start)
+
+        assign_in_order(store, config, batches())
         stories = store.stories.story_rows()
         members = store.stories.member_rows()
     return stories, members

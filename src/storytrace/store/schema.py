@@ -38,7 +38,7 @@ SCHEMA = """
     CREATE TABLE articles (
         id INTEGER PRIMARY KEY,
         source TEXT NOT NULL,
-        kind TEXT NOT NULL,                        -- text | html | jsonl | csv | warc
+        kind TEXT NOT NULL,                        -- text | html | jsonl | csv | parquet | warc
         external_id TEXT,
         url TEXT,
         outlet TEXT,                               -- normalised domain, or the given outlet name

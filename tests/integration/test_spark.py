@@ -1,0 +1,261 @@
+"""`storytrace spark ingest` in Spark's local mode: the same articles, reprints and stories as
+`storytrace ingest`, resumable stages, rejects instead of failures, and `storytrace load`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import storytrace
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Spark needs Java 17+", allow_module_level=True)
+
+pytestmark = pytest.mark.slow
+
+from storytrace.cli.main import main  # noqa: E402
+from storytrace.spark.job import STAGES, SparkIngest, SparkJobError, session  # noqa: E402
+from storytrace.spark.load import load  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    s = session("local[2]")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def local_db(example_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("local") / "local.db")
+    storytrace.ingest([str(example_corpus)], db=db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def spark_out(spark: Any, example_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = str(tmp_path_factory.mktemp("spark") / "out")
+    SparkIngest(spark, [str(example_corpus)], out).run(log=lambda _: None)
+    return out
+
+
+def _name(source: str) -> str:
+    return os.path.basename(source)
+
+
+def _local(db: str) -> dict[str, Any]:
+    conn = sqlite3.connect(db)
+    names = {i: _name(s) for i, s in conn.execute("SELECT id, source FROM articles")}
+    out = {
+        "ids": names,
+        "texts": {_name(s): t for s, t in conn.execute("SELECT source, text FROM articles")},
+        "links": {
+            (names[a], names[b], k) for a, b, k in conn.execute("SELECT a, b, kind FROM reprints")
+        },
+        "stories": _partition(
+            (names[a], s) for a, s in conn.execute("SELECT article_id, story_id FROM story_members")
+        ),
+    }
+    conn.close()
+    return out
+
+
+def _partition(pairs: Any) -> list[list[str]]:
+    groups: dict[int, set[str]] = defaultdict(set)
+    for article, story in pairs:
+        groups[story].add(article)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def _spark(spark: Any, out: str) -> dict[str, Any]:
+    articles = spark.read.parquet(f"{out}/articles").select("id", "source", "text").collect()
+    names = {r.id: _name(r.source) for r in articles}
+    return {
+        "ids": names,
+        "texts": {_name(r.source): r.text for r in articles},
+        "links": {
+            (names[r.a], names[r.b], r.kind)
+            for r in spark.read.parquet(f"{out}/reprints").collect()
+        },
+        "stories": _partition(
+            (names[r.article_id], r.story_id)
+            for r in spark.read.parquet(f"{out}/story_members").collect()
+        ),
+    }
+
+
+def test_the_example_corpus_gives_what_the_local_ingest_gives(
+    spark: Any, spark_out: str, local_db: str
+) -> None:
+    ours, theirs = _spark(spark, spark_out), _local(local_db)
+    assert len(ours["ids"]) == 40
+    assert ours["ids"] == theirs["ids"]  # the same ids, in input order
+    assert ours["texts"] == theirs["texts"]  # the same cleaning, site boilerplate included
+    assert len(theirs["links"]) > 10 and ours["links"] == theirs["links"]
+    assert len(theirs["stories"]) > 5 and ours["stories"] == theirs["stories"]
+
+
+def test_the_output_is_partitioned_by_date_with_a_manifest(spark_out: str) -> None:
+    days = sorted(
+        p.name for p in Path(spark_out, "articles").iterdir() if p.name.startswith("date=")
+    )
+    assert days and all(len(d) == len("date=2026-03-10") or d == "date=unknown" for d in days)
+    manifest = json.loads(Path(spark_out, "manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["stages"]) == list(STAGES)
+    assert manifest["stages"]["prepare"]["counts"]["articles"] == 40
+    assert all((Path(spark_out) / "_stages" / f"{s}.json").is_file() for s in STAGES)
+
+
+def test_a_rerun_skips_finished_stages_and_from_reruns_the_rest(
+    spark: Any, example_corpus: Path, tmp_path: Path
+) -> None:
+    out = str(tmp_path / "out")
+    SparkIngest(spark, [str(example_corpus)], out).run(log=lambda _: None, stop="prepare")
+    assert not (tmp_path / "out" / "_stages" / "reprints.json").exists()
+    lines: list[str] = []
+    manifest = SparkIngest(spark, [str(example_corpus)], out).run(log=lines.append)
+    assert [line.split(":")[0] for line in lines if "skipped" in line] == [
+        "read",
+        "extract",
+        "prepare",
+    ]
+    assert not manifest["stages"]["reprints"].get("skipped")
+    lines.clear()
+    SparkIngest(spark, [str(example_corpus)], out).run(log=lines.append, start="reprints")
+    assert [line.split(":")[0] for line in lines if "skipped" not in line] == [
+        "reprints",
+        "stories",
+    ]
+    with pytest.raises(SparkJobError):
+        SparkIngest(spark, [str(example_corpus)], out).run(start="stories", stop="read")
+
+
+def test_bad_inputs_are_rejects_and_the_rest_goes_on(spark: Any, tmp_path: Path) -> None:
+    data = tmp_path / "in"
+    data.mkdir()
+    good = {
+        "text": "Harbour workers in Porto Alegre began a strike over pay on Monday.",
+        "outlet": "x.example",
+    }
+    (data / "feed.jsonl").write_text(
+        json.dumps(good) + "\n{broken\n" + json.dumps({"title": "no text"}) + "\n", encoding="utf-8"
+    )
+    (data / "blob.txt").write_bytes(b"\x00\xff" * 500)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    row = {
+        "text": "Grain ships left Izmail on Tuesday under the new route deal.",
+        "outlet": "y.example",
+    }
+    pq.write_table(
+        pa.Table.from_pylist([row, {"text": None, "outlet": "z.example"}]), data / "rows.parquet"
+    )
+    (data / "notes.md").write_text("not an input kind: ignored in a folder", encoding="utf-8")
+    out = str(tmp_path / "out")
+    manifest = SparkIngest(spark, [str(data)], out).run(log=lambda _: None)
+    assert manifest["stages"]["prepare"]["counts"]["articles"] == 2
+    rejects = spark.read.parquet(f"{out}/rejects").collect()
+    reasons = sorted((_name(r.source), r.reason, r.stage) for r in rejects)
+    assert reasons == [
+        ("blob.txt", "binary", "read"),
+        ("feed.jsonl:2", "malformed-json", "read"),
+        ("feed.jsonl:3", "missing-text", "read"),
+        ("rows.parquet:2", "missing-text", "read"),
+    ]
+
+
+def test_load_gives_the_read_commands_the_local_result(
+    spark_out: str, local_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "loaded.db")
+    assert main(["load", spark_out, "--db", db]) == 0
+    capsys.readouterr()
+
+    def listing(path: str) -> Any:
+        assert main(["stories", "--db", path, "--json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    assert listing(db) == listing(local_db)
+    assert main(["story", "4", "--db", db]) == 0
+    assert "Members" in capsys.readouterr().out
+    assert main(["load", spark_out, "--db", db]) == 1  # never into a database that holds articles
+    assert "already holds articles" in capsys.readouterr().err
+
+
+def test_load_takes_a_slice(spark_out: str, tmp_path: Path) -> None:
+    report = load(spark_out, db=str(tmp_path / "slice.db"), outlet="coastpost.example")
+    conn = sqlite3.connect(tmp_path / "slice.db")
+    outlets = {o for (o,) in conn.execute("SELECT outlet FROM articles")}
+    dangling = conn.execute(
+        "SELECT count(*) FROM reprints WHERE a NOT IN (SELECT id FROM articles) OR b NOT IN (SELECT id FROM articles)"
+    ).fetchone()[0]
+    assert outlets == {"coastpost.example"} and report.counts["articles"] >= 3
+    assert dangling == 0
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_command_line(
+    example_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / "out")
+    assert (
+        main(["spark", "ingest", str(example_corpus), "--out", out, "--to", "prepare", "--json"])
+        == 0
+    )
+    manifest = json.loads(capsys.readouterr().out)
+    assert (
+        manifest["stages"]["prepare"]["counts"]["articles"] == 40
+        and "reprints" not in manifest["stages"]
+    )
+    # An output stopped after `prepare` loads its articles, without reprints or stories.
+    assert main(["load", out, "--db", str(tmp_path / "x.db"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"articles": 40, "reprints": 0, "stories": 0}
+    assert main(["load", str(tmp_path), "--db", str(tmp_path / "y.db")]) == 1
+    assert "not the output of a finished" in capsys.readouterr().err
+
+
+def test_ecb_plus_stories_score_as_the_local_runner(
+    spark: Any, shared_data: Path, tmp_path: Path
+) -> None:
+    """B-cubed F1 on ECB+ dev within 0.01 of `storytrace ingest`'s (the same JSONL input)."""
+    from storytrace.evaluation.loaders import load_clusters
+    from storytrace.evaluation.runners import cluster_labels
+    from storytrace.evidence.metrics import bcubed
+
+    items, gold = load_clusters(shared_data / "ecbplus" / "dev.jsonl")
+    source = tmp_path / "articles.jsonl"
+    with source.open("w", encoding="utf-8") as fh:
+        for it in items:
+            row = {"text": it.text, "title": it.title, "published": it.published}
+            fh.write(json.dumps({k: v for k, v in row.items() if v}, ensure_ascii=False) + "\n")
+    out = str(tmp_path / "out")
+    SparkIngest(spark, [str(source)], out).run(log=lambda _: None)
+    line_of = {
+        r.id: int(r.source.rsplit(":", 1)[1])
+        for r in spark.read.parquet(f"{out}/articles").select("id", "source").collect()
+    }
+    story_of_line = {
+        line_of[r.article_id]: r.story_id
+        for r in spark.read.parquet(f"{out}/story_members").collect()
+    }
+    # A duplicate input gets the story of the copy that was kept (as `eval clusters` does).
+    line_of_seq = {r.seq: r.line for r in spark.read.parquet(f"{out}/_work/documents").collect()}
+    for r in spark.read.parquet(f"{out}/duplicates").collect():
+        story_of_line[r.line] = story_of_line[line_of_seq[r.first_seq]]
+    ours = [story_of_line.get(n + 1, -(n + 1)) for n in range(len(items))]
+    local = cluster_labels(items)
+    ref = dict(enumerate(gold))
+    f1_spark = bcubed(dict(enumerate(ours)), ref)[2]
+    f1_local = bcubed(dict(enumerate(local)), ref)[2]
+    assert f1_local > 0.9
+    assert abs(f1_spark - f1_local) <= 0.01
