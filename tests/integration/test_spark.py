@@ -259,3 +259,37 @@ def test_ecb_plus_stories_score_as_the_local_runner(
     f1_local = bcubed(dict(enumerate(local)), ref)[2]
     assert f1_local > 0.9
     assert abs(f1_spark - f1_local) <= 0.01
+
+
+def test_spark_submit_runs_the_documented_script(example_corpus: Path, tmp_path: Path) -> None:
+    """docs/spark.md's command: `spark-submit .../storytrace/spark/submit.py INPUT --out DIR`."""
+    import subprocess
+    import sys
+
+    import storytrace.spark.submit as submit
+
+    spark_submit = Path(sys.executable).with_name("spark-submit")
+    if not spark_submit.exists():
+        pytest.skip("no spark-submit beside this Python")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable}
+    result = subprocess.run(
+        [
+            str(spark_submit),
+            "--master",
+            "local[1]",
+            submit.__file__,
+            str(example_corpus),
+            "--out",
+            str(out),
+            "--to",
+            "extract",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((out / "_stages" / "extract.json").read_text())["counts"]["drafts"] == 40
+    assert not (out / "_stages" / "prepare.json").exists()
