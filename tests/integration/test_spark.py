@@ -137,6 +137,14 @@ def test_a_rerun_skips_finished_stages_and_from_reruns_the_rest(
     ]
     with pytest.raises(SparkJobError):
         SparkIngest(spark, [str(example_corpus)], out).run(start="stories", stop="read")
+    # Other inputs or settings never reuse the stages of this run.
+    with pytest.raises(SparkJobError, match="other inputs"):
+        SparkIngest(spark, [str(example_corpus / "dailycourier.jsonl")], out).run(
+            log=lambda _: None
+        )
+    other = storytrace.Config(shingle_size=4)
+    with pytest.raises(SparkJobError, match="other config"):
+        SparkIngest(spark, [str(example_corpus)], out, config=other).run(log=lambda _: None)
 
 
 def test_bad_inputs_are_rejects_and_the_rest_goes_on(spark: Any, tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
+from ..errors import StorytraceError
 from ..match import effective_min_shared
 from . import rows
 
@@ -47,7 +48,7 @@ TABLES = {
 }
 
 
-class SparkJobError(RuntimeError):
+class SparkJobError(StorytraceError):
     """A usage error of the Spark job (bad stage names, no inputs)."""
 
 
@@ -147,10 +148,9 @@ class SparkIngest:
             if i < first or (done and not forced):
                 if not done:
                     raise SparkJobError(f"stage {name} has no output in {self.out}: run it first")
-                self.report[name] = {
-                    "skipped": True,
-                    **json.loads(self.fs.read_text(f"_stages/{name}.json")),
-                }
+                marker = json.loads(self.fs.read_text(f"_stages/{name}.json"))
+                self._check_same_run(name, marker)
+                self.report[name] = {"skipped": True, **marker}
                 log(f"{name}: done before, skipped")
                 continue
             for later in STAGES[i:]:  # what a re-run stage invalidates
@@ -158,7 +158,12 @@ class SparkIngest:
                     self.fs.delete(f"_stages/{later}.json")
             began = time.monotonic()
             counts = getattr(self, f"_{name}")()
-            marker = {"counts": counts, "seconds": round(time.monotonic() - began, 3)}
+            marker = {
+                "counts": counts,
+                "seconds": round(time.monotonic() - began, 3),
+                "inputs": list(self.inputs),
+                "config": self.config.to_dict(),
+            }
             self.fs.write_text(f"_stages/{name}.json", json.dumps(marker, sort_keys=True))
             self.report[name] = marker
             log(f"{name}: {_describe(counts)} in {marker['seconds']:.1f} s")
@@ -171,6 +176,17 @@ class SparkIngest:
         }
         self.fs.write_text("manifest.json", json.dumps(manifest, indent=2))
         return manifest
+
+    def _check_same_run(self, name: str, marker: dict[str, Any]) -> None:
+        """A finished stage is only skipped for the inputs and settings it ran with: another
+        day's data in the same --out would otherwise be silently ignored."""
+        for what, mine in (("inputs", list(self.inputs)), ("config", self.config.to_dict())):
+            if what in marker and marker[what] != mine:
+                raise SparkJobError(
+                    f"{self.out} holds stage {name} of a run with other {what}; give another"
+                    f" --out, or --from {name} to run it again with these (continuing an"
+                    " earlier output with new inputs is not supported yet)"
+                )
 
     # -- the stages ----------------------------------------------------------------------
 
