@@ -90,7 +90,10 @@ def _start(master: str | None) -> Any:
     except ImportError as exc:
         raise StorytraceError(INSTALL_HINT) from exc
     except Exception as exc:  # the JVM did not start: no Java, or a bad master URL
-        raise StorytraceError(f"could not start Spark ({type(exc).__name__}): {exc}") from exc
+        raise StorytraceError(
+            f"could not start Spark: {exc} (Spark needs Java 17+ on PATH or in JAVA_HOME,"
+            " and a reachable --master)"
+        ) from exc
 
 
 @click.command("load")
