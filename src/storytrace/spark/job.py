@@ -495,32 +495,35 @@ class SparkIngest:
     def _stories(self) -> dict[str, int]:
         import tempfile
 
+        from pyspark.sql import functions as F
+
         config = self.config
         articles = self.spark.read.parquet(self.fs.path("articles")).select(
             "id", "seq", "source", "kind", "outlet", "published", "title", "evidence", "body_key"
         )
         inputs = int(json.loads(self.fs.read_text("_stages/read.json"))["counts"]["documents"])
         links = self.spark.read.parquet(self.fs.path("reprints"))
-        tagged = articles.rdd.map(lambda r: ("article", r.asDict())).union(
-            links.rdd.map(lambda r: ("link", r.asDict()))
+        size = config.batch_size
+        later = articles.select(F.col("id").alias("later"), F.col("seq").alias("later_seq"))
+        links = links.withColumn("later", F.greatest("a", "b")).join(later, "later")
+        # One stream in the local ingest's order (batch, article, its links), sorted by Spark
+        # (spilling to disk when large) into the one task that places them.
+        stream = (
+            articles.rdd.map(lambda r: ((r.seq // size, r.id, 0), ("article", r.asDict())))
+            .union(
+                links.rdd.map(lambda r: ((r.later_seq // size, r.later, 1), ("link", r.asDict())))
+            )
+            .sortByKey(numPartitions=1)
+            .values()
         )
 
         def place(
             part: Iterable[tuple[str, dict[str, Any]]],
         ) -> Iterator[tuple[str, dict[str, Any]]]:
-            found: dict[str, list[dict[str, Any]]] = {"article": [], "link": []}
-            for tag, row in part:
-                found[tag].append(row)
             with tempfile.TemporaryDirectory(prefix="storytrace-stories-") as tmp:
-                stories, members = rows.story_rows(
-                    found["article"], found["link"], config, tmp, inputs
-                )
-            for story in stories:
-                yield ("story", story)
-            for member in members:
-                yield ("member", member)
+                yield from rows.story_rows(part, config, tmp, inputs)
 
-        out = tagged.coalesce(1).mapPartitions(place).cache()
+        out = stream.mapPartitions(place).cache()
         stories = self.spark.createDataFrame(
             out.filter(lambda kv: kv[0] == "story").map(
                 lambda kv: tuple(kv[1][k] for k in STORY_COLUMNS)

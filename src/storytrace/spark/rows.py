@@ -285,55 +285,60 @@ def verified(a: Mapping[str, Any], b: Mapping[str, Any]) -> Row | None:
 
 
 def story_rows(
-    articles: Iterable[Mapping[str, Any]],
-    links: Iterable[Mapping[str, Any]],
+    stream: Iterable[tuple[str, Mapping[str, Any]]],
     config: Config,
     workdir: str,
     inputs: int,
-) -> tuple[list[Row], list[Row]]:
-    """Place articles in stories as the local ingest does (:func:`assign_in_order`, in id
-    order), in a temporary store under ``workdir`` that holds only what the story steps read
-    (each article's id, title, outlet, publication time and evidence, and the reprint links)
-    and that grows as the local one does: in the batches of ``batch_size`` inputs the local
-    ingest reads (``seq`` is an article's input number among the ``inputs`` documents), each
-    batch's articles and links stored just before they are placed, so a re-check sees only
-    the articles that arrived before it. Returns the rows of ``stories`` and
-    ``story_members``."""
+) -> Iterator[tuple[str, Row]]:
+    """Place articles in stories as the local ingest does (:func:`assign_in_order`), in a
+    temporary store under ``workdir`` that holds only what the story steps read (each
+    article's id, title, outlet, publication time and evidence, and the reprint links) and
+    that grows as the local one does: batch by batch, each batch's articles and links stored
+    just before they are placed, so a re-check sees only the articles that arrived before it.
+
+    ``stream``: ``("article", row)`` and ``("link", row)`` in the order the local ingest makes
+    them: by batch (of ``batch_size`` of the ``inputs`` documents; ``seq`` is an article's
+    input number, ``later_seq`` that of a link's later article), then article id, each link
+    after its later article. Read one batch at a time, so memory does not grow with the run.
+    Yields ``("story", row)`` and ``("member", row)``."""
     from ..model import Reprint
     from ..pipeline.stories import assign_in_order
     from ..store import Store
 
     size = config.batch_size
-    arrived: list[list[Mapping[str, Any]]] = [[] for _ in range(0, inputs, size)]
-    for a in sorted(articles, key=lambda r: int(r["id"])):
-        arrived[int(a["seq"]) // size].append(a)
-    linked: dict[int, list[Mapping[str, Any]]] = {}
-    for r in links:  # a link is made when its later article arrives
-        linked.setdefault(max(int(r["a"]), int(r["b"])), []).append(r)
+    rows_in = iter(stream)
+
+    def batch_of(item: tuple[str, Mapping[str, Any]]) -> int:
+        tag, row = item
+        return int(row["seq"] if tag == "article" else row["later_seq"]) // size
+
     path = os.path.join(workdir, "stories.db")
     with Store(path, config=config) as store:
         run_id = store.start_run("spark ingest: stories", {"config": config.to_dict()})
         store.stories.run_id = run_id
 
         def batches() -> Iterator[tuple[list[int], int]]:
-            for start, batch in zip(range(0, inputs, size), arrived, strict=True):
+            item = next(rows_in, None)
+            for number, start in enumerate(range(0, inputs, size)):
                 ids = []
                 with store.transaction():
-                    for a in batch:
-                        given = store.add_article(
-                            {
-                                "source": a["source"], "kind": a["kind"], "outlet": a["outlet"],
-                                "published": a["published"], "title": a["title"], "raw": "",
-                                "body": "", "text": "", "body_key": a["body_key"], "meta": "{}",
-                                "evidence": a["evidence"], "run_id": run_id,
-                            }
-                        )  # fmt: skip
-                        if given != int(a["id"]):
-                            raise ValueError(
-                                f"article ids must run from 1 in input order: {a['id']}"
-                            )
-                        ids.append(given)
-                        for r in linked.get(given, ()):
+                    while item is not None and batch_of(item) == number:
+                        tag, r = item
+                        if tag == "article":
+                            given = store.add_article(
+                                {
+                                    "source": r["source"], "kind": r["kind"], "outlet": r["outlet"],
+                                    "published": r["published"], "title": r["title"], "raw": "",
+                                    "body": "", "text": "", "body_key": r["body_key"], "meta": "{}",
+                                    "evidence": r["evidence"], "run_id": run_id,
+                                }
+                            )  # fmt: skip
+                            if given != int(r["id"]):
+                                raise ValueError(
+                                    f"article ids must run from 1 in input order: {r['id']}"
+                                )
+                            ids.append(given)
+                        else:
                             rep = Reprint(
                                 r["kind"],
                                 r["jaccard"],
@@ -342,9 +347,13 @@ def story_rows(
                                 (),
                             )
                             store.add_reprint(int(r["a"]), int(r["b"]), rep)
+                        item = next(rows_in, None)
                 yield ids, min(size, inputs - start)
+            if item is not None:
+                raise ValueError(f"an article or link after the last of {inputs} inputs: {item[1]}")
 
         assign_in_order(store, config, batches())
-        stories = store.stories.story_rows()
-        members = store.stories.member_rows()
-    return stories, members
+        for story in store.stories.story_rows():
+            yield ("story", story)
+        for member in store.stories.member_rows():
+            yield ("member", member)
