@@ -301,3 +301,27 @@ def test_spark_submit_runs_the_documented_script(example_corpus: Path, tmp_path:
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads((out / "_stages" / "extract.json").read_text())["counts"]["drafts"] == 40
     assert not (out / "_stages" / "prepare.json").exists()
+
+
+def test_articles_are_numbered_in_the_local_reading_order(spark: Any, tmp_path: Path) -> None:
+    """Inputs in the order given, folders walked by name at each level: the same ids."""
+    first, second = tmp_path / "z-first", tmp_path / "a-second"
+    for folder, names in (
+        (first, ["b-c.txt", "b/x.txt", "b/a/y.txt", "a.txt"]),
+        (second, ["m.txt"]),
+    ):
+        for name in names:
+            f = folder / name
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_text(
+                f"Title of {name}\n\nA body about {name} and nothing else at all.", encoding="utf-8"
+            )
+    inputs = [str(first), str(second)]
+    db = str(tmp_path / "local.db")
+    storytrace.ingest(inputs, db=db)
+    conn = sqlite3.connect(db)
+    local = [s for (s,) in conn.execute("SELECT source FROM articles ORDER BY id")]
+    out = str(tmp_path / "out")
+    SparkIngest(spark, inputs, out).run(log=lambda _: None, stop="prepare")
+    ours = [r.source for r in spark.read.parquet(f"{out}/articles").orderBy("id").collect()]
+    assert len(local) == 5 and ours == local

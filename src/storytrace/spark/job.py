@@ -39,17 +39,10 @@ from ..match import effective_min_shared
 from . import rows
 
 STAGES = ("read", "extract", "prepare", "reprints", "stories")
-TABLES = {
-    "read": ("_work/documents",),
-    "extract": ("_work/drafts",),
-    "prepare": ("articles", "removed", "site_patterns", "duplicates"),
-    "reprints": ("reprints", "passages"),
-    "stories": ("stories", "story_members"),
-}
 
 
 class SparkJobError(StorytraceError):
-    """A usage error of the Spark job (bad stage names, no inputs)."""
+    """A run the job cannot do as asked (stages out of order, an output of another run)."""
 
 
 def session(master: str | None = None, app: str = "storytrace") -> Any:
@@ -242,8 +235,13 @@ class SparkIngest:
 
         parsed = inputs.mapPartitions(parse).cache()
         documents = parsed.filter(lambda kv: kv[0] == "document").map(lambda kv: kv[1])
-        # Input order: files by path, then each file's own order; numbered without collecting.
-        ordered = documents.sortBy(lambda d: (d["path"], d["order"])).zipWithIndex()
+        # Input order, as the local ingest reads: the inputs in the order given, a folder's
+        # files as its walk finds them (by name at each level), then each file's own order;
+        # numbered without collecting.
+        given = list(self.inputs)
+        ordered = documents.sortBy(
+            lambda d: (*_input_order(d["path"], given), d["order"])
+        ).zipWithIndex()
         doc_schema = T.StructType(
             [
                 T.StructField("seq", T.LongType(), False),
@@ -580,6 +578,15 @@ def _plain(path: str, explicit: set[str]) -> str:
                 return os.path.join(given, os.path.relpath(local, os.path.abspath(given)))
         return local
     return path
+
+
+def _input_order(path: str, given: Sequence[str]) -> tuple[int, list[str]]:
+    """Where a file comes in the local ingest's reading order: the first input it is, or is
+    in, then its path's parts (a folder is walked by name at each level)."""
+    for i, root in enumerate(given):
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            return i, path[len(root) :].split("/")
+    return len(given), path.split("/")
 
 
 def _describe(counts: dict[str, int]) -> str:
