@@ -451,13 +451,18 @@ class SparkIngest:
         y = side.select(
             F.struct("id", "published", "text", "shingles").alias("y"), F.col("id").alias("other")
         )
-        pairs = candidates.join(x, "id").join(y, "other").select("x", "y")
+        # Each candidate's text travels to its article's task once per pair, the article's
+        # own text once in all (not once per candidate).
+        theirs = candidates.join(y, "other").groupBy("id").agg(F.collect_list("y").alias("ys"))
+        pairs = theirs.join(x, "id").select("x", "ys")
 
         def check(part: Iterable[Any]) -> Iterator[dict[str, Any]]:
             for p in part:
-                link = rows.verified(p.x.asDict(), p.y.asDict())
-                if link is not None:
-                    yield link
+                mine = p.x.asDict()
+                for other in sorted(p.ys, key=lambda o: o.id):
+                    link = rows.verified(mine, other.asDict())
+                    if link is not None:
+                        yield link
 
         links = pairs.rdd.mapPartitions(check).cache()
         reprints = self.spark.createDataFrame(
