@@ -30,7 +30,6 @@ from ..pipeline.reprints import Linkable, verify
 
 Row = dict[str, Any]
 
-DOCUMENT_FIELDS = ("order", "path", "line", "record", "kind", "content", "is_html", "meta")
 REJECT_FIELDS = ("source", "reason", "detail", "stage")
 
 
