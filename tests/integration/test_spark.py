@@ -325,3 +325,33 @@ def test_articles_are_numbered_in_the_local_reading_order(spark: Any, tmp_path: 
     SparkIngest(spark, inputs, out).run(log=lambda _: None, stop="prepare")
     ours = [r.source for r in spark.read.parquet(f"{out}/articles").orderBy("id").collect()]
     assert len(local) == 5 and ours == local
+
+
+def test_a_meta_file_gives_the_metadata_the_local_ingest_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "pages"
+    data.mkdir()
+    for name in ("one.txt", "two.txt"):
+        (data / name).write_text(
+            f"Headline {name}\n\nThe body of {name}, long enough to keep.", encoding="utf-8"
+        )
+    meta = tmp_path / "meta.csv"
+    meta.write_text(
+        "file,outlet,published\none.txt,alpha.example,2026-05-01\ntwo.txt,beta.example,2026-05-02\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "local.db")
+    storytrace.ingest([str(data)], db=db, meta=str(meta))
+    local = sorted(sqlite3.connect(db).execute("SELECT source, outlet, published FROM articles"))
+    out = str(tmp_path / "out")
+    assert (
+        main(["spark", "ingest", str(data), "--out", out, "--meta", str(meta), "--to", "prepare"])
+        == 0
+    )
+    capsys.readouterr()
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(f"{out}/articles", format="parquet", partitioning="hive").to_table()
+    ours = sorted((r["source"], r["outlet"], r["published"]) for r in table.to_pylist())
+    assert local[0][1] == "alpha.example" and ours == local

@@ -43,6 +43,9 @@ def spark() -> None:
 @click.option(
     "--config", "config_path", metavar="FILE", help="Settings file (default ./storytrace.toml)."
 )
+@click.option(
+    "--meta", metavar="FILE", help="JSONL or CSV of metadata keyed by file name (`file` column)."
+)
 @field_option
 @json_option
 def spark_ingest(
@@ -54,6 +57,7 @@ def spark_ingest(
     stop: str | None,
     keep_raw: bool,
     config_path: str | None,
+    meta: str | None,
     field_map: tuple[str, ...],
     as_json: bool,
 ) -> None:
@@ -67,13 +71,16 @@ def spark_ingest(
     """
     fields = parse_fields(field_map)
     config = load_config(config_path)
+    from ..io.meta import load_meta_file
+
+    index = load_meta_file(meta, fields or None) if meta else None
     spark_session = _start(master)
     from ..spark.job import SparkIngest
 
     log = (lambda line: None) if as_json else (lambda line: click.echo(line, err=True))
     job = SparkIngest(
         spark_session, list(inputs), out, config=config, partitions=partitions, fields=fields,
-        keep_raw=keep_raw,
+        keep_raw=keep_raw, meta=index, meta_file=meta,
     )  # fmt: skip
     manifest = job.run(start=start, stop=stop, log=log)
     if as_json:

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import StorytraceError
+from ..io.meta import MetaIndex
 from ..match import effective_min_shared
 from . import rows
 
@@ -115,6 +116,10 @@ class SparkIngest:
     partitions: int | None = None
     fields: dict[str, str] = field(default_factory=dict)
     keep_raw: bool = False
+    meta: MetaIndex | None = None
+    """The ``--meta`` file's rows (read on the driver), for text and HTML files."""
+    meta_file: str | None = None
+    """Where ``meta`` was read from (recorded with each stage)."""
     report: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -156,6 +161,8 @@ class SparkIngest:
                 "seconds": round(time.monotonic() - began, 3),
                 "inputs": list(self.inputs),
                 "config": self.config.to_dict(),
+                "fields": dict(self.fields),
+                "meta": self.meta_file,
             }
             self.fs.write_text(f"_stages/{name}.json", json.dumps(marker, sort_keys=True))
             self.report[name] = marker
@@ -173,7 +180,12 @@ class SparkIngest:
     def _check_same_run(self, name: str, marker: dict[str, Any]) -> None:
         """A finished stage is only skipped for the inputs and settings it ran with: another
         day's data in the same --out would otherwise be silently ignored."""
-        for what, mine in (("inputs", list(self.inputs)), ("config", self.config.to_dict())):
+        for what, mine in (
+            ("inputs", list(self.inputs)),
+            ("config", self.config.to_dict()),
+            ("fields", dict(self.fields)),
+            ("meta", self.meta_file),
+        ):
             if what in marker and marker[what] != mine:
                 raise SparkJobError(
                     f"{self.out} holds stage {name} of a run with other {what}; give another"
@@ -195,6 +207,7 @@ class SparkIngest:
 
         cfg, fields = self.config, dict(self.fields)
         explicit = set(self.inputs)
+        meta = self.spark.sparkContext.broadcast(self.meta) if self.meta is not None else None
         listed = (
             self.spark.read.format("binaryFile")
             .option("recursiveFileLookup", "true")
@@ -229,6 +242,7 @@ class SparkIngest:
                     max_bytes=cfg.max_bytes,
                     fields=fields,
                     sidecar=None if sidecar is None else bytes(sidecar),
+                    meta=None if meta is None else meta.value,
                 )
                 for item in found:
                     yield next(iter(item.items()))

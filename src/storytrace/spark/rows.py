@@ -18,6 +18,7 @@ import numpy as np
 from ..clean import site_boilerplate
 from ..config import Config
 from ..io.discover import kind_of, strip_suffix
+from ..io.meta import MetaIndex
 from ..io.parquet import read_parquet
 from ..io.single import read_single
 from ..io.tabular import read_csv, read_jsonl
@@ -56,12 +57,13 @@ def read_file(
     max_bytes: int,
     fields: Mapping[str, str],
     sidecar: bytes | None = None,
+    meta: MetaIndex | None = None,
 ) -> Iterator[Row]:
     """The documents (``{"document": row}``) and rejects (``{"reject": row}``) of one input
     file, read by the local readers: Spark hands the task the file's bytes (from any
     filesystem it reads) and its sidecar JSON's, which go to a private temporary folder under
-    the same names, and the sources are named by the original path. ``order`` numbers the
-    file's documents."""
+    the same names, and the sources are named by the original path; ``meta`` is the ``--meta``
+    file's index. ``order`` numbers the file's documents."""
     kind = kind_of(path)
     if kind is None:
         yield {
@@ -78,8 +80,11 @@ def read_file(
             with open(strip_suffix(local) + ".json", "wb") as fh:
                 fh.write(sidecar)
         if kind in ("text", "html"):
+            # The --meta row is looked up by the input's own path, then given to the reader.
+            found = meta.lookup(path) if meta is not None else {}
+            index = MetaIndex([(local, found)], tmp) if found else None
             items: Iterator[Document | Reject] = iter(
-                [read_single(local, kind, meta_index=None, max_bytes=max_bytes)]
+                [read_single(local, kind, meta_index=index, max_bytes=max_bytes)]
             )
         elif kind == "jsonl":
             items = read_jsonl(local, fields=fields, max_bytes=max_bytes)
