@@ -82,11 +82,34 @@ def spark_ingest(
         spark_session, list(inputs), out, config=config, partitions=partitions, fields=fields,
         keep_raw=keep_raw, meta=index, meta_file=meta,
     )  # fmt: skip
-    manifest = job.run(start=start, stop=stop, log=log)
+    try:
+        manifest = job.run(start=start, stop=stop, log=log)
+    except StorytraceError:
+        raise
+    except Exception as exc:  # Spark's own failures arrive as Py4J errors with a Java trace
+        raise StorytraceError(spark_failure(exc)) from exc
     if as_json:
         click.echo(json.dumps(manifest, indent=2, default=str))
     else:
         click.echo(f"done: {out} (load it with: storytrace load {out} --db FILE)")
+
+
+def spark_failure(exc: BaseException) -> str:
+    """One line for a failed Spark job: its first Java or Python error, and what to do when
+    it ran out of memory."""
+    text = str(exc)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    cause = next(
+        (ln for ln in lines if "Error" in ln or "Exception:" in ln), lines[0] if lines else ""
+    )
+    hint = ""
+    if "OutOfMemoryError" in text:
+        hint = (
+            "; a task holds one whole input file: split files of more than a few hundred MB,"
+            " or give Spark more memory (spark.driver.memory in local mode, executor memory"
+            " on a cluster)"
+        )
+    return f"the Spark job failed: {cause[:300]}{hint} (run with --debug for the trace)"
 
 
 def _start(master: str | None) -> Any:

@@ -58,6 +58,11 @@ def session(master: str | None = None, app: str = "storytrace") -> Any:
         builder = builder.master(master)
     elif "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit, which sets it
         builder = builder.master("local[*]")
+        master = "local[*]"
+    if master and master.startswith("local") and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # In local mode the driver's JVM runs the tasks, and a task holds a whole input file
+        # (binaryFile): Spark's default heap of 1 GB fails on a file of a few hundred MB.
+        builder = builder.config("spark.driver.memory", local_memory())
     spark = (
         builder.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -67,6 +72,15 @@ def session(master: str | None = None, app: str = "storytrace") -> Any:
     )
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def local_memory() -> str:
+    """The driver heap for local mode: a quarter of the machine's memory, 1 to 16 GB."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "2g"
+    return f"{max(1, min(16, total // 4 // 2**30))}g"
 
 
 class Filesystem:
