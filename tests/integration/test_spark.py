@@ -355,3 +355,47 @@ def test_a_meta_file_gives_the_metadata_the_local_ingest_gives(
     table = ds.dataset(f"{out}/articles", format="parquet", partitioning="hive").to_table()
     ours = sorted((r["source"], r["outlet"], r["published"]) for r in table.to_pylist())
     assert local[0][1] == "alpha.example" and ours == local
+
+
+def test_jsonl_is_split_by_lines_and_keeps_the_local_line_numbers(
+    spark: Any, tmp_path: Path
+) -> None:
+    """Small splits force many tasks per file: every line keeps its number in the file."""
+    from storytrace.io import read_inputs
+    from storytrace.model import Reject
+
+    data = tmp_path / "in"
+    data.mkdir()
+    lines = []
+    for i in range(300):
+        if i % 37 == 5:
+            lines.append("")  # blank lines count, as in the local reader
+        elif i % 53 == 7:
+            lines.append("{not json")
+        else:
+            lines.append(
+                json.dumps(
+                    {
+                        "text": f"Article {i} says something about harbour number {i}.",
+                        "outlet": f"o{i % 7}.example",
+                    }
+                )
+            )
+    (data / "big.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (data / "empty.jsonl").write_text("", encoding="utf-8")
+    expected = [
+        (str(item.source), item.reason if isinstance(item, Reject) else "ok")
+        for item in read_inputs([str(data)])
+    ]
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "2048")
+    try:
+        out = str(tmp_path / "out")
+        SparkIngest(spark, [str(data)], out).run(log=lambda _: None, stop="read")
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    docs = spark.read.parquet(f"{out}/_work/documents").collect()
+    rejects = spark.read.parquet(f"{out}/rejects").collect()
+    got = [(f"{r.path}:{r.line}", "ok") for r in docs] + [(r.source, r.reason) for r in rejects]
+    assert len({r.seq for r in docs}) == len(docs) == sum(1 for _, why in expected if why == "ok")
+    assert sorted(got) == sorted(expected)
+    assert ("%s" % (data / "empty.jsonl"), "empty") in got

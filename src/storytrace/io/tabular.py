@@ -77,6 +77,17 @@ def row_document(
     return Document(source=src, kind=kind, content=content, is_html=is_html, meta=clean_meta(data))
 
 
+def jsonl_record(text: str, src: Source, fields: Mapping[str, str] | None) -> Document | Reject:
+    """One decoded, non-blank JSONL line: a Document, or why it is not one."""
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
+        return Reject(src, "malformed-json", f"not valid JSON: {exc}")
+    if not isinstance(obj, dict):
+        return Reject(src, "malformed-json", f"a JSON {type(obj).__name__}, not an object")
+    return row_document(obj, src, "jsonl", fields)
+
+
 def read_jsonl(
     path: str, *, fields: Mapping[str, str] | None, max_bytes: int
 ) -> Iterator[Document | Reject]:
@@ -105,17 +116,7 @@ def read_jsonl(
                         src, "decode-error", f"not valid UTF-8 at byte {exc.start} of the line"
                     )
                     continue
-                try:
-                    obj = json.loads(text)
-                except ValueError as exc:
-                    yield Reject(src, "malformed-json", f"not valid JSON: {exc}")
-                    continue
-                if not isinstance(obj, dict):
-                    yield Reject(
-                        src, "malformed-json", f"a JSON {type(obj).__name__}, not an object"
-                    )
-                    continue
-                yield row_document(obj, src, "jsonl", fields)
+                yield jsonl_record(text, src, fields)
         if not seen_any:
             yield Reject(Source(path), "empty", "the file holds no lines")
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:

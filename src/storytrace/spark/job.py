@@ -37,6 +37,7 @@ from ..config import Config
 from ..errors import StorytraceError
 from ..io.meta import MetaIndex
 from ..match import effective_min_shared
+from ..model import Reject, Source
 from . import rows
 
 STAGES = ("read", "extract", "prepare", "reprints", "stories")
@@ -92,6 +93,7 @@ class Filesystem:
         self._jvm = jvm
         self._path = jvm.org.apache.hadoop.fs.Path
         conf = spark.sparkContext._jsc.hadoopConfiguration()
+        self._conf = conf
         self.root = root.rstrip("/")
         self._fs = self._path(self.root).getFileSystem(conf)
 
@@ -114,6 +116,30 @@ class Filesystem:
             return str(self._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
         finally:
             stream.close()
+
+    def list_files(self, given: str) -> list[str] | None:
+        """Every file under ``given`` (a file, a folder walked recursively, or a glob) as
+        Spark names it, hidden ones (a part starting with ".") left out as the local walk
+        does; None when nothing matches. Empty files included (Spark's own listing for
+        ``binaryFile`` leaves them out)."""
+        pattern = self._path(given)
+        fs = pattern.getFileSystem(self._conf)
+        statuses = fs.globStatus(pattern)
+        if not statuses:
+            return None
+        found: list[str] = []
+        for status in statuses:
+            top = str(status.getPath().toString())
+            if not status.isDirectory():
+                found.append(top)
+                continue
+            files = fs.listFiles(status.getPath(), True)
+            while files.hasNext():
+                path = str(files.next().getPath().toString())
+                inside = path[len(top) :].strip("/").split("/")
+                if not any(part.startswith(".") for part in inside):
+                    found.append(path)
+        return sorted(found)
 
     def delete(self, name: str) -> None:
         self._fs.delete(self._path(self.path(name)), True)
@@ -138,6 +164,7 @@ class SparkIngest:
 
     def __post_init__(self) -> None:
         self.fs = Filesystem(self.spark, self.out)
+        self._meta: Any = None  # the --meta index, broadcast by the read stage
 
     # -- running -------------------------------------------------------------------------
 
@@ -219,56 +246,49 @@ class SparkIngest:
     def _read(self) -> dict[str, int]:
         from pyspark.sql import types as T
 
-        cfg, fields = self.config, dict(self.fields)
         explicit = set(self.inputs)
-        meta = self.spark.sparkContext.broadcast(self.meta) if self.meta is not None else None
-        listed = (
-            self.spark.read.format("binaryFile")
-            .option("recursiveFileLookup", "true")
-            .load(list(self.inputs))
-            .select("path", "content")
-            .rdd.map(lambda f: (_plain(f.path, explicit), f.content))
-        )
-        # Input files, as the local walk takes them (unknown files in folders are not inputs),
-        # each with the content of its sidecar JSON when there is one.
-        files = listed.filter(lambda pc: rows.kind_of(pc[0]) is not None or pc[0] in explicit)
-        jsons = listed.filter(lambda pc: pc[0].lower().endswith(".json"))
-        wanted = files.flatMap(
-            lambda pc: [
-                (name, (rank, pc[0])) for rank, name in enumerate(rows.sidecar_names(pc[0]))
-            ]
-        )
-        sidecars = (
-            wanted.join(jsons)
-            .map(lambda kv: (kv[1][0][1], (kv[1][0][0], kv[1][1])))
-            .reduceByKey(lambda a, b: a if a[0] <= b[0] else b)
-            .mapValues(lambda rank_content: rank_content[1])
-        )
-        inputs = files.leftOuterJoin(sidecars)
-        if self.partitions:
-            inputs = inputs.repartition(self.partitions)
-
-        def parse(part: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-            for path, (content, sidecar) in part:
-                found = rows.read_file(
-                    path,
-                    bytes(content),
-                    max_bytes=cfg.max_bytes,
-                    fields=fields,
-                    sidecar=None if sidecar is None else bytes(sidecar),
-                    meta=None if meta is None else meta.value,
-                )
-                for item in found:
-                    yield next(iter(item.items()))
-
-        parsed = inputs.mapPartitions(parse).cache()
+        self._meta = self.spark.sparkContext.broadcast(self.meta) if self.meta is not None else None
+        # The files, listed without reading them.
+        uris: list[str] = []
+        missing: list[tuple[str, dict[str, Any]]] = []
+        for given in self.inputs:
+            found = self.fs.list_files(given)
+            if found is None:
+                why = Reject(Source(given), "unreadable", "no such file or folder")
+                missing.append(("reject", rows.reject_row(why, "read")))
+            else:
+                uris += [u for u in found if u not in uris]
+        named = {u: _plain(u, explicit) for u in uris}
+        # JSONL is split by lines, so no task holds a whole (possibly huge) file; the other
+        # kinds are read whole, by the local readers.
+        by_lines = [u for u in uris if rows.kind_of(named[u]) == "jsonl"]
+        whole = [
+            u
+            for u in uris
+            if u not in set(by_lines)
+            and (
+                rows.kind_of(named[u]) is not None
+                or named[u] in explicit
+                or named[u].lower().endswith(".json")
+            )
+        ]
+        parsed = self._whole_files(whole, named, explicit)
+        if by_lines:
+            lines = self._jsonl_lines(by_lines, named)
+            parsed = lines if parsed is None else parsed.union(lines)
+        if missing:
+            gone = self.spark.sparkContext.parallelize(missing, 1)
+            parsed = gone if parsed is None else parsed.union(gone)
+        if parsed is None:
+            parsed = self.spark.sparkContext.emptyRDD()
+        parsed = parsed.cache()
         documents = parsed.filter(lambda kv: kv[0] == "document").map(lambda kv: kv[1])
         # Input order, as the local ingest reads: the inputs in the order given, a folder's
         # files as its walk finds them (by name at each level), then each file's own order;
         # numbered without collecting.
-        given = list(self.inputs)
+        order_of = list(self.inputs)
         ordered = documents.sortBy(
-            lambda d: (*_input_order(d["path"], given), d["order"])
+            lambda d: (*_input_order(d["path"], order_of), d["order"])
         ).zipWithIndex()
         doc_schema = T.StructType(
             [
@@ -303,6 +323,101 @@ class SparkIngest:
         )
         parsed.unpersist()
         return {"documents": n_docs, "rejected": n_rejects}
+
+    def _whole_files(self, uris: list[str], named: dict[str, str], explicit: set[str]) -> Any:
+        """``("document" | "reject", row)`` of the files read whole, each with the content of
+        its sidecar JSON when there is one; None without such files."""
+        if not uris:
+            return None
+        cfg, fields, meta = self.config, dict(self.fields), self._meta
+        listed = (
+            self.spark.read.format("binaryFile")
+            .load(uris)
+            .select("path", "content")
+            .rdd.map(lambda f: (_plain(f.path, explicit), f.content))
+        )
+        files = listed.filter(lambda pc: rows.kind_of(pc[0]) is not None or pc[0] in explicit)
+        jsons = listed.filter(lambda pc: pc[0].lower().endswith(".json"))
+        wanted = files.flatMap(
+            lambda pc: [
+                (name, (rank, pc[0])) for rank, name in enumerate(rows.sidecar_names(pc[0]))
+            ]
+        )
+        sidecars = (
+            wanted.join(jsons)
+            .map(lambda kv: (kv[1][0][1], (kv[1][0][0], kv[1][1])))
+            .reduceByKey(lambda a, b: a if a[0] <= b[0] else b)
+            .mapValues(lambda rank_content: rank_content[1])
+        )
+        inputs = files.leftOuterJoin(sidecars)
+        if self.partitions:
+            inputs = inputs.repartition(self.partitions)
+
+        def parse(part: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+            for path, (content, sidecar) in part:
+                found = rows.read_file(
+                    path,
+                    bytes(content),
+                    max_bytes=cfg.max_bytes,
+                    fields=fields,
+                    sidecar=None if sidecar is None else bytes(sidecar),
+                    meta=None if meta is None else meta.value,
+                )
+                for item in found:
+                    yield next(iter(item.items()))
+
+        return inputs.mapPartitions(parse)
+
+    def _jsonl_lines(self, uris: list[str], named: dict[str, str]) -> Any:
+        """``("document" | "reject", row)`` of JSONL files read line by line by Spark. Each
+        line's number is its place in its split plus the lines of the file's earlier splits
+        (counted in a first pass over the files)."""
+        from pyspark.sql import functions as F
+
+        cfg, fields = self.config, dict(self.fields)
+        lines = self.spark.read.text(uris).select(
+            "value",
+            F.col("_metadata.file_path").alias("file"),
+            F.col("_metadata.file_block_start").alias("block"),
+            F.monotonically_increasing_id().alias("mono"),
+        )
+        splits = (
+            lines.groupBy("file", "block")
+            .agg(F.min("mono").alias("first"), F.count("*").alias("n"))
+            .collect()
+        )
+        start: dict[tuple[str, int], tuple[int, int]] = {}
+        seen: dict[str, int] = {}
+        for r in sorted(splits, key=lambda r: (r.file, r.block)):
+            start[(r.file, r.block)] = (r.first, seen.get(r.file, 0))
+            seen[r.file] = seen.get(r.file, 0) + r.n
+        known = self.spark.sparkContext.broadcast(start)
+        # A JSONL file without a line is a reject, as the local reader says.
+        have = {_plain(f, set(self.inputs)) for f in seen}
+        empty = [
+            (
+                "reject",
+                rows.reject_row(
+                    Reject(Source(named[u]), "empty", "the file holds no lines"), "read"
+                ),
+            )
+            for u in uris
+            if named[u] not in have
+        ]
+        explicit = set(self.inputs)
+
+        def parse(part: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+            for r in part:
+                first, before = known.value[(r.file, r.block)]
+                line = before + (r.mono - first) + 1
+                item = rows.jsonl_line(
+                    _plain(r.file, explicit), line, r.value, max_bytes=cfg.max_bytes, fields=fields
+                )
+                if item is not None:
+                    yield next(iter(item.items()))
+
+        out = lines.rdd.mapPartitions(parse)
+        return out.union(self.spark.sparkContext.parallelize(empty, 1)) if empty else out
 
     def _write_rejects(self, rdd: Any, stage: str) -> int:
         from pyspark.sql import types as T

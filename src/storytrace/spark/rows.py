@@ -21,7 +21,7 @@ from ..io.discover import kind_of, strip_suffix
 from ..io.meta import MetaIndex
 from ..io.parquet import read_parquet
 from ..io.single import read_single
-from ..io.tabular import read_csv, read_jsonl
+from ..io.tabular import jsonl_record, read_csv, read_jsonl
 from ..io.warc import read_warc
 from ..match import anchors, may_reprint, pack_hashes, shared_shingles, unpack_hashes
 from ..match.window import days_since_epoch
@@ -100,26 +100,47 @@ def read_file(
                 if isinstance(item, Reject):
                     yield {"reject": reject_row(replace(item, source=source), "read")}
                     continue
-                yield {
-                    "document": {
-                        "order": seq,
-                        "path": path,
-                        "line": source.line,
-                        "record": source.record,
-                        "kind": item.kind,
-                        "content": item.content,
-                        "is_html": item.is_html,
-                        "meta": json.dumps(
-                            dict(item.meta), ensure_ascii=False, sort_keys=True, default=str
-                        ),
-                    }
-                }
+                yield {"document": document_row(replace(item, source=source), seq)}
         except Exception as exc:  # a reader bug costs this file, never the job
             yield {
                 "reject": reject_row(
                     Reject(Source(path), "unreadable", f"{type(exc).__name__}: {exc}"), "read"
                 )
             }
+
+
+def jsonl_line(
+    path: str, line: int, text: str, *, max_bytes: int, fields: Mapping[str, str]
+) -> Row | None:
+    """One line of a JSONL file that Spark split by lines (so no file is held whole): the
+    local reader's rule for a record (:func:`storytrace.io.tabular.jsonl_record`), with its
+    size limit; None for a blank line. Spark has decoded the line already, replacing bytes
+    that are not UTF-8 (the local reader rejects such a line as ``decode-error``)."""
+    src = Source(path, line=line)
+    if line == 1:
+        text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return None
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        reason = f"line longer than the limit of {max_bytes} bytes"
+        return {"reject": reject_row(Reject(src, "too-large", reason), "read")}
+    item = jsonl_record(text, src, fields)
+    if isinstance(item, Reject):
+        return {"reject": reject_row(item, "read")}
+    return {"document": document_row(item, line)}
+
+
+def document_row(item: Document, order: int) -> Row:
+    return {
+        "order": order,
+        "path": item.source.path,
+        "line": item.source.line,
+        "record": item.source.record,
+        "kind": item.kind,
+        "content": item.content,
+        "is_html": item.is_html,
+        "meta": json.dumps(dict(item.meta), ensure_ascii=False, sort_keys=True, default=str),
+    }
 
 
 def to_document(row: Mapping[str, Any]) -> Document:
