@@ -250,14 +250,18 @@ class SparkIngest:
         self._meta = self.spark.sparkContext.broadcast(self.meta) if self.meta is not None else None
         # The files, listed without reading them.
         uris: list[str] = []
+        listed: set[str] = set()
         missing: list[tuple[str, dict[str, Any]]] = []
         for given in self.inputs:
             found = self.fs.list_files(given)
             if found is None:
                 why = Reject(Source(given), "unreadable", "no such file or folder")
                 missing.append(("reject", rows.reject_row(why, "read")))
-            else:
-                uris += [u for u in found if u not in uris]
+                continue
+            for u in found:  # a file named twice (or in two inputs) is read once
+                if u not in listed:
+                    listed.add(u)
+                    uris.append(u)
         named = {u: _plain(u, explicit) for u in uris}
         # JSONL is split by lines, so no task holds a whole (possibly huge) file; the other
         # kinds are read whole, by the local readers.
@@ -265,7 +269,7 @@ class SparkIngest:
         whole = [
             u
             for u in uris
-            if u not in set(by_lines)
+            if rows.kind_of(named[u]) != "jsonl"
             and (
                 rows.kind_of(named[u]) is not None
                 or named[u] in explicit
