@@ -170,7 +170,7 @@ def test_bad_inputs_are_rejects_and_the_rest_goes_on(spark: Any, tmp_path: Path)
     )
     (data / "notes.md").write_text("not an input kind: ignored in a folder", encoding="utf-8")
     out = str(tmp_path / "out")
-    manifest = SparkIngest(spark, [str(data)], out).run(log=lambda _: None)
+    manifest = SparkIngest(spark, [str(data), str(tmp_path / "nope")], out).run(log=lambda _: None)
     assert manifest["stages"]["prepare"]["counts"]["articles"] == 2
     rejects = spark.read.parquet(f"{out}/rejects").collect()
     reasons = sorted((_name(r.source), r.reason, r.stage) for r in rejects)
@@ -178,6 +178,7 @@ def test_bad_inputs_are_rejects_and_the_rest_goes_on(spark: Any, tmp_path: Path)
         ("blob.txt", "binary", "read"),
         ("feed.jsonl:2", "malformed-json", "read"),
         ("feed.jsonl:3", "missing-text", "read"),
+        ("nope", "unreadable", "read"),
         ("rows.parquet:2", "missing-text", "read"),
     ]
 
