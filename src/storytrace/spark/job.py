@@ -244,8 +244,6 @@ class SparkIngest:
         return int(self.spark.read.parquet(self.fs.path(name)).count())
 
     def _read(self) -> dict[str, int]:
-        from pyspark.sql import types as T
-
         explicit = set(self.inputs)
         self._meta = self.spark.sparkContext.broadcast(self.meta) if self.meta is not None else None
         # The files, listed without reading them.
@@ -294,32 +292,9 @@ class SparkIngest:
         ordered = documents.sortBy(
             lambda d: (*_input_order(d["path"], order_of), d["order"])
         ).zipWithIndex()
-        doc_schema = T.StructType(
-            [
-                T.StructField("seq", T.LongType(), False),
-                T.StructField("path", T.StringType(), False),
-                T.StructField("line", T.LongType(), True),
-                T.StructField("record", T.StringType(), True),
-                T.StructField("kind", T.StringType(), False),
-                T.StructField("content", T.StringType(), False),
-                T.StructField("is_html", T.BooleanType(), False),
-                T.StructField("meta", T.StringType(), True),
-            ]
-        )
         docs = self.spark.createDataFrame(
-            ordered.map(
-                lambda di: (
-                    di[1],
-                    di[0]["path"],
-                    di[0]["line"],
-                    di[0]["record"],
-                    di[0]["kind"],
-                    di[0]["content"],
-                    di[0]["is_html"],
-                    di[0]["meta"],
-                )  # fmt: skip
-            ),
-            doc_schema,
+            ordered.map(lambda di: (di[1], *(di[0][k] for k in DOCUMENT_COLUMNS[1:]))),
+            DOCUMENT_SCHEMA,
         )
         n_docs = self._write(docs, "_work/documents")
         n_rejects = self._write_rejects(
@@ -694,6 +669,11 @@ class SparkIngest:
         return counts
 
 
+DOCUMENT_COLUMNS = ("seq", "path", "line", "record", "kind", "content", "is_html", "meta")
+DOCUMENT_SCHEMA = (
+    "seq long, path string, line long, record string, kind string, content string,"
+    " is_html boolean, meta string"
+)
 DRAFT_COLUMNS = (
     "seq", "path", "line", "record", "kind", "raw", "text", "title", "url", "outlet",
     "published", "external_id", "meta", "from_html", "fingerprint", "body_key", "blocks",
