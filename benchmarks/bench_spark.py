@@ -1,7 +1,7 @@
 """Stage times, scaling, shuffle and memory of `storytrace spark ingest`, and a cost model.
 
     python benchmarks/bench_spark.py --n 10000                 # local[1] and local[2]
-    python benchmarks/bench_spark.py --n 100000 --masters 'local[2]'
+    python benchmarks/bench_spark.py --n 100000 --masters 'local[2]' --block-articles 25000
 
 Builds the benchmark stream of bench_pipeline.py (benchmarks/corpus.py) as JSONL, then runs
 the job once per master in a child process (a fresh JVM each), stage by stage, reading after
@@ -86,11 +86,12 @@ def spark_totals(spark: Any) -> dict[str, float]:
     }
 
 
-def child(master: str, data: str, out: str) -> None:
+def child(master: str, data: str, out: str, block_articles: str) -> None:
     """One run, in its own process: print the stages' figures as JSON."""
     from pyspark.sql import SparkSession
 
-    from storytrace.spark.job import STAGES, SparkIngest
+    from storytrace.config import Config
+    from storytrace.spark.job import STAGES, SparkIngest, local_memory
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     started = time.perf_counter()
@@ -102,11 +103,13 @@ def child(master: str, data: str, out: str) -> None:
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", local_memory())  # as `storytrace spark ingest` sets it
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
     startup = time.perf_counter() - started
-    job = SparkIngest(spark, [data], out)
+    config = Config(story_block_articles=int(block_articles)) if block_articles else Config()
+    job = SparkIngest(spark, [data], out, config=config)
     rows = []
     before = spark_totals(spark)
     for name in STAGES:
@@ -127,18 +130,24 @@ def child(master: str, data: str, out: str) -> None:
     print(json.dumps({"startup_s": round(startup, 2), "stages": rows}))
 
 
-def run(n: int, masters: list[str]) -> dict[str, Any]:
+def run(n: int, masters: list[str], block_articles: int | None) -> dict[str, Any]:
     from corpus import build_corpus, write_jsonl
 
     corpus = build_corpus(n)
     mb = corpus.bytes / 1e6
-    result: dict[str, Any] = {"n": n, "mb": round(mb, 2), "cores": os.cpu_count(), "runs": {}}
+    result: dict[str, Any] = {
+        "n": n,
+        "mb": round(mb, 2),
+        "cores": os.cpu_count(),
+        "story_block_articles": block_articles,
+        "runs": {},
+    }
     with tempfile.TemporaryDirectory() as tmp:
         data = str(write_jsonl(corpus, Path(tmp) / "corpus.jsonl"))
         for i, master in enumerate(masters):
             out = str(Path(tmp) / f"out-{i}")
             proc = subprocess.Popen(
-                [sys.executable, __file__, "--child", master, data, out],
+                [sys.executable, __file__, "--child", master, data, out, str(block_articles or "")],
                 stdout=subprocess.PIPE,
                 text=True,
             )
@@ -154,6 +163,8 @@ def run(n: int, masters: list[str]) -> dict[str, Any]:
 
 
 def print_table(result: dict[str, Any]) -> None:
+    from storytrace.config import Config
+
     n, runs = result["n"], result["runs"]
     masters = list(runs)
     print(
@@ -186,7 +197,10 @@ def print_table(result: dict[str, Any]) -> None:
     for s in base["stages"]:
         core_h = s["executor_s"] / n * TARGET / 3600
         shuffle_gb = s["shuffle_write_mb"] / n * TARGET / 1024
-        note = " (one task: sequential)" if s["stage"] == "stories" else ""
+        note = ""
+        if s["stage"] == "stories":
+            block = result.get("story_block_articles") or Config().story_block_articles
+            note = f" (blocks of up to {block:,} articles, one task each)"
         print(
             f"  {s['stage']:10} {core_h:>10,.0f} core-hours, shuffle {shuffle_gb:>8,.0f} GB{note}"
         )
@@ -194,7 +208,7 @@ def print_table(result: dict[str, Any]) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(*sys.argv[2:5])
+        child(*sys.argv[2:6])
         return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -203,8 +217,15 @@ def main() -> None:
     parser.add_argument(
         "--masters", default="local[1],local[2]", help="comma-separated Spark masters"
     )
+    parser.add_argument(
+        "--block-articles",
+        type=int,
+        default=None,
+        help="the story_block_articles setting (default: the Config default)",
+    )
     args = parser.parse_args()
-    result = run(args.n, [m.strip() for m in args.masters.split(",") if m.strip()])
+    masters = [m.strip() for m in args.masters.split(",") if m.strip()]
+    result = run(args.n, masters, args.block_articles)
     print_table(result)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"spark-{args.n}.json"

@@ -141,6 +141,11 @@ class Config:
     """Regroup at most this many articles per re-check (the smallest stories first)."""
     recheck_background: int = 500
     """Recent articles outside the re-checked stories that count for the rarity of terms."""
+    story_block_articles: int = 100_000
+    """``spark ingest`` places articles in stories in time blocks (each ``story_window_days``
+    long, cut into blocks of at most this many articles in input order), one task each, then
+    joins the blocks' stories by the merge rule. Larger blocks join fewer stories across
+    blocks; smaller ones spread the work over more cores."""
     site_min_articles: int = 3
     """A block must recur in this many articles of an outlet to be learned as site boilerplate."""
     stories: StoryThresholds = field(default_factory=StoryThresholds)
@@ -163,6 +168,7 @@ class Config:
             "story_window_days",
             "max_story_candidates",
             "site_min_articles",
+            "story_block_articles",
             "recheck_every",
             "recheck_neighbours",
             "recheck_max_articles",

@@ -400,3 +400,77 @@ def test_jsonl_is_split_by_lines_and_keeps_the_local_line_numbers(
     assert len({r.seq for r in docs}) == len(docs) == sum(1 for _, why in expected if why == "ok")
     assert sorted(got) == sorted(expected)
     assert ("%s" % (data / "empty.jsonl"), "empty") in got
+
+
+def _union_find(edges: list[tuple[int, int]]) -> dict[int, int]:
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
+def test_connected_components_agree_with_union_find(spark: Any) -> None:
+    import random
+
+    from storytrace.spark.components import connected_components
+
+    rng = random.Random(7)
+    graphs = {
+        "a long path": [(i, i + 1) for i in range(60)],
+        "a path numbered backwards": [(100 - i, 99 - i) for i in range(40)],
+        "stars and loops": [(0, i) for i in range(1, 20)] + [(5, 5), (30, 31), (31, 30)],
+        "random": [(rng.randrange(300), rng.randrange(300)) for _ in range(250)],
+    }
+    for name, edges in graphs.items():
+        df = spark.createDataFrame(edges, "a long, b long")
+        got = {r.node: r.root for r in connected_components(df).collect()}
+        assert got == _union_find([(a, b) for a, b in edges if a != b]), name
+
+
+def _bcubed_f1(ours: list[list[str]], theirs: list[list[str]]) -> float:
+    from storytrace.evidence.metrics import bcubed
+
+    label = {a: n for n, group in enumerate(ours) for a in group}
+    ref = {a: n for n, group in enumerate(theirs) for a in group}
+    return bcubed(label, ref)[2]
+
+
+def test_small_time_blocks_are_joined_back_into_the_local_stories(
+    spark: Any, example_corpus: Path, local_db: str, tmp_path: Path
+) -> None:
+    """`story_block_articles`: the example corpus placed in blocks of 10 articles, then the
+    blocks' stories joined by the merge rule, comes close to the local stories, and says which
+    stories were joined across blocks."""
+    from storytrace.config import Config
+
+    out = str(tmp_path / "out")
+    job = SparkIngest(spark, [str(example_corpus)], out, config=Config(story_block_articles=10))
+    job.run(log=lambda _: None)
+    manifest = json.loads(Path(out, "manifest.json").read_text())
+    counts = manifest["stages"]["stories"]["counts"]
+    assert counts["blocks"] >= 4 and counts["joined_across_blocks"] >= 1
+    ours, theirs = _spark(spark, out), _local(local_db)
+    assert _bcubed_f1(ours["stories"], theirs["stories"]) >= 0.9
+    members = spark.read.parquet(f"{out}/story_members").collect()
+    stories = {r.id: r for r in spark.read.parquet(f"{out}/stories").collect()}
+    assert len(members) == 40 and len({m.article_id for m in members}) == 40
+    joined = [m for m in members if "across the Spark job's time blocks" in m.reasons]
+    assert joined
+    held: dict[int, int] = defaultdict(int)
+    for m in members:
+        held[m.story_id] += 1
+    for sid, story in stories.items():
+        assert story.articles == held.get(sid, 0)
+        if story.merged_into is not None:
+            assert stories[story.merged_into].merged_into is None
+    assert all(stories[s].merged_into is None for s in held)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from ..config import Config
 from ..store import Store
@@ -167,6 +168,21 @@ class StoryRounds:
         if self.since >= self.every:
             self.finish()
 
+    def skip(self, batches: int, size: int) -> None:
+        """``batches`` batches of ``size`` inputs each that stored no article (a Spark time
+        block holds only some of a run's inputs): what as many calls of :meth:`after_batch`
+        would do, at once. The first round they make due re-checks what is pending; the later
+        ones find nothing and only restart the count."""
+        if batches <= 0:
+            return
+        due_after = -(-(self.every - self.since) // size)
+        if batches < due_after:
+            self.since += batches * size
+            return
+        self.finish()
+        per_round = -(-self.every // size)
+        self.since = ((batches - due_after) % per_round) * size
+
     def finish(self) -> None:
         """Re-check what is pending now (the end of a run, or a round that is due)."""
         pending = self.store.stories.pending()
@@ -176,25 +192,39 @@ class StoryRounds:
         self.since = 0
 
 
+@dataclass(frozen=True)
+class EmptyBatches:
+    """In the batches given to :func:`assign_in_order`: ``count`` batches of ``size`` inputs
+    in a row that stored no article."""
+
+    count: int
+    size: int
+
+
 def assign_in_order(
     store: Store,
     config: Config,
-    batches: Iterable[tuple[Sequence[int], int]],
+    batches: Iterable[tuple[Sequence[int], int] | EmptyBatches],
     evidence: EvidenceCache | None = None,
 ) -> tuple[AssignStories, RecheckStories]:
     """Place stored articles in stories one at a time, in order, with the local ingest's
     rounds: each batch (the ids of the articles an ingest batch stored, and how many inputs
-    it read) in one transaction, re-checks as :class:`StoryRounds` says, and a last one at
-    the end. What ``storytrace ingest`` does after storing and linking them; the Spark job's
-    story stage runs it over the articles it prepared."""
+    it read, or :class:`EmptyBatches`) in one transaction, re-checks as :class:`StoryRounds`
+    says, and a last one at the end. What ``storytrace ingest`` does after storing and linking
+    them; the Spark job's story stage runs it over each time block of the articles it
+    prepared."""
     clusterer = StoryClusterer(**config.stories.clusterer_args())
     evidence = evidence or EvidenceCache(store.stories)
     assign = AssignStories(store, config, clusterer, evidence)
     recheck = RecheckStories(store, config, clusterer, evidence)
     rounds = StoryRounds(store, config, recheck)
-    for ids, inputs in batches:
+    for batch in batches:
         with store.transaction():
-            rounds.after_batch({assign(i) for i in ids}, inputs)
+            if isinstance(batch, EmptyBatches):
+                rounds.skip(batch.count, batch.size)
+            else:
+                ids, inputs = batch
+                rounds.after_batch({assign(i) for i in ids}, inputs)
     with store.transaction():
         rounds.finish()
     return assign, recheck

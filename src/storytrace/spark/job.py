@@ -15,8 +15,8 @@ filesystem API so that it works on any filesystem Spark writes to) and skipped o
   held by more than ``max_anchor_df`` articles ignored, each article's best
   ``max_reprint_candidates`` earlier articles verified with the local rule.
 - ``stories``: the articles placed in stories in input order by the local story steps
-  (:func:`storytrace.pipeline.stories.assign_in_order`), in one task: the decisions are
-  sequential, each depending on the ones before (docs/spark.md says what that costs).
+  (:func:`storytrace.pipeline.stories.assign_in_order`), one task per time block, then the
+  blocks' stories joined by the merge rule (:mod:`storytrace.spark.story_blocks`).
 
 Every stage calls the functions of :mod:`storytrace.spark.rows`, which call the local ingest's
 own stage functions. Bad inputs become rows of ``rejects`` with their reason; they never fail
@@ -618,54 +618,17 @@ class SparkIngest:
         return counts
 
     def _stories(self) -> dict[str, int]:
-        import tempfile
+        from .story_blocks import place_stories
 
-        from pyspark.sql import functions as F
-
-        config = self.config
         articles = self.spark.read.parquet(self.fs.path("articles")).select(
             "id", "seq", "source", "kind", "outlet", "published", "title", "evidence", "body_key"
         )
         inputs = int(json.loads(self.fs.read_text("_stages/read.json"))["counts"]["documents"])
         links = self.spark.read.parquet(self.fs.path("reprints"))
-        size = config.batch_size
-        later = articles.select(F.col("id").alias("later"), F.col("seq").alias("later_seq"))
-        links = links.withColumn("later", F.greatest("a", "b")).join(later, "later")
-        # One stream in the local ingest's order (batch, article, its links), sorted by Spark
-        # (spilling to disk when large) into the one task that places them.
-        stream = (
-            articles.rdd.map(lambda r: ((r.seq // size, r.id, 0), ("article", r.asDict())))
-            .union(
-                links.rdd.map(lambda r: ((r.later_seq // size, r.later, 1), ("link", r.asDict())))
-            )
-            .sortByKey(numPartitions=1)
-            .values()
-        )
-
-        def place(
-            part: Iterable[tuple[str, dict[str, Any]]],
-        ) -> Iterator[tuple[str, dict[str, Any]]]:
-            with tempfile.TemporaryDirectory(prefix="storytrace-stories-") as tmp:
-                yield from rows.story_rows(part, config, tmp, inputs)
-
-        out = stream.mapPartitions(place).cache()
-        stories = self.spark.createDataFrame(
-            out.filter(lambda kv: kv[0] == "story").map(
-                lambda kv: tuple(kv[1][k] for k in STORY_COLUMNS)
-            ),
-            "id long, title string, first_seen string, last_seen string, articles long, merged_into long",
-        )
-        members = self.spark.createDataFrame(
-            out.filter(lambda kv: kv[0] == "member").map(
-                lambda kv: tuple(kv[1][k] for k in MEMBER_COLUMNS)
-            ),
-            "article_id long, story_id long, score double, reasons string",
-        )
-        counts = {
-            "stories": self._write(stories, "stories"),
-            "story_members": self._write(members, "story_members"),
-        }
-        out.unpersist()
+        stories, members, counts = place_stories(self.spark, articles, links, self.config, inputs)
+        counts["stories"] = self._write(stories.select(*STORY_COLUMNS), "stories")
+        counts["story_members"] = self._write(members.select(*MEMBER_COLUMNS), "story_members")
+        self.spark.catalog.clearCache()
         return counts
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..clean import site_boilerplate
 from ..config import Config
+from ..evidence import Evidence
 from ..io.discover import kind_of, strip_suffix
 from ..io.meta import MetaIndex
 from ..io.parquet import read_parquet
@@ -309,6 +310,41 @@ def verified(a: Mapping[str, Any], b: Mapping[str, Any]) -> Row | None:
     }
 
 
+def story_slot(published: str | None, window_days: float) -> int | None:
+    """The time slot of the story stage's blocks an article falls in: its publication day
+    counted from 1970-01-01 in steps of ``window_days``; ``None`` when it has no readable
+    date (the undated articles are placed together)."""
+    days = days_since_epoch(published)
+    if days is None or not np.isfinite(days):
+        return None
+    return int(days // window_days)
+
+
+def plan_blocks(counts: Mapping[int | None, int], limit: int) -> dict[int | None, int]:
+    """The story stage's blocks, from the number of articles in each time slot (``None``: the
+    undated): each slot's first block number. A run of at most ``limit`` articles is one
+    block, so it gets exactly the local ingest's stories. Otherwise consecutive slots share a
+    block while it holds at most ``limit`` articles, a slot holding more is cut into blocks of
+    ``limit`` in input order (its article of rank r in block ``first + r // limit``), and the
+    undated articles come last, in blocks of their own."""
+    if sum(counts.values()) <= limit:
+        return dict.fromkeys(counts, 0)
+    firsts: dict[int | None, int] = {}
+    block, held = -1, limit  # the current block and the articles it holds
+    dated = sorted(s for s in counts if s is not None)
+    for slot in [*dated, None] if None in counts else dated:
+        n = counts[slot]
+        if slot is None or held + n > limit:
+            block, held = block + 1, 0
+        firsts[slot] = block
+        if n > limit:
+            block += -(-n // limit) - 1
+            held = n % limit or limit
+        else:
+            held += n
+    return firsts
+
+
 def story_rows(
     stream: Iterable[tuple[str, Mapping[str, Any]]],
     config: Config,
@@ -324,11 +360,19 @@ def story_rows(
     ``stream``: ``("article", row)`` and ``("link", row)`` in the order the local ingest makes
     them: by batch (of ``batch_size`` of the ``inputs`` documents; ``seq`` is an article's
     input number, ``later_seq`` that of a link's later article), then article id, each link
-    after its later article. Read one batch at a time, so memory does not grow with the run.
-    Yields ``("story", row)`` and ``("member", row)``."""
+    after its later article. A time block of the Spark job holds some of the run's articles:
+    the batches it has none of count as :class:`EmptyBatches`. Read one batch at a time, so
+    memory does not grow with the run.
+
+    Yields ``("story", row)`` and ``("member", row)`` (ids of this store), then a
+    ``("sample", row)`` per live story: the members a decision compares with
+    (:func:`compared_members`), their evidence and index keys, for joining the stories of
+    different blocks (:func:`stitch_score`)."""
     from ..model import Reprint
-    from ..pipeline.stories import assign_in_order
+    from ..pipeline.stories import EmptyBatches, assign_in_order
     from ..store import Store
+    from ..store.imports import add_articles
+    from ..stories.decide import compared_members
 
     size = config.batch_size
     rows_in = iter(stream)
@@ -342,43 +386,146 @@ def story_rows(
         run_id = store.start_run("spark ingest: stories", {"config": config.to_dict()})
         store.stories.run_id = run_id
 
-        def batches() -> Iterator[tuple[list[int], int]]:
+        def add(tag: str, r: Mapping[str, Any]) -> int | None:
+            if tag == "link":
+                rep = Reprint(r["kind"], r["jaccard"], r["containment_ab"], r["containment_ba"], ())
+                store.add_reprint(int(r["a"]), int(r["b"]), rep)
+                return None
+            # The run's own ids: a block holds some of the run's articles.
+            article = {
+                "id": int(r["id"]), "source": r["source"], "kind": r["kind"],
+                "outlet": r["outlet"], "published": r["published"], "title": r["title"],
+                "raw": "", "body": "", "text": "", "body_key": r["body_key"], "meta": "{}",
+                "evidence": r["evidence"],
+            }  # fmt: skip
+            add_articles(store.conn, [article], run_id)
+            return article["id"]
+
+        def batches() -> Iterator[tuple[list[int], int] | EmptyBatches]:
             item = next(rows_in, None)
-            for number, start in enumerate(range(0, inputs, size)):
+            done = -1  # the last batch number placed
+            while item is not None:
+                number = batch_of(item)
+                if number <= done or number * size >= inputs:  # a sorting mistake
+                    raise ValueError(f"an article or link out of batch order: {item[1]}")
+                if number - done > 1:
+                    yield EmptyBatches(number - done - 1, size)
                 ids = []
                 with store.transaction():
                     while item is not None and batch_of(item) == number:
-                        tag, r = item
-                        if tag == "article":
-                            given = store.add_article(
-                                {
-                                    "source": r["source"], "kind": r["kind"], "outlet": r["outlet"],
-                                    "published": r["published"], "title": r["title"], "raw": "",
-                                    "body": "", "text": "", "body_key": r["body_key"], "meta": "{}",
-                                    "evidence": r["evidence"], "run_id": run_id,
-                                }
-                            )  # fmt: skip
-                            if given != int(r["id"]):
-                                raise ValueError(
-                                    f"article ids must run from 1 in input order: {r['id']}"
-                                )
+                        given = add(*item)
+                        if given is not None:
                             ids.append(given)
-                        else:
-                            rep = Reprint(
-                                r["kind"],
-                                r["jaccard"],
-                                r["containment_ab"],
-                                r["containment_ba"],
-                                (),
-                            )
-                            store.add_reprint(int(r["a"]), int(r["b"]), rep)
                         item = next(rows_in, None)
-                yield ids, min(size, inputs - start)
-            if item is not None:
-                raise ValueError(f"an article or link after the last of {inputs} inputs: {item[1]}")
+                yield ids, min(size, inputs - number * size)
+                done = number
 
         assign_in_order(store, config, batches())
-        for story in store.stories.story_rows():
+        stories = store.stories.story_rows()
+        for story in stories:
             yield ("story", story)
         for member in store.stories.member_rows():
             yield ("member", member)
+        rules = config.stories.decide_config()
+        for story in stories:
+            if story["merged_into"] is not None or not story["articles"]:
+                continue
+            ids = compared_members(store.stories.member_ids(story["id"]), rules)
+            blobs = store.stories.evidence_json(ids)
+            keys: set[str] = set()
+            for i in ids:
+                keys.update(Evidence.from_json(blobs[i]).index_keys())
+            yield (
+                "sample",
+                {
+                    "story": story["id"],
+                    "first_seen": story["first_seen"],
+                    "last_seen": story["last_seen"],
+                    "members": ids,
+                    "evidence": [blobs[i] for i in ids],
+                    "keys": sorted(keys),
+                },
+            )
+
+
+def stitch_score(
+    later: Sequence[Evidence], earlier: Sequence[Evidence], config: Config, clusterer: Any = None
+) -> tuple[float, float]:
+    """How a story of a later block fits a story of an earlier block: the decision rule
+    (:func:`storytrace.stories.decide.linkage`) applied to each sampled member of the later
+    story as if it arrived in the earlier one, averaged: ``(link, profile)``, the mean top-k
+    linkage and the mean similarity. They are one story when both reach the ``join`` and
+    ``profile`` thresholds, as an arriving article joins a story. ``clusterer``: a
+    :class:`StoryClusterer` whose pair-score memory a task reuses (the same kernel)."""
+    from ..stories import StoryClusterer
+    from ..stories.decide import linkage
+
+    if not later or not earlier:
+        return 0.0, 0.0
+    scorer = clusterer or StoryClusterer(**config.stories.clusterer_args())
+    rules = config.stories.decide_config()
+    members = list(enumerate(earlier))
+    links = [linkage(ev, members, rules, scorer.score_values) for ev in later]
+    return (
+        sum(lk.link for lk in links) / len(links),
+        sum(lk.profile for lk in links) / len(links),
+    )
+
+
+def stitch_scores(
+    pairs: Iterable[Mapping[str, Any]], config: Config, remembered: int = 2000
+) -> Iterator[tuple[int, int, int, int, float, float]]:
+    """:func:`stitch_score` of each candidate pair of stories (``a``, ``block_a``, ``b``,
+    ``block_b`` and each side's sampled members' evidence as JSON; ``block_a < block_b``), as
+    ``(later, later_block, earlier, earlier_block, link, profile)``. Parsing evidence and
+    its pair keys costs more than scoring, so the pairs should come sorted by ``b``: each
+    later story is parsed once, the earlier ones kept for the next pairs (the last
+    ``remembered``), and the pairs share one pair-score memory."""
+    from collections import OrderedDict
+
+    from ..stories import StoryClusterer
+
+    clusterer = StoryClusterer(**config.stories.clusterer_args())
+    earlier: OrderedDict[int, list[Evidence]] = OrderedDict()
+    later_id: int | None = None
+    later: list[Evidence] = []
+    for p in pairs:
+        a, b = int(p["a"]), int(p["b"])
+        if b != later_id:
+            later_id, later = b, [Evidence.from_json(x) for x in p["evidence_b"]]
+        if a in earlier:
+            earlier.move_to_end(a)
+        else:
+            earlier[a] = [Evidence.from_json(x) for x in p["evidence_a"]]
+            if len(earlier) > remembered:
+                earlier.popitem(last=False)
+        link, profile = stitch_score(later, earlier[a], config, clusterer)
+        yield b, int(p["block_b"]), a, int(p["block_a"]), float(link), float(profile)
+
+
+def spans_within(
+    first_a: str | None, last_a: str | None, first_b: str | None, last_b: str | None,
+    window_days: float,
+) -> bool:  # fmt: skip
+    """Whether two stories' time spans lie within ``window_days`` of each other (the local
+    rule for a candidate story: seen within the window of the article; an undated story is
+    always within)."""
+    starts = days_since_epoch(first_a), days_since_epoch(first_b)
+    ends = days_since_epoch(last_a), days_since_epoch(last_b)
+    if None in starts or None in ends:
+        return True
+    (fa, fb), (la, lb) = starts, ends
+    assert fa is not None and fb is not None and la is not None and lb is not None
+    return fb - la <= window_days and fa - lb <= window_days
+
+
+def joined_reasons(reasons: str | None, old: int, new: int, config: Config) -> str:
+    """A member's reasons (JSON list) with why its story joined another across blocks."""
+    rules = config.stories.decide_config()
+    listed = json.loads(reasons) if reasons else []
+    listed.append(
+        f"its story {old} joined story {new} across the Spark job's time blocks: its members"
+        f" fit as arriving articles must (top-{rules.top_k} linkage >= {rules.join:.2f},"
+        f" profile >= {rules.profile:.2f})"
+    )
+    return json.dumps(listed)

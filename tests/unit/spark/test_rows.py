@@ -90,3 +90,89 @@ def test_publication_dates_partition_the_articles() -> None:
     assert rows.publication_date("2026-03-10") == "2026-03-10"
     assert rows.publication_date(None) == "unknown"
     assert rows.publication_date("March 10") == "unknown"
+
+
+def test_a_run_that_fits_one_block_is_one_block() -> None:
+    assert rows.plan_blocks({5: 10, 6: 20, None: 3}, limit=33) == {5: 0, 6: 0, None: 0}
+    assert rows.plan_blocks({}, limit=10) == {}
+
+
+def test_blocks_pack_consecutive_slots_and_cut_large_ones() -> None:
+    counts = {1: 4, 2: 5, 3: 25, 4: 2, 7: 3, None: 12}
+    firsts = rows.plan_blocks(counts, limit=10)
+    # slots 1 and 2 share block 0; slot 3 takes blocks 1-3 (10, 10, 5), and slots 4 and 7
+    # fill its last block (5 + 2 + 3); the undated come last, in blocks 4 and 5.
+    assert firsts == {1: 0, 2: 0, 3: 1, 4: 3, 7: 3, None: 4}
+    held: dict[int, int] = {}
+    for slot, n in counts.items():
+        for rank in range(n):
+            block = firsts[slot] + rank // 10
+            held[block] = held.get(block, 0) + 1
+    assert max(held.values()) <= 10 and sorted(held) == list(range(6))
+
+
+def test_story_slots_follow_the_story_window() -> None:
+    assert rows.story_slot(None, 30.0) is None
+    assert rows.story_slot("no date", 30.0) is None
+    assert rows.story_slot("1970-01-31T00:00:00", 30.0) == 1
+    assert rows.story_slot("1970-01-30T23:59:59", 30.0) == 0
+    assert rows.story_slot("2024-05-03", 7.0) == rows.story_slot("2024-05-04T10:00:00+00:00", 7.0)
+
+
+def test_story_spans_within_the_window() -> None:
+    assert rows.spans_within("2024-01-01", "2024-01-05", "2024-02-01", "2024-02-03", 30.0)
+    assert not rows.spans_within("2024-01-01", "2024-01-05", "2024-03-01", "2024-03-03", 30.0)
+    assert not rows.spans_within("2024-03-01", "2024-03-03", "2024-01-01", "2024-01-05", 30.0)
+    assert rows.spans_within(None, None, "2024-03-01", "2024-03-03", 30.0)
+
+
+def test_a_joined_story_adds_its_reason_to_the_members_reasons() -> None:
+    from storytrace.config import Config
+
+    out = json.loads(rows.joined_reasons(json.dumps(["linkage 0.70 to story 3"]), 9, 4, Config()))
+    assert out[0] == "linkage 0.70 to story 3"
+    assert "story 9 joined story 4" in out[1] and ">= 0.55" in out[1]
+    assert len(json.loads(rows.joined_reasons(None, 9, 4, Config()))) == 1
+
+
+def test_the_stitch_score_is_the_join_rule_over_the_later_storys_members() -> None:
+    from storytrace.config import Config
+    from storytrace.evidence import extract_evidence, similarity_scores
+    from storytrace.stories.decide import linkage
+
+    texts = [
+        'A magnitude 6.1 earthquake struck Chile on Monday, officials said. "We felt it in'
+        ' Santiago," Maria Lopez said.',
+        'Chile was hit by a 6.1 earthquake on Monday. "We felt it in Santiago," said Maria'
+        " Lopez, a resident.",
+        "The central bank raised interest rates by half a point to fight inflation, its"
+        " governor Tom Hale said in London.",
+    ]
+    evs = [extract_evidence(t) for t in texts]
+    config = Config()
+    rules = config.stories.decide_config()
+    earlier = list(enumerate(evs[:2]))
+    link, profile = rows.stitch_score([evs[1], evs[2]], evs[:2], config)
+
+    lk = [linkage(e, earlier, rules, similarity_scores) for e in (evs[1], evs[2])]
+    assert abs(link - (lk[0].link + lk[1].link) / 2) < 1e-9
+    assert abs(profile - (lk[0].profile + lk[1].profile) / 2) < 1e-9
+    same = rows.stitch_score([evs[1]], [evs[0]], config)
+    assert same[0] > link and same[0] >= rules.join
+    assert rows.stitch_score([], [evs[0]], config) == (0.0, 0.0)
+    scored = list(
+        rows.stitch_scores(
+            [
+                {
+                    "a": 1,
+                    "block_a": 0,
+                    "b": 7,
+                    "block_b": 1,
+                    "evidence_a": [evs[0].to_json()],
+                    "evidence_b": [evs[1].to_json()],
+                },
+            ],  # fmt: skip
+            config,
+        )
+    )
+    assert scored == [(7, 1, 1, 0, *same)]
