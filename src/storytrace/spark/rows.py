@@ -350,6 +350,8 @@ def story_rows(
     config: Config,
     workdir: str,
     inputs: int,
+    *,
+    samples: bool = True,
 ) -> Iterator[tuple[str, Row]]:
     """Place articles in stories as the local ingest does (:func:`assign_in_order`), in a
     temporary store under ``workdir`` that holds only what the story steps read (each
@@ -364,8 +366,8 @@ def story_rows(
     the batches it has none of count as :class:`EmptyBatches`. Read one batch at a time, so
     memory does not grow with the run.
 
-    Yields ``("story", row)`` and ``("member", row)`` (ids of this store), then a
-    ``("sample", row)`` per live story: the members a decision compares with
+    Yields ``("story", row)`` and ``("member", row)`` (ids of this store), then, with
+    ``samples``, a ``("sample", row)`` per live story: the members a decision compares with
     (:func:`compared_members`), their evidence and index keys, for joining the stories of
     different blocks (:func:`stitch_score`)."""
     from ..model import Reprint
@@ -427,7 +429,7 @@ def story_rows(
         for member in store.stories.member_rows():
             yield ("member", member)
         rules = config.stories.decide_config()
-        for story in stories:
+        for story in stories if samples else ():
             if story["merged_into"] is not None or not story["articles"]:
                 continue
             ids = compared_members(store.stories.member_ids(story["id"]), rules)

@@ -91,7 +91,10 @@ def place_stories(
     def place(part: Iterable[tuple[tuple[int, ...], tuple[str, dict[str, Any]]]]) -> Iterator[Any]:
         for block, items in itertools.groupby(part, key=lambda kv: kv[0][0]):
             with tempfile.TemporaryDirectory(prefix="storytrace-stories-") as tmp:
-                for tag, row in rows.story_rows((v for _, v in items), config, tmp, inputs):
+                placed_rows = rows.story_rows(
+                    (v for _, v in items), config, tmp, inputs, samples=blocks > 1
+                )
+                for tag, row in placed_rows:
                     yield tag, block, row
 
     out = stream.mapPartitions(place).cache()
@@ -119,7 +122,7 @@ def place_stories(
                 t[2]["last_seen"],
                 t[2]["keys"],
                 t[2]["evidence"],
-            )  # fmt: skip
+            )
         ),
         "story long, block long, first_seen string, last_seen string, keys array<string>,"
         " evidence array<string>",
@@ -132,7 +135,7 @@ def place_stories(
                 t[1],
                 t[2]["score"],
                 t[2]["reasons"],
-            )  # fmt: skip
+            )
         ),
         "article_id long, story_id long, block long, score double, reasons string",
     )
@@ -145,7 +148,7 @@ def place_stories(
                 t[2]["last_seen"],
                 t[2]["articles"],
                 gid(t[1], t[2]["merged_into"]),
-            )  # fmt: skip
+            )
         ),
         STORY_SCHEMA,
     )
