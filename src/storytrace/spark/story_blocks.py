@@ -238,6 +238,15 @@ def _joined_pairs(samples: Any, members: Any, links: Any, config: Config) -> Any
     )
 
 
+def _recounted(fresh: str, kept: str) -> Any:
+    """A story's column: recomputed if it has members, empty if it was joined into another,
+    else as its block left it (a story merged inside its block)."""
+    from pyspark.sql import functions as F
+
+    emptied = F.when(F.col("own_root").isNotNull(), None).otherwise(F.col(kept))
+    return F.when(F.col("n").isNotNull(), F.col(fresh)).otherwise(emptied).alias(kept)
+
+
 def _apply(members: Any, stories: Any, roots: Any, placed: Any, config: Config) -> tuple[Any, Any]:
     """The blocks' stories with the joined ones merged into their component's smallest id:
     members moved (with a reason), the merged stories pointing at it, and the counts, time
@@ -291,15 +300,9 @@ def _apply(members: Any, stories: Any, roots: Any, placed: Any, config: Config) 
         .join(stats, "id", "left")
         .select(
             "id",
-            F.when(F.col("n").isNotNull(), F.col("t"))
-            .otherwise(F.when(F.col("own_root").isNotNull(), None).otherwise(F.col("title")))
-            .alias("title"),
-            F.when(F.col("n").isNotNull(), F.col("first"))
-            .otherwise(F.when(F.col("own_root").isNotNull(), None).otherwise(F.col("first_seen")))
-            .alias("first_seen"),
-            F.when(F.col("n").isNotNull(), F.col("last"))
-            .otherwise(F.when(F.col("own_root").isNotNull(), None).otherwise(F.col("last_seen")))
-            .alias("last_seen"),
+            _recounted("t", "title"),
+            _recounted("first", "first_seen"),
+            _recounted("last", "last_seen"),
             F.coalesce("n", F.when(F.col("own_root").isNotNull(), 0).otherwise(F.col("articles")))
             .cast("long")
             .alias("articles"),
