@@ -52,7 +52,9 @@ def _spark_stories(out: Path) -> dict[str, int]:
         source[r["article_id"]]: r["story_id"]
         for r in pq.read_table(out / "story_members").to_pylist()
     }
-    docs = pq.read_table(out / "_work" / "documents", columns=["seq", "path", "line"]).to_pylist()
+    docs = pq.read_table(
+        out / "_work" / "run=1" / "documents", columns=["seq", "path", "line"]
+    ).to_pylist()
     at = {d["seq"]: f"{d['path']}:{d['line']}" for d in docs}
     for dup in pq.read_table(out / "duplicates").to_pylist():
         first = at.get(dup["first_seq"])

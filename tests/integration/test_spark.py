@@ -87,10 +87,18 @@ def _spark(spark: Any, out: str) -> dict[str, Any]:
             for r in spark.read.parquet(f"{out}/reprints").collect()
         },
         "stories": _partition(
-            (names[r.article_id], r.story_id)
-            for r in spark.read.parquet(f"{out}/story_members").collect()
+            (names[r.article_id], r.story_id) for r in _current(spark, out, "story_members")
         ),
     }
+
+
+def _current(spark: Any, out: str, table: str) -> list[Any]:
+    """A table's latest row of each article (a later run gives again what it changed)."""
+    latest: dict[int, Any] = {}
+    for r in spark.read.parquet(f"{out}/{table}").collect():
+        if r.article_id not in latest or r.run > latest[r.article_id].run:
+            latest[r.article_id] = r
+    return list(latest.values())
 
 
 def test_the_example_corpus_gives_what_the_local_ingest_gives(
@@ -106,13 +114,13 @@ def test_the_example_corpus_gives_what_the_local_ingest_gives(
 
 def test_the_output_is_partitioned_by_date_with_a_manifest(spark_out: str) -> None:
     days = sorted(
-        p.name for p in Path(spark_out, "articles").iterdir() if p.name.startswith("date=")
+        p.name for p in Path(spark_out, "articles", "run=1").iterdir() if p.name.startswith("date=")
     )
     assert days and all(len(d) == len("date=2026-03-10") or d == "date=unknown" for d in days)
     manifest = json.loads(Path(spark_out, "manifest.json").read_text(encoding="utf-8"))
     assert list(manifest["stages"]) == list(STAGES)
     assert manifest["stages"]["prepare"]["counts"]["articles"] == 40
-    assert all((Path(spark_out) / "_stages" / f"{s}.json").is_file() for s in STAGES)
+    assert all((Path(spark_out) / "_stages" / "run=1" / f"{s}.json").is_file() for s in STAGES)
 
 
 def test_a_rerun_skips_finished_stages_and_from_reruns_the_rest(
@@ -120,7 +128,7 @@ def test_a_rerun_skips_finished_stages_and_from_reruns_the_rest(
 ) -> None:
     out = str(tmp_path / "out")
     SparkIngest(spark, [str(example_corpus)], out).run(log=lambda _: None, stop="prepare")
-    assert not (tmp_path / "out" / "_stages" / "reprints.json").exists()
+    assert not (tmp_path / "out" / "_stages" / "run=1" / "reprints.json").exists()
     lines: list[str] = []
     manifest = SparkIngest(spark, [str(example_corpus)], out).run(log=lines.append)
     assert [line.split(":")[0] for line in lines if "skipped" in line] == [
@@ -137,14 +145,61 @@ def test_a_rerun_skips_finished_stages_and_from_reruns_the_rest(
     ]
     with pytest.raises(SparkJobError):
         SparkIngest(spark, [str(example_corpus)], out).run(start="stories", stop="read")
-    # Other inputs or settings never reuse the stages of this run.
-    with pytest.raises(SparkJobError, match="other inputs"):
-        SparkIngest(spark, [str(example_corpus / "dailycourier.jsonl")], out).run(
-            log=lambda _: None
-        )
+    # A run that continues this one must have its settings.
     other = storytrace.Config(shingle_size=4)
     with pytest.raises(SparkJobError, match="other config"):
         SparkIngest(spark, [str(example_corpus)], out, config=other).run(log=lambda _: None)
+    # A run that has not finished is not continued with other inputs.
+    half = str(tmp_path / "half")
+    SparkIngest(spark, [str(example_corpus)], half).run(log=lambda _: None, stop="read")
+    with pytest.raises(SparkJobError, match="has not finished"):
+        SparkIngest(spark, [str(example_corpus / "dailycourier.jsonl")], half).run(
+            log=lambda _: None
+        )
+
+
+def _halves(corpus: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The example corpus in two folders (a file and its sidecar together): stories and
+    reprints cross from one to the other."""
+    stems = sorted({p.name.split(".")[0] for p in corpus.iterdir()})
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for p in corpus.iterdir():
+        half = first if stems.index(p.name.split(".")[0]) < len(stems) // 2 else second
+        shutil.copy(p, half / p.name)
+    return first, second
+
+
+def test_a_later_run_continues_the_earlier_ones_as_a_second_local_ingest_does(
+    spark: Any, example_corpus: Path, tmp_path: Path
+) -> None:
+    first, second = _halves(example_corpus, tmp_path)
+    db = str(tmp_path / "local.db")
+    storytrace.ingest([str(first)], db=db)
+    report = storytrace.ingest([str(second)], db=db)
+    out = str(tmp_path / "out")
+    SparkIngest(spark, [str(first)], out).run(log=lambda _: None)
+    lines: list[str] = []
+    manifest = SparkIngest(spark, [str(second)], out).run(log=lines.append)
+    assert manifest["run"] == 2 and lines[0].startswith("run 2: continues")
+    # Only the new inputs were read.
+    assert manifest["stages"]["read"]["counts"]["documents"] == report.inputs
+    ours, theirs = _spark(spark, out), _local(db)
+    assert ours["ids"] == theirs["ids"]  # ids continue
+    later = {_name(str(p)) for p in second.iterdir()}
+    assert {k: v for k, v in ours["texts"].items() if k in later} == {
+        k: v for k, v in theirs["texts"].items() if k in later
+    }
+    early = {_name(str(p)) for p in first.iterdir()}
+    assert any(a in early and b in later for a, b, _ in theirs["links"])
+    assert ours["links"] == theirs["links"]
+    assert any(set(g) & early and set(g) & later for g in theirs["stories"])
+    assert ours["stories"] == theirs["stories"]
+    # `storytrace load` takes each story's latest row.
+    loaded = str(tmp_path / "loaded.db")
+    load(out, db=loaded)
+    assert _local(loaded)["stories"] == theirs["stories"]
 
 
 def test_bad_inputs_are_rejects_and_the_rest_goes_on(spark: Any, tmp_path: Path) -> None:
@@ -258,7 +313,9 @@ def test_ecb_plus_stories_score_as_the_local_runner(
         for r in spark.read.parquet(f"{out}/story_members").collect()
     }
     # A duplicate input gets the story of the copy that was kept (as `eval clusters` does).
-    line_of_seq = {r.seq: r.line for r in spark.read.parquet(f"{out}/_work/documents").collect()}
+    line_of_seq = {
+        r.seq: r.line for r in spark.read.parquet(f"{out}/_work/run=1/documents").collect()
+    }
     for r in spark.read.parquet(f"{out}/duplicates").collect():
         story_of_line[r.line] = story_of_line[line_of_seq[r.first_seq]]
     ours = [story_of_line.get(n + 1, -(n + 1)) for n in range(len(items))]
@@ -300,8 +357,9 @@ def test_spark_submit_runs_the_documented_script(example_corpus: Path, tmp_path:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads((out / "_stages" / "extract.json").read_text())["counts"]["drafts"] == 40
-    assert not (out / "_stages" / "prepare.json").exists()
+    marks = out / "_stages" / "run=1"
+    assert json.loads((marks / "extract.json").read_text())["counts"]["drafts"] == 40
+    assert not (marks / "prepare.json").exists()
 
 
 def test_articles_are_numbered_in_the_local_reading_order(spark: Any, tmp_path: Path) -> None:
@@ -394,7 +452,7 @@ def test_jsonl_is_split_by_lines_and_keeps_the_local_line_numbers(
         SparkIngest(spark, [str(data)], out).run(log=lambda _: None, stop="read")
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
-    docs = spark.read.parquet(f"{out}/_work/documents").collect()
+    docs = spark.read.parquet(f"{out}/_work/run=1/documents").collect()
     rejects = spark.read.parquet(f"{out}/rejects").collect()
     got = [(f"{r.path}:{r.line}", "ok") for r in docs] + [(r.source, r.reason) for r in rejects]
     assert len({r.seq for r in docs}) == len(docs) == sum(1 for _, why in expected if why == "ok")

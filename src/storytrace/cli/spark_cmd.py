@@ -66,8 +66,10 @@ def spark_ingest(
     Reads what `storytrace ingest` reads (.txt with sidecar .json, .html, .jsonl, .csv,
     .warc, each also gzipped) and runs the same stages: read, extract, prepare (duplicates,
     site boilerplate, cleaning, shingles, evidence), reprints, stories. Each finished stage is
-    marked under --out/_stages and skipped when the command runs again. docs/spark.md has the
-    tables, and how to run it on a cluster with spark-submit.
+    marked under --out/_stages and skipped when the command runs again. New inputs (the next
+    day's data) given to an --out whose last run finished start the next run, which continues
+    its stories and links reprints to its articles. docs/spark.md has the tables, and how to
+    run it on a cluster with spark-submit.
     """
     fields = parse_fields(field_map)
     config = load_config(config_path)

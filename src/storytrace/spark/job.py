@@ -1,6 +1,12 @@
 """``storytrace spark ingest``: the ingest's stages over a Spark cluster, written as Parquet.
 
-Stages, each committed with a marker (``_stages/NAME.json``, written through Hadoop's
+An output folder holds runs (``run=N`` in every table): new inputs given to a folder whose
+last run finished start the next run, which continues the earlier ones as a second local
+ingest continues a database (ids, duplicates, site boilerplate counts, reprints to earlier
+articles within the window, and the stories of the last ``story_window_days``), reading their
+state from the Parquet output and none of their articles outside the windows.
+
+Stages, each committed with a marker (``_stages/run=N/NAME.json``, written through Hadoop's
 filesystem API so that it works on any filesystem Spark writes to) and skipped on a re-run:
 
 - ``read``: every input file's bytes (Spark's ``binaryFile`` source: local paths, ``hdfs://``,
@@ -141,6 +147,13 @@ class Filesystem:
                     found.append(path)
         return sorted(found)
 
+    def children(self, name: str) -> list[str]:
+        """The names in folder ``name`` (none when it does not exist)."""
+        path = self._path(self.path(name))
+        if not self._fs.exists(path):
+            return []
+        return sorted(str(st.getPath().getName()) for st in self._fs.listStatus(path))
+
     def delete(self, name: str) -> None:
         self._fs.delete(self._path(self.path(name)), True)
 
@@ -165,6 +178,11 @@ class SparkIngest:
     def __post_init__(self) -> None:
         self.fs = Filesystem(self.spark, self.out)
         self._meta: Any = None  # the --meta index, broadcast by the read stage
+        self.run_no = 1
+        self.earlier: list[dict[str, dict[str, Any]]] = []
+        """The stage markers of the earlier runs this one continues."""
+        self.state: dict[str, Any] = {}
+        """What a stage leaves for the runs that continue this one (in its marker)."""
 
     # -- running -------------------------------------------------------------------------
 
@@ -176,63 +194,183 @@ class SparkIngest:
         log: Callable[[str], None] = print,
     ) -> dict[str, Any]:
         """Run the stages from ``start`` to ``stop`` (names of :data:`STAGES`); a stage whose
-        marker exists is skipped unless it is ``start`` itself. Returns the manifest."""
+        marker exists is skipped unless it is ``start`` itself. Returns the manifest.
+
+        An output folder holds runs, numbered from 1: inputs given to a folder whose last run
+        finished with other inputs start the next run, which continues the earlier ones
+        (:meth:`_choose_run`)."""
         first = STAGES.index(start) if start else 0
         last = STAGES.index(stop) if stop else len(STAGES) - 1
         if first > last:
             raise SparkJobError(f"--from {start} comes after --to {stop}")
+        self._choose_run(start)
+        if self.earlier:
+            log(f"run {self.run_no}: continues runs 1-{self.run_no - 1} in {self.out}")
         for i, name in enumerate(STAGES[: last + 1]):
-            done = self.fs.exists(f"_stages/{name}.json")
+            done = self.fs.exists(self._marker(name))
             forced = start is not None and i == first
             if i < first or (done and not forced):
                 if not done:
                     raise SparkJobError(f"stage {name} has no output in {self.out}: run it first")
-                marker = json.loads(self.fs.read_text(f"_stages/{name}.json"))
+                marker = json.loads(self.fs.read_text(self._marker(name)))
                 self._check_same_run(name, marker)
                 self.report[name] = {"skipped": True, **marker}
                 log(f"{name}: done before, skipped")
                 continue
             for later in STAGES[i:]:  # what a re-run stage invalidates
-                if self.fs.exists(f"_stages/{later}.json"):
-                    self.fs.delete(f"_stages/{later}.json")
+                if self.fs.exists(self._marker(later)):
+                    self.fs.delete(self._marker(later))
             began = time.monotonic()
+            self.state = {}
             counts = getattr(self, f"_{name}")()
             marker = {
                 "counts": counts,
+                "state": self.state,
                 "seconds": round(time.monotonic() - began, 3),
                 "inputs": list(self.inputs),
                 "config": self.config.to_dict(),
                 "fields": dict(self.fields),
                 "meta": self.meta_file,
             }
-            self.fs.write_text(f"_stages/{name}.json", json.dumps(marker, sort_keys=True))
+            self.fs.write_text(self._marker(name), json.dumps(marker, sort_keys=True))
             self.report[name] = marker
             log(f"{name}: {_describe(counts)} in {marker['seconds']:.1f} s")
         manifest = {
+            "run": self.run_no,
             "inputs": list(self.inputs),
             "config": self.config.to_dict(),
             "stages": self.report,
+            "earlier_runs": [
+                {"run": n, "inputs": m.get("read", {}).get("inputs", [])}
+                for n, m in enumerate(self.earlier, start=1)
+            ],
             "spark": {"version": self.spark.version, "master": self.spark.sparkContext.master},
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+        self.fs.write_text(f"_stages/run={self.run_no}/manifest.json", json.dumps(manifest))
         self.fs.write_text("manifest.json", json.dumps(manifest, indent=2))
         return manifest
 
-    def _check_same_run(self, name: str, marker: dict[str, Any]) -> None:
-        """A finished stage is only skipped for the inputs and settings it ran with: another
-        day's data in the same --out would otherwise be silently ignored."""
-        for what, mine in (
-            ("inputs", list(self.inputs)),
-            ("config", self.config.to_dict()),
-            ("fields", dict(self.fields)),
-            ("meta", self.meta_file),
-        ):
-            if what in marker and marker[what] != mine:
+    def _choose_run(self, start: str | None) -> None:
+        """Which run this is: the last one again when it had these inputs and settings (its
+        finished stages are skipped), else, when the last one finished, the next one, which
+        continues the stories and reprints of the earlier runs."""
+        runs = sorted(
+            int(name[len("run=") :])
+            for name in self.fs.children("_stages")
+            if name.startswith("run=") and name[len("run=") :].isdigit()
+        )
+        self.run_no = runs[-1] if runs else 1
+        if runs:
+            markers = self._markers(self.run_no)
+            same = all(self._differences(m) == [] for m in markers.values())
+            finished = "stories" in markers
+            if not same and finished:
+                differ = [d for d in self._differences(markers["stories"]) if d != "inputs"]
+                if differ:
+                    raise SparkJobError(
+                        f"{self.out} holds runs made with other {' and '.join(differ)}: a run"
+                        " that continues them must use the same; give another --out"
+                    )
+                self.run_no += 1
+            elif not same and start != "read":
                 raise SparkJobError(
-                    f"{self.out} holds stage {name} of a run with other {what}; give another"
-                    f" --out, or --from {name} to run it again with these (continuing an"
-                    " earlier output with new inputs is not supported yet)"
+                    f"run {self.run_no} in {self.out} has not finished and had other inputs or"
+                    f" settings: run it again with those, or --from read to start it over with"
+                    " these, or give another --out"
                 )
+        self.earlier = [self._markers(n) for n in range(1, self.run_no)]
+        for n, markers in enumerate(self.earlier, start=1):
+            if "stories" not in markers:
+                raise SparkJobError(f"run {n} in {self.out} has not finished")
+
+    def _markers(self, run: int) -> dict[str, dict[str, Any]]:
+        found = {}
+        for name in STAGES:
+            path = f"_stages/run={run}/{name}.json"
+            if self.fs.exists(path):
+                found[name] = json.loads(self.fs.read_text(path))
+        return found
+
+    def _marker(self, stage: str) -> str:
+        return f"_stages/run={self.run_no}/{stage}.json"
+
+    def _work(self, name: str) -> str:
+        return f"_work/run={self.run_no}/{name}"
+
+    def _mine(self, table: str) -> str:
+        """This run's part of a table: the ``run=N`` partition."""
+        return f"{table}/run={self.run_no}"
+
+    def _earlier(self, table: str, columns: Sequence[str] | None = None) -> Any:
+        """A table's rows of the earlier runs (None in a first run)."""
+        if not self.earlier:
+            return None
+        from pyspark.sql import functions as F
+
+        df = self.spark.read.parquet(self.fs.path(table))
+        df = df.where(F.col("run").cast("int") < self.run_no)
+        return df.select(*columns) if columns else df
+
+    def _current(self, table: str, keys: Sequence[str], *, upto: int | None = None) -> Any:
+        """A table's latest row of each key over the earlier runs (or up to run ``upto``):
+        tables of state that runs update, such as ``site_blocks``. None without such runs."""
+        from pyspark.sql import functions as F
+
+        last = self.run_no - 1 if upto is None else upto
+        if last < 1:
+            return None
+        df = self.spark.read.parquet(self.fs.path(table))
+        return _latest(df.where(F.col("run").cast("int") <= last), *keys)
+
+    def _earlier_within(self, mine: Any, days: float, columns: Sequence[str]) -> Any:
+        """The earlier runs' articles that may lie within ``days`` of this run's: published
+        from ``days`` before this run's first publication day, and the undated ones (an
+        undated article is within the window of any other, as in the local ingest). All of
+        them when this run's articles are all undated. None in a first run."""
+        from pyspark.sql import functions as F
+
+        earlier = self._earlier("articles")
+        if earlier is None:
+            return None
+        day = (
+            mine.where(F.col("date").cast("string") != "unknown")
+            .agg(F.min(F.col("date").cast("string")).alias("day"))
+            .first()["day"]
+        )
+        if day is not None:
+            start = rows.days_before(day, days)
+            date = F.col("date").cast("string")
+            earlier = earlier.where((date >= start) | (date == "unknown"))
+        return earlier.select(*columns)
+
+    def _last_state(self, stage: str, key: str) -> int:
+        """A value the last earlier run's stage left in its marker (0 in a first run)."""
+        if not self.earlier:
+            return 0
+        return int(self.earlier[-1][stage].get("state", {}).get(key, 0))
+
+    def _differences(self, marker: dict[str, Any]) -> list[str]:
+        return [
+            what
+            for what, mine in (
+                ("inputs", list(self.inputs)),
+                ("config", self.config.to_dict()),
+                ("fields", dict(self.fields)),
+                ("meta", self.meta_file),
+            )
+            if what in marker and marker[what] != mine
+        ]
+
+    def _check_same_run(self, name: str, marker: dict[str, Any]) -> None:
+        """A finished stage is only skipped for the inputs and settings it ran with."""
+        differ = self._differences(marker)
+        if differ:
+            raise SparkJobError(
+                f"{self.out} holds stage {name} of run {self.run_no} with other"
+                f" {' and '.join(differ)}; give another --out, or --from {name} to run it"
+                " again with these"
+            )
 
     # -- the stages ----------------------------------------------------------------------
 
@@ -296,7 +434,7 @@ class SparkIngest:
             ordered.map(lambda di: (di[1], *(di[0][k] for k in DOCUMENT_COLUMNS[1:]))),
             DOCUMENT_SCHEMA,
         )
-        n_docs = self._write(docs, "_work/documents")
+        n_docs = self._write(docs, self._work("documents"))
         n_rejects = self._write_rejects(
             parsed.filter(lambda kv: kv[0] == "reject").map(lambda kv: kv[1]), "read"
         )
@@ -405,11 +543,11 @@ class SparkIngest:
         df = self.spark.createDataFrame(
             rdd.map(lambda r: tuple(r[k] for k in rows.REJECT_FIELDS)), schema
         )
-        return self._write(df.drop("stage"), f"rejects/stage={stage}")
+        return self._write(df.drop("stage"), f"rejects/run={self.run_no}/stage={stage}")
 
     def _extract(self) -> dict[str, int]:
         timeout = self.config.extract_timeout
-        docs = self.spark.read.parquet(self.fs.path("_work/documents"))
+        docs = self.spark.read.parquet(self.fs.path(self._work("documents")))
 
         def extract(part: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             for d in part:
@@ -422,7 +560,7 @@ class SparkIngest:
             ),
             DRAFT_SCHEMA,
         )
-        n = self._write(drafts, "_work/drafts")
+        n = self._write(drafts, self._work("drafts"))
         rejected = self._write_rejects(
             out.filter(lambda kv: kv[0] == "reject").map(lambda kv: kv[1]), "extract"
         )
@@ -430,13 +568,12 @@ class SparkIngest:
         return {"drafts": n, "rejected": rejected}
 
     def _prepare(self) -> dict[str, int]:
-        from pyspark.sql import Window
         from pyspark.sql import functions as F
         from pyspark.sql import types as T
 
-        cfg = self.config
-        drafts = self.spark.read.parquet(self.fs.path("_work/drafts"))
-        # The first of each body key and of each URL in input order is kept.
+        drafts = self.spark.read.parquet(self.fs.path(self._work("drafts")))
+        # The first of each body key and of each URL in input order is kept; in a run that
+        # continues others, so is a copy of one of their articles.
         first_key = drafts.groupBy("body_key").agg(F.min("seq").alias("key_first"))
         first_url = (
             drafts.where(F.col("url").isNotNull())
@@ -444,45 +581,57 @@ class SparkIngest:
             .agg(F.min("seq").alias("url_first"))
         )
         marked = drafts.join(first_key, "body_key").join(first_url, "url", "left")
-        dup = (F.col("seq") != F.col("key_first")) | (
-            F.col("url_first").isNotNull() & (F.col("seq") != F.col("url_first"))
+        earlier = self._earlier("articles", ["id", "url", "body_key"])
+        if earlier is None:
+            marked = marked.withColumn("earlier_id", F.lit(None).cast("long"))
+        else:
+            by_key = earlier.groupBy("body_key").agg(F.min("id").alias("key_id"))
+            by_url = (
+                earlier.where(F.col("url").isNotNull())
+                .groupBy("url")
+                .agg(F.min("id").alias("url_id"))
+            )
+            marked = (
+                marked.join(by_key, "body_key", "left")
+                .join(by_url, "url", "left")
+                .withColumn("earlier_id", F.least("key_id", "url_id"))
+                .drop("key_id", "url_id")
+            )
+        dup = (
+            (F.col("seq") != F.col("key_first"))
+            | (F.col("url_first").isNotNull() & (F.col("seq") != F.col("url_first")))
+            | F.col("earlier_id").isNotNull()
         )
-        duplicates = marked.where(dup).select(
-            F.col("path"), F.col("line"), F.col("record"),
-            F.least(F.col("key_first"), F.coalesce(F.col("url_first"), F.col("key_first"))).alias("first_seq"),
-        )  # fmt: skip
-        kept = marked.where(~dup).drop("key_first", "url_first")
+        kept = marked.where(~dup).drop("key_first", "url_first", "earlier_id")
+        first_id = self._last_state("prepare", "last_id") + 1
         ids = kept.select("seq").rdd.map(lambda r: r.seq).sortBy(lambda s: s).zipWithIndex()
         id_df = self.spark.createDataFrame(
-            ids.map(lambda si: (si[0], si[1] + 1)),
+            ids.map(lambda si: (si[0], si[1] + first_id)),
             T.StructType([T.StructField("seq", T.LongType()), T.StructField("id", T.LongType())]),
         )
         kept = kept.join(id_df, "seq").cache()
-        # Site boilerplate: each block's ranks among its outlet's articles, the local rule.
-        ranked = kept.where(F.col("outlet").isNotNull()).withColumn(
-            "rank", F.row_number().over(Window.partitionBy("outlet").orderBy("seq"))
+        kept_ids = id_df.select(F.col("seq").alias("first_seq"), F.col("id").alias("kept_id"))
+        in_run = F.least("key_first", F.coalesce("url_first", "key_first"))
+        duplicates = (
+            marked.where(dup)
+            .select(
+                "path",
+                "line",
+                "record",
+                "earlier_id",
+                F.when(F.col("earlier_id").isNull(), in_run).alias("first_seq"),
+            )  # fmt: skip
+            .join(kept_ids, "first_seq", "left")
+            .select(
+                "path",
+                "line",
+                "record",
+                "first_seq",
+                F.coalesce("earlier_id", "kept_id").alias("first_id"),
+            )  # fmt: skip
         )
-        blocks = ranked.select("outlet", "rank", F.explode("blocks").alias("key"))
-        minimum = cfg.site_min_articles
-
-        def learn(part: Iterable[Any]) -> Iterator[tuple[str, str, int, int]]:
-            for r in part:
-                at = rows.learned_at(r.ranks, r.key, min_articles=minimum)
-                if at is not None:
-                    yield (r.outlet, r.key, len(r.ranks), at)
-
-        patterns = self.spark.createDataFrame(
-            blocks.groupBy("outlet", "key")
-            .agg(F.collect_list("rank").alias("ranks"))
-            .rdd.mapPartitions(learn),
-            "outlet string, key string, articles long, learned_at long",
-        )
-        n_patterns = self._write(patterns, "site_patterns")
-        by_outlet: dict[str, dict[str, int]] = {}
-        for r in self.spark.read.parquet(self.fs.path("site_patterns")).collect():
-            by_outlet.setdefault(r.outlet, {})[r.key] = int(r.articles)
-        known = self.spark.sparkContext.broadcast(by_outlet)
-        shingle_size, keep_raw = cfg.shingle_size, self.keep_raw
+        known, n_patterns = self._site_patterns(kept)
+        shingle_size, keep_raw = self.config.shingle_size, self.keep_raw
 
         def prepare(part: Iterable[Any]) -> Iterator[tuple[str, Any]]:
             for d in part:
@@ -509,21 +658,111 @@ class SparkIngest:
             "article_id long, start long, `end` long, text string, reason string",
         )
         counts = {
-            "articles": self._write(articles, "articles", by_date=True),
-            "removed": self._write(removed, "removed"),
-            "duplicates": self._write(duplicates, "duplicates"),
+            "articles": self._write(articles, self._mine("articles"), by_date=True),
+            "removed": self._write(removed, self._mine("removed")),
+            "duplicates": self._write(duplicates, self._mine("duplicates")),
             "site_patterns": n_patterns,
         }
+        self.state = {"first_id": first_id, "last_id": first_id - 1 + counts["articles"]}
         out.unpersist()
         kept.unpersist()
         return counts
+
+    def _site_patterns(self, kept: Any) -> tuple[Any, int]:
+        """Site boilerplate by the local rule: each block's ranks among its outlet's articles
+        (counting those of the earlier runs), learned where the rule first holds. Writes this
+        run's ``site_patterns``, and the counts a later run continues (``site_blocks``: per
+        outlet and block, in how many articles it was seen; ``site_outlets``: how many
+        articles each outlet has). Returns the patterns of this run's outlets with their
+        counts (broadcast) and how many this run learned."""
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        ranked = kept.where(F.col("outlet").isNotNull()).withColumn(
+            "rank", F.row_number().over(Window.partitionBy("outlet").orderBy("seq"))
+        )
+        before_outlets = self._current("site_outlets", ("outlet",))
+        if before_outlets is not None:
+            ranked = ranked.join(
+                before_outlets.select("outlet", F.col("articles").alias("before")), "outlet", "left"
+            ).withColumn("rank", F.col("rank") + F.coalesce("before", F.lit(0)))
+        outlets = ranked.groupBy("outlet").agg(F.max("rank").alias("articles"))
+        grouped = (
+            ranked.select("outlet", "rank", F.explode("blocks").alias("key"))
+            .groupBy("outlet", "key")
+            .agg(F.collect_list("rank").alias("ranks"))
+        )
+        before_blocks = self._current("site_blocks", ("outlet", "key"))
+        earlier_patterns = self._earlier("site_patterns", ["outlet", "key"])
+        if before_blocks is None or earlier_patterns is None:
+            grouped = grouped.withColumn("seen", F.lit(0)).withColumn("known", F.lit(False))
+        else:
+            grouped = (
+                grouped.join(
+                    before_blocks.select("outlet", "key", F.col("articles").alias("seen")),
+                    ["outlet", "key"],
+                    "left",
+                )
+                .join(
+                    earlier_patterns.distinct().withColumn("known", F.lit(True)),
+                    ["outlet", "key"],
+                    "left",
+                )
+                .select(
+                    "outlet",
+                    "key",
+                    "ranks",
+                    F.coalesce("seen", F.lit(0)).alias("seen"),
+                    F.coalesce("known", F.lit(False)).alias("known"),
+                )  # fmt: skip
+            )
+        minimum = self.config.site_min_articles
+
+        def learn(part: Iterable[Any]) -> Iterator[tuple[str, str, int, int | None]]:
+            for r in part:
+                at = None
+                if not r.known:
+                    at = rows.learned_at(r.ranks, r.key, min_articles=minimum, seen=r.seen)
+                yield (r.outlet, r.key, r.seen + len(r.ranks), at)
+
+        blocks = self.spark.createDataFrame(
+            grouped.rdd.mapPartitions(learn),
+            "outlet string, key string, articles long, learned_at long",
+        )
+        self._write(blocks.drop("learned_at"), self._mine("site_blocks"))
+        self._write(outlets, self._mine("site_outlets"))
+        mine = self.spark.read.parquet(self.fs.path(self._mine("site_blocks")))
+        learned = blocks.where(F.col("learned_at").isNotNull())
+        n_patterns = self._write(learned, self._mine("site_patterns"))
+        # The patterns that apply to this run's articles, each with its outlet's count.
+        patterns = self.spark.read.parquet(self.fs.path("site_patterns")).where(
+            F.col("run").cast("int") <= self.run_no
+        )
+        counts = self._current("site_blocks", ("outlet", "key"), upto=self.run_no)
+        by_outlet: dict[str, dict[str, int]] = {}
+        applied = (
+            patterns.select("outlet", "key")
+            .distinct()
+            .join(mine.select("outlet").distinct(), "outlet")
+            .join(counts.select("outlet", "key", "articles"), ["outlet", "key"])
+        )
+        for r in applied.collect():
+            by_outlet.setdefault(r.outlet, {})[r.key] = int(r.articles)
+        return self.spark.sparkContext.broadcast(by_outlet), n_patterns
 
     def _reprints(self) -> dict[str, int]:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 
         cfg = self.config
-        articles = self.spark.read.parquet(self.fs.path("articles"))
+        mine = self.spark.read.parquet(self.fs.path(self._mine("articles")))
+        columns = ["id", "published", "text", "shingles"]
+        # A run that continues others links its articles to theirs within the window too.
+        earlier = self._earlier_within(mine, cfg.reprint_window_days, columns)
+        articles = mine.select(*columns)
+        if earlier is not None:
+            articles = articles.unionByName(earlier)
+        first_new = self._last_state("prepare", "last_id") + 1
         modulus = cfg.anchor_modulus
 
         def keys(part: Iterable[Any]) -> Iterator[tuple[int, float | None, list[int], int]]:
@@ -539,10 +778,10 @@ class SparkIngest:
         postings = keyed.select("id", F.explode("anchors").alias("anchor"))
         df = postings.groupBy("anchor").count().where(F.col("count") <= cfg.max_anchor_df)
         usable = postings.join(df.select("anchor"), "anchor")
-        mine = usable.select("anchor", "id")
+        own = usable.where(F.col("id") >= first_new).select("anchor", "id")
         theirs = usable.select("anchor", F.col("id").alias("other"))
         shared = (
-            mine.join(theirs, "anchor")
+            own.join(theirs, "anchor")
             .where(F.col("other") < F.col("id"))  # the local index holds the earlier articles
             .groupBy("id", "other")
             .agg(F.count("*").alias("shared"))
@@ -610,8 +849,8 @@ class SparkIngest:
             "a long, b long, a_start long, a_end long, b_start long, b_end long, words long",
         )
         counts = {
-            "reprints": self._write(reprints, "reprints"),
-            "passages": self._write(passages, "passages"),
+            "reprints": self._write(reprints, self._mine("reprints")),
+            "passages": self._write(passages, self._mine("passages")),
         }
         links.unpersist()
         keyed.unpersist()
@@ -620,16 +859,88 @@ class SparkIngest:
     def _stories(self) -> dict[str, int]:
         from .story_blocks import place_stories
 
-        articles = self.spark.read.parquet(self.fs.path("articles")).select(
-            "id", "seq", "source", "kind", "outlet", "published", "title", "evidence", "body_key"
+        columns = ("id", "seq", "source", "kind", "outlet", "published", "title", "evidence")
+        mine = self.spark.read.parquet(self.fs.path(self._mine("articles")))
+        articles = mine.select(*columns, "body_key")
+        read = json.loads(self.fs.read_text(self._marker("read")))
+        inputs = int(read["counts"]["documents"])
+        links = self.spark.read.parquet(self.fs.path(self._mine("reprints")))
+        base = self._last_state("stories", "last_story_id")
+        earlier = self._earlier_stories(mine, links)
+        stories, members, counts = place_stories(
+            self.spark, articles, links, self.config, inputs, earlier=earlier, first_story=base + 1
         )
-        inputs = int(json.loads(self.fs.read_text("_stages/read.json"))["counts"]["documents"])
-        links = self.spark.read.parquet(self.fs.path("reprints"))
-        stories, members, counts = place_stories(self.spark, articles, links, self.config, inputs)
-        counts["stories"] = self._write(stories.select(*STORY_COLUMNS), "stories")
-        counts["story_members"] = self._write(members.select(*MEMBER_COLUMNS), "story_members")
+        counts["stories"] = self._write(stories.select(*STORY_COLUMNS), self._mine("stories"))
+        counts["story_members"] = self._write(
+            members.select(*MEMBER_COLUMNS), self._mine("story_members")
+        )
+        top = self.spark.read.parquet(self.fs.path(self._mine("stories"))).agg({"id": "max"})
+        self.state = {"last_story_id": max(base, int(top.first()[0] or 0))}
         self.spark.catalog.clearCache()
         return counts
+
+    def _earlier_stories(self, mine: Any, links: Any) -> Any:
+        """The earlier runs' stories this run's articles may join, with all their members
+        (the local decision compares with a story's earliest and latest members, and its
+        counts and title come from all): the live stories seen within ``story_window_days``
+        of this run's first publication day or undated (all live ones when this run's
+        articles are all undated), and the stories of the earlier articles this run's
+        reprint links point to. Each member row carries its article's columns the story
+        steps read. None in a first run.
+
+        A story's and a member's current row is that of its highest run; only the rows that
+        may be current for such a story are ranked, not every row of the output."""
+        from pyspark.sql import functions as F
+
+        stories = self._earlier("stories")
+        if stories is None:
+            return None
+        all_members = self._earlier("story_members")
+        day = (
+            mine.where(F.col("date").cast("string") != "unknown")
+            .agg(F.min(F.col("date").cast("string")).alias("day"))
+            .first()["day"]
+        )
+        if day is None:
+            chosen = _latest(stories, "id")
+        else:
+            start = rows.days_before(day, self.config.story_window_days)
+            recent = F.col("last_seen").isNull() | (F.col("last_seen") >= start)
+            first_new = self._last_state("prepare", "last_id") + 1
+            linked = links.where(F.col("a") < first_new).select(F.col("a").alias("article_id"))
+            partners = (
+                _latest(all_members.join(linked.distinct(), "article_id"), "article_id")
+                .select(F.col("story_id").alias("id"))
+                .distinct()
+                .withColumn("partner", F.lit(True))
+            )
+            # A story's last row is as late as any of its rows, unless the re-check moved
+            # members away: the stories with a recent row, then their current row.
+            wanted = stories.where(recent).select("id").union(partners.select("id")).distinct()
+            chosen = (
+                _latest(stories.join(wanted, "id"), "id")
+                .join(partners, "id", "left")
+                .where(recent | F.col("partner").isNotNull())
+            )
+        chosen = (
+            chosen.where(F.col("merged_into").isNull() & (F.col("articles") > 0))
+            .select(*STORY_COLUMNS)
+            .cache()
+        )
+        ids = chosen.select(F.col("id").alias("story_id"))
+        ever = all_members.join(ids, "story_id").select("article_id").distinct()
+        their = _latest(all_members.join(ever, "article_id"), "article_id").join(ids, "story_id")
+        columns = ("id", "seq", "source", "kind", "outlet", "published", "title", "evidence")
+        facts = self._earlier("articles")
+        first = chosen.agg(F.min("first_seen")).first()[0]
+        if first:  # a member is dated no earlier than its story, or undated
+            date = F.col("date").cast("string")
+            facts = facts.where((date >= str(first)[:10]) | (date == "unknown"))
+        facts = facts.select(*columns, "body_key")
+        held = their.join(facts.withColumnRenamed("id", "article_id"), "article_id")
+        return chosen, held.select(
+            "story_id", "score", "reasons", "article_id", *columns[1:], "body_key"
+        )
 
 
 DOCUMENT_COLUMNS = ("seq", "path", "line", "record", "kind", "content", "is_html", "meta")
@@ -658,6 +969,15 @@ ARTICLE_SCHEMA = (
     " published string, title string, raw string, body string, text string, body_key string,"
     " meta string, evidence string, shingles binary, date string"
 )
+
+
+def _latest(df: Any, *keys: str) -> Any:
+    """Each key's row of the highest run (a run gives again the rows it changed)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    last = Window.partitionBy(*keys).orderBy(F.col("run").cast("int").desc())
+    return df.withColumn("_n", F.row_number().over(last)).where("_n = 1").drop("_n", "run")
 
 
 def _plain(path: str, explicit: set[str]) -> str:

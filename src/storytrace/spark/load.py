@@ -20,7 +20,7 @@ from ..evidence import Evidence
 from ..match import anchors, unpack_hashes
 from ..store import Store, imports
 
-NEEDED = ("manifest.json", "articles", "_stages/prepare.json")
+NEEDED = ("manifest.json", "articles")
 
 
 @dataclass
@@ -41,6 +41,17 @@ def _table(root: str, name: str, filters: Any = None) -> list[dict[str, Any]]:
     table = data.to_table(filter=filters) if filters is not None else data.to_table()
     rows: list[dict[str, Any]] = table.to_pylist()
     return rows
+
+
+def _latest(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The row of each ``key`` from the latest run: a run that continues others gives the
+    stories it changed (and their members) again."""
+    latest: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        held = latest.get(r[key])
+        if held is None or int(r.get("run") or 0) > int(held.get("run") or 0):
+            latest[r[key]] = r
+    return list(latest.values())
 
 
 def _batches(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
@@ -72,6 +83,10 @@ def load(
             )
     with open(os.path.join(root, "manifest.json"), encoding="utf-8") as fh:
         manifest = json.load(fh)
+    if "prepare" not in manifest.get("stages", {}):
+        raise InputError(
+            f"{root}: its last run has no articles yet (run `storytrace spark ingest` again)"
+        )
     config = Config().with_overrides(**manifest.get("config", {}))
     wanted = None
     if since:
@@ -104,13 +119,17 @@ def load(
             report.counts["reprints"] = len(links)
             passages = [p for p in _table(root, "passages") if p["a"] in ids and p["b"] in ids]
             imports.add_passages(store.conn, passages)
-            members = [m for m in _table(root, "story_members") if m["article_id"] in ids]
+            members = [
+                m
+                for m in _latest(_table(root, "story_members"), "article_id")
+                if m["article_id"] in ids
+            ]
             held = {int(m["story_id"]) for m in members}
             # Merged-away stories point at the story they went into: kept with a whole output.
             whole = not (since or until or outlet)
             stories = [
                 s
-                for s in _table(root, "stories")
+                for s in _latest(_table(root, "stories"), "id")
                 if s["id"] in held or (whole and s["merged_into"] is not None)
             ]
             imports.add_stories(store.conn, stories)

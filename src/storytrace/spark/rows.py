@@ -7,6 +7,7 @@ pyspark, so each function is tested without a JVM.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -202,13 +203,14 @@ def to_draft_value(row: Mapping[str, Any]) -> Draft:
     )
 
 
-def learned_at(ranks: Sequence[int], key: str, *, min_articles: int) -> int | None:
+def learned_at(ranks: Sequence[int], key: str, *, min_articles: int, seen: int = 0) -> int | None:
     """When the local ingest learns a block as site boilerplate: ``ranks`` are the positions
     (1-based, in input order) among its outlet's stored articles of the articles holding the
-    block; the block is learned at the first of them where the rule of
-    :func:`storytrace.clean.site_boilerplate` holds for the counts so far. None: never."""
-    for seen, rank in enumerate(sorted(ranks), start=1):
-        if site_boilerplate({key: seen}, rank, min_articles=min_articles):
+    block, ``seen`` how many earlier ones (of earlier runs) held it; the block is learned at
+    the first of them where the rule of :func:`storytrace.clean.site_boilerplate` holds for
+    the counts so far. None: never."""
+    for holders, rank in enumerate(sorted(ranks), start=seen + 1):
+        if site_boilerplate({key: holders}, rank, min_articles=min_articles):
             return rank
     return None
 
@@ -265,6 +267,13 @@ def publication_date(published: str | None) -> str:
     if published and len(published) >= 10 and published[4] == "-" and published[7] == "-":
         return published[:10]
     return "unknown"
+
+
+def days_before(day: str, days: float) -> str:
+    """The ISO day ``days`` (rounded up to whole days) before ``day``."""
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) - timedelta(days=math.ceil(days))).isoformat()
 
 
 def article_anchors(shingles: bytes | None, *, modulus: int) -> list[int]:
@@ -366,27 +375,82 @@ def story_rows(
     the batches it has none of count as :class:`EmptyBatches`. Read one batch at a time, so
     memory does not grow with the run.
 
-    Yields ``("story", row)`` and ``("member", row)`` (ids of this store), then, with
-    ``samples``, a ``("sample", row)`` per live story: the members a decision compares with
-    (:func:`compared_members`), their evidence and index keys, for joining the stories of
-    different blocks (:func:`stitch_score`)."""
+    A run that continues earlier ones starts its stream with their stories
+    (``("earlier_story", row)``) and those stories' members (``("earlier_member", row)``: the
+    member row with its article's columns), stored before the first batch as the local store
+    holds them when a later ingest begins.
+
+    Yields ``("story", row)`` and ``("member", row)``, then, with ``samples``, a ``("sample",
+    row)`` per live story: the members a decision compares with (:func:`compared_members`),
+    their evidence and index keys, for joining the stories of different blocks
+    (:func:`stitch_score`). Story ids: this store's new stories are numbered from 1; an
+    earlier story keeps its id, given negated so that the two are told apart."""
     from ..model import Reprint
     from ..pipeline.stories import EmptyBatches, assign_in_order
     from ..store import Store
-    from ..store.imports import add_articles
+    from ..store.imports import add_articles, add_members, add_stories
     from ..stories.decide import compared_members
 
     size = config.batch_size
     rows_in = iter(stream)
+    earlier_stories: list[Mapping[str, Any]] = []
+    earlier_members: list[Mapping[str, Any]] = []
+    item = next(rows_in, None)
+    while item is not None and item[0] in ("earlier_story", "earlier_member"):
+        (earlier_stories if item[0] == "earlier_story" else earlier_members).append(item[1])
+        item = next(rows_in, None)
+    # Earlier stories take the ids 1..k here, in the order of their own ids.
+    local = {
+        int(s["id"]): n
+        for n, s in enumerate(sorted(earlier_stories, key=lambda s: int(s["id"])), start=1)
+    }
+    given = {n: sid for sid, n in local.items()}
+
+    def ref(story: int | None) -> int | None:
+        if story is None:
+            return None
+        return -given[story] if story in given else story - len(given)
 
     def batch_of(item: tuple[str, Mapping[str, Any]]) -> int:
         tag, row = item
         return int(row["seq"] if tag == "article" else row["later_seq"]) // size
 
+    def article(r: Mapping[str, Any], article_id: int) -> Row:
+        return {
+            "id": article_id, "source": r["source"], "kind": r["kind"], "outlet": r["outlet"],
+            "published": r["published"], "title": r["title"], "raw": "", "body": "", "text": "",
+            "body_key": r["body_key"], "meta": "{}", "evidence": r["evidence"],
+        }  # fmt: skip
+
     path = os.path.join(workdir, "stories.db")
     with Store(path, config=config) as store:
         run_id = store.start_run("spark ingest: stories", {"config": config.to_dict()})
         store.stories.run_id = run_id
+        if local:
+            with store.transaction():
+                add_stories(
+                    store.conn,
+                    [
+                        {**s, "id": local[int(s["id"])], "merged_into": None}
+                        for s in earlier_stories
+                    ],
+                )
+                add_articles(
+                    store.conn, [article(m, int(m["article_id"])) for m in earlier_members], run_id
+                )
+                add_members(
+                    store.conn,
+                    [{**m, "story_id": local[int(m["story_id"])]} for m in earlier_members],
+                )
+                keys: dict[int, set[str]] = {n: set() for n in given}
+                for m in earlier_members:
+                    if m["evidence"]:
+                        keys[local[int(m["story_id"])]].update(
+                            Evidence.from_json(m["evidence"]).index_keys()
+                        )
+                for n in sorted(given):
+                    store.stories.rebuild_keys(n, keys[n])
+                    store.stories.refresh(n)
 
         def add(tag: str, r: Mapping[str, Any]) -> int | None:
             if tag == "link":
@@ -394,17 +458,11 @@ def story_rows(
                 store.add_reprint(int(r["a"]), int(r["b"]), rep)
                 return None
             # The run's own ids: a block holds some of the run's articles.
-            article = {
-                "id": int(r["id"]), "source": r["source"], "kind": r["kind"],
-                "outlet": r["outlet"], "published": r["published"], "title": r["title"],
-                "raw": "", "body": "", "text": "", "body_key": r["body_key"], "meta": "{}",
-                "evidence": r["evidence"],
-            }  # fmt: skip
-            add_articles(store.conn, [article], run_id)
-            return article["id"]
+            add_articles(store.conn, [article(r, int(r["id"]))], run_id)
+            return int(r["id"])
 
         def batches() -> Iterator[tuple[list[int], int] | EmptyBatches]:
-            item = next(rows_in, None)
+            nonlocal item
             done = -1  # the last batch number placed
             while item is not None:
                 number = batch_of(item)
@@ -415,9 +473,9 @@ def story_rows(
                 ids = []
                 with store.transaction():
                     while item is not None and batch_of(item) == number:
-                        given = add(*item)
-                        if given is not None:
-                            ids.append(given)
+                        added = add(*item)
+                        if added is not None:
+                            ids.append(added)
                         item = next(rows_in, None)
                 yield ids, min(size, inputs - number * size)
                 done = number
@@ -425,27 +483,30 @@ def story_rows(
         assign_in_order(store, config, batches())
         stories = store.stories.story_rows()
         for story in stories:
-            yield ("story", story)
+            yield (
+                "story",
+                {**story, "id": ref(story["id"]), "merged_into": ref(story["merged_into"])},
+            )
         for member in store.stories.member_rows():
-            yield ("member", member)
+            yield ("member", {**member, "story_id": ref(member["story_id"])})
         rules = config.stories.decide_config()
         for story in stories if samples else ():
             if story["merged_into"] is not None or not story["articles"]:
                 continue
             ids = compared_members(store.stories.member_ids(story["id"]), rules)
             blobs = store.stories.evidence_json(ids)
-            keys: set[str] = set()
+            found: set[str] = set()
             for i in ids:
-                keys.update(Evidence.from_json(blobs[i]).index_keys())
+                found.update(Evidence.from_json(blobs[i]).index_keys())
             yield (
                 "sample",
                 {
-                    "story": story["id"],
+                    "story": ref(story["id"]),
                     "first_seen": story["first_seen"],
                     "last_seen": story["last_seen"],
                     "members": ids,
                     "evidence": [blobs[i] for i in ids],
-                    "keys": sorted(keys),
+                    "keys": sorted(found),
                 },
             )
 

@@ -39,11 +39,22 @@ MEMBER_SCHEMA = "article_id long, story_id long, score double, reasons string"
 
 
 def place_stories(
-    spark: Any, articles: Any, links: Any, config: Config, inputs: int
+    spark: Any,
+    articles: Any,
+    links: Any,
+    config: Config,
+    inputs: int,
+    *,
+    earlier: tuple[Any, Any] | None = None,
+    first_story: int = 1,
 ) -> tuple[Any, Any, dict[str, int]]:
     """``articles``: the prepared articles (``id, seq, source, kind, outlet, published, title,
     evidence, body_key``); ``links``: the reprint links; ``inputs``: the run's documents.
-    Returns the ``stories`` and ``story_members`` DataFrames and counts."""
+    ``earlier``: in a run that continues others, the stories its articles may join and
+    their members with their articles' columns (:meth:`SparkIngest._earlier_stories`); they
+    go to the first block, as the local store holds them when a later ingest begins, and
+    their rows are given again as they stand after this run. New stories are numbered from
+    ``first_story``. Returns the ``stories`` and ``story_members`` DataFrames and counts."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -68,8 +79,17 @@ def place_stories(
     )
 
     at = placed.select("id", "seq", "block")
-    links = links.join(at.select(F.col("id").alias("a"), F.col("block").alias("block_a")), "a")
-    links = links.join(at.select(F.col("id").alias("b"), F.col("block").alias("block_b")), "b")
+    block_of = at.select("id", "block")
+    if earlier is not None:  # a link's earlier article of an earlier run is in the first block
+        block_of = block_of.union(
+            earlier[1].select(F.col("article_id").alias("id"), F.lit(0).cast("long").alias("block"))
+        )
+    links = links.join(
+        block_of.select(F.col("id").alias("a"), F.col("block").alias("block_a")), "a"
+    )
+    links = links.join(
+        block_of.select(F.col("id").alias("b"), F.col("block").alias("block_b")), "b"
+    )
     links = links.withColumn("later", F.greatest("a", "b"))
     links = links.join(
         at.select(F.col("id").alias("later"), F.col("seq").alias("later_seq")), "later"
@@ -78,15 +98,20 @@ def place_stories(
     size = config.batch_size
     # Each block's stream in the local ingest's order (batch, article, its links), sorted by
     # Spark (spilling to disk when large), one block per task.
-    stream = (
-        placed.rdd.map(lambda r: ((r.block, r.seq // size, r.id, 0), ("article", r.asDict())))
-        .union(
-            inner.rdd.map(
-                lambda r: ((r.block_a, r.later_seq // size, r.later, 1), ("link", r.asDict()))
-            )
+    stream = placed.rdd.map(
+        lambda r: ((r.block, r.seq // size, r.id, 0), ("article", r.asDict()))
+    ).union(
+        inner.rdd.map(
+            lambda r: ((r.block_a, r.later_seq // size, r.later, 1), ("link", r.asDict()))
         )
-        .repartitionAndSortWithinPartitions(blocks, partitionFunc=lambda key: key[0])
     )
+    if earlier is not None:
+        stream = stream.union(
+            earlier[0].rdd.map(lambda r: ((0, -2, r.id, 0), ("earlier_story", r.asDict())))
+        ).union(
+            earlier[1].rdd.map(lambda r: ((0, -1, r.article_id, 0), ("earlier_member", r.asDict())))
+        )
+    stream = stream.repartitionAndSortWithinPartitions(blocks, partitionFunc=lambda key: key[0])
 
     def place(part: Iterable[tuple[tuple[int, ...], tuple[str, dict[str, Any]]]]) -> Iterator[Any]:
         for block, items in itertools.groupby(part, key=lambda kv: kv[0][0]):
@@ -105,13 +130,16 @@ def place_stories(
         .collect()
     )
     offsets: dict[int, int] = {}
-    total = 0
+    total = first_story - 1
     for block in range(blocks):
         offsets[block] = total
-        total += tops.get(block, 0)
+        total += max(0, tops.get(block, 0))
 
     def gid(block: int, story: int | None) -> int | None:
-        return None if story is None else offsets[block] + story
+        """The run's id of a block's story (an earlier run's story is given negated)."""
+        if story is None:
+            return None
+        return -story if story < 0 else offsets[block] + story
 
     samples = spark.createDataFrame(
         out.filter(lambda t: t[0] == "sample").map(
@@ -161,7 +189,12 @@ def place_stories(
         edges = edges.cache()
         joined = edges.count()
         roots = connected_components(edges.select("a", "b")).cache()
-        final_members, final_stories = _apply(members, stories, roots, placed, config)
+        facts = placed.select("id", "published", "title")
+        if earlier is not None:
+            facts = facts.union(
+                earlier[1].select(F.col("article_id").alias("id"), "published", "title")
+            )
+        final_members, final_stories = _apply(members, stories, roots, facts, config)
     counts = {"blocks": blocks, "joined_across_blocks": joined}
     return final_stories, final_members, counts
 
@@ -247,7 +280,7 @@ def _recounted(fresh: str, kept: str) -> Any:
     return F.when(F.col("n").isNotNull(), F.col(fresh)).otherwise(emptied).alias(kept)
 
 
-def _apply(members: Any, stories: Any, roots: Any, placed: Any, config: Config) -> tuple[Any, Any]:
+def _apply(members: Any, stories: Any, roots: Any, facts: Any, config: Config) -> tuple[Any, Any]:
     """The blocks' stories with the joined ones merged into their component's smallest id:
     members moved (with a reason), the merged stories pointing at it, and the counts, time
     span and title of the stories that took members recomputed by the local rule."""
@@ -269,9 +302,7 @@ def _apply(members: Any, stories: Any, roots: Any, placed: Any, config: Config) 
         .alias("reasons"),
     )
     # A story's counts, span and title from its members (StoryState.refresh's rule).
-    facts = final_members.join(
-        placed.select(F.col("id").alias("article_id"), "published", "title"), "article_id"
-    )
+    facts = final_members.join(facts.withColumnRenamed("id", "article_id"), "article_id")
     earliest = F.struct(
         (F.col("title").isNull() | (F.col("title") == "")).alias("untitled"),
         F.col("published").isNull().alias("undated"),

@@ -85,6 +85,31 @@ def test_site_boilerplate_is_learned_when_the_local_ingest_learns_it() -> None:
     assert rows.learned_at([1, 2], "3:k", min_articles=3) is None
 
 
+def test_a_later_run_learns_a_block_counting_the_earlier_runs_articles() -> None:
+    """Cut anywhere, the earlier part's holders counted (``seen``) and the later part's
+    ranks continuing its outlet's count: the rank the whole run learns it at, when it is
+    learned in the later part."""
+    cases = [
+        [True, True, True, True],
+        [True, False, True, False, False, True, True],
+        [False] * 5 + [True] * 6,
+        [True] + [False] * 9 + [True, True, True, True],
+    ]
+    for occurrences in cases:
+        whole = _incremental(occurrences, 3)
+        for cut in range(1, len(occurrences)):
+            if _incremental(occurrences[:cut], 3) is not None:
+                continue  # learned by the earlier run: a later one only applies it
+            seen = sum(occurrences[:cut])
+            later = [i for i, holds in enumerate(occurrences, start=1) if holds and i > cut]
+            assert rows.learned_at(later, "3:k", min_articles=3, seen=seen) == whole
+
+
+def test_days_before_counts_whole_days_back() -> None:
+    assert rows.days_before("2026-03-10", 30) == "2026-02-08"
+    assert rows.days_before("2026-03-01", 0.5) == "2026-02-28"
+
+
 def test_publication_dates_partition_the_articles() -> None:
     assert rows.publication_date("2026-03-10T08:00:00Z") == "2026-03-10"
     assert rows.publication_date("2026-03-10") == "2026-03-10"
