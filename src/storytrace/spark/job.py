@@ -45,6 +45,7 @@ from ..io.meta import MetaIndex
 from ..match import effective_min_shared
 from ..model import Reject, Source
 from . import rows
+from .runs import STORY_COLUMNS, STORY_STEP_COLUMNS, EarlierRuns
 
 STAGES = ("read", "extract", "prepare", "reprints", "stories")
 
@@ -179,8 +180,8 @@ class SparkIngest:
         self.fs = Filesystem(self.spark, self.out)
         self._meta: Any = None  # the --meta index, broadcast by the read stage
         self.run_no = 1
-        self.earlier: list[dict[str, dict[str, Any]]] = []
-        """The stage markers of the earlier runs this one continues."""
+        self.earlier = EarlierRuns(self.spark, self.out, 1, [])
+        """The earlier runs this one continues (none in a first run)."""
         self.state: dict[str, Any] = {}
         """What a stage leaves for the runs that continue this one (in its marker)."""
 
@@ -242,7 +243,7 @@ class SparkIngest:
             "stages": self.report,
             "earlier_runs": [
                 {"run": n, "inputs": m.get("read", {}).get("inputs", [])}
-                for n, m in enumerate(self.earlier, start=1)
+                for n, m in enumerate(self.earlier.markers, start=1)
             ],
             "spark": {"version": self.spark.version, "master": self.spark.sparkContext.master},
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -279,10 +280,11 @@ class SparkIngest:
                     f" settings: run it again with those, or --from read to start it over with"
                     " these, or give another --out"
                 )
-        self.earlier = [self._markers(n) for n in range(1, self.run_no)]
-        for n, markers in enumerate(self.earlier, start=1):
+        earlier = [self._markers(n) for n in range(1, self.run_no)]
+        for n, markers in enumerate(earlier, start=1):
             if "stories" not in markers:
                 raise SparkJobError(f"run {n} in {self.out} has not finished")
+        self.earlier = EarlierRuns(self.spark, self.out, self.run_no, earlier)
 
     def _markers(self, run: int) -> dict[str, dict[str, Any]]:
         found = {}
@@ -301,54 +303,6 @@ class SparkIngest:
     def _mine(self, table: str) -> str:
         """This run's part of a table: the ``run=N`` partition."""
         return f"{table}/run={self.run_no}"
-
-    def _earlier(self, table: str, columns: Sequence[str] | None = None) -> Any:
-        """A table's rows of the earlier runs (None in a first run)."""
-        if not self.earlier:
-            return None
-        from pyspark.sql import functions as F
-
-        df = self.spark.read.parquet(self.fs.path(table))
-        df = df.where(F.col("run").cast("int") < self.run_no)
-        return df.select(*columns) if columns else df
-
-    def _current(self, table: str, keys: Sequence[str], *, upto: int | None = None) -> Any:
-        """A table's latest row of each key over the earlier runs (or up to run ``upto``):
-        tables of state that runs update, such as ``site_blocks``. None without such runs."""
-        from pyspark.sql import functions as F
-
-        last = self.run_no - 1 if upto is None else upto
-        if last < 1:
-            return None
-        df = self.spark.read.parquet(self.fs.path(table))
-        return _latest(df.where(F.col("run").cast("int") <= last), *keys)
-
-    def _earlier_within(self, mine: Any, days: float, columns: Sequence[str]) -> Any:
-        """The earlier runs' articles that may lie within ``days`` of this run's: published
-        from ``days`` before this run's first publication day, and the undated ones (an
-        undated article is within the window of any other, as in the local ingest). All of
-        them when this run's articles are all undated. None in a first run."""
-        from pyspark.sql import functions as F
-
-        earlier = self._earlier("articles")
-        if earlier is None:
-            return None
-        day = (
-            mine.where(F.col("date").cast("string") != "unknown")
-            .agg(F.min(F.col("date").cast("string")).alias("day"))
-            .first()["day"]
-        )
-        if day is not None:
-            start = rows.days_before(day, days)
-            date = F.col("date").cast("string")
-            earlier = earlier.where((date >= start) | (date == "unknown"))
-        return earlier.select(*columns)
-
-    def _last_state(self, stage: str, key: str) -> int:
-        """A value the last earlier run's stage left in its marker (0 in a first run)."""
-        if not self.earlier:
-            return 0
-        return int(self.earlier[-1][stage].get("state", {}).get(key, 0))
 
     def _differences(self, marker: dict[str, Any]) -> list[str]:
         return [
@@ -581,7 +535,7 @@ class SparkIngest:
             .agg(F.min("seq").alias("url_first"))
         )
         marked = drafts.join(first_key, "body_key").join(first_url, "url", "left")
-        earlier = self._earlier("articles", ["id", "url", "body_key"])
+        earlier = self.earlier.table("articles", ["id", "url", "body_key"])
         if earlier is None:
             marked = marked.withColumn("earlier_id", F.lit(None).cast("long"))
         else:
@@ -603,7 +557,7 @@ class SparkIngest:
             | F.col("earlier_id").isNotNull()
         )
         kept = marked.where(~dup).drop("key_first", "url_first", "earlier_id")
-        first_id = self._last_state("prepare", "last_id") + 1
+        first_id = self.earlier.state("prepare", "last_id") + 1
         ids = kept.select("seq").rdd.map(lambda r: r.seq).sortBy(lambda s: s).zipWithIndex()
         id_df = self.spark.createDataFrame(
             ids.map(lambda si: (si[0], si[1] + first_id)),
@@ -681,7 +635,7 @@ class SparkIngest:
         ranked = kept.where(F.col("outlet").isNotNull()).withColumn(
             "rank", F.row_number().over(Window.partitionBy("outlet").orderBy("seq"))
         )
-        before_outlets = self._current("site_outlets", ("outlet",))
+        before_outlets = self.earlier.current("site_outlets", ("outlet",))
         if before_outlets is not None:
             ranked = ranked.join(
                 before_outlets.select("outlet", F.col("articles").alias("before")), "outlet", "left"
@@ -692,8 +646,8 @@ class SparkIngest:
             .groupBy("outlet", "key")
             .agg(F.collect_list("rank").alias("ranks"))
         )
-        before_blocks = self._current("site_blocks", ("outlet", "key"))
-        earlier_patterns = self._earlier("site_patterns", ["outlet", "key"])
+        before_blocks = self.earlier.current("site_blocks", ("outlet", "key"))
+        earlier_patterns = self.earlier.table("site_patterns", ["outlet", "key"])
         if before_blocks is None or earlier_patterns is None:
             grouped = grouped.withColumn("seen", F.lit(0)).withColumn("known", F.lit(False))
         else:
@@ -738,7 +692,7 @@ class SparkIngest:
         patterns = self.spark.read.parquet(self.fs.path("site_patterns")).where(
             F.col("run").cast("int") <= self.run_no
         )
-        counts = self._current("site_blocks", ("outlet", "key"), upto=self.run_no)
+        counts = self.earlier.current("site_blocks", ("outlet", "key"), upto=self.run_no)
         by_outlet: dict[str, dict[str, int]] = {}
         applied = (
             patterns.select("outlet", "key")
@@ -758,11 +712,11 @@ class SparkIngest:
         mine = self.spark.read.parquet(self.fs.path(self._mine("articles")))
         columns = ["id", "published", "text", "shingles"]
         # A run that continues others links its articles to theirs within the window too.
-        earlier = self._earlier_within(mine, cfg.reprint_window_days, columns)
+        earlier = self.earlier.articles_within(mine, cfg.reprint_window_days, columns)
         articles = mine.select(*columns)
         if earlier is not None:
             articles = articles.unionByName(earlier)
-        first_new = self._last_state("prepare", "last_id") + 1
+        first_new = self.earlier.state("prepare", "last_id") + 1
         modulus = cfg.anchor_modulus
 
         def keys(part: Iterable[Any]) -> Iterator[tuple[int, float | None, list[int], int]]:
@@ -859,14 +813,13 @@ class SparkIngest:
     def _stories(self) -> dict[str, int]:
         from .story_blocks import place_stories
 
-        columns = ("id", "seq", "source", "kind", "outlet", "published", "title", "evidence")
         mine = self.spark.read.parquet(self.fs.path(self._mine("articles")))
-        articles = mine.select(*columns, "body_key")
+        articles = mine.select(*STORY_STEP_COLUMNS, "body_key")
         read = json.loads(self.fs.read_text(self._marker("read")))
         inputs = int(read["counts"]["documents"])
         links = self.spark.read.parquet(self.fs.path(self._mine("reprints")))
-        base = self._last_state("stories", "last_story_id")
-        earlier = self._earlier_stories(mine, links)
+        base = self.earlier.state("stories", "last_story_id")
+        earlier = self.earlier.stories(mine, links, window_days=self.config.story_window_days)
         stories, members, counts = place_stories(
             self.spark, articles, links, self.config, inputs, earlier=earlier, first_story=base + 1
         )
@@ -878,69 +831,6 @@ class SparkIngest:
         self.state = {"last_story_id": max(base, int(top.first()[0] or 0))}
         self.spark.catalog.clearCache()
         return counts
-
-    def _earlier_stories(self, mine: Any, links: Any) -> Any:
-        """The earlier runs' stories this run's articles may join, with all their members
-        (the local decision compares with a story's earliest and latest members, and its
-        counts and title come from all): the live stories seen within ``story_window_days``
-        of this run's first publication day or undated (all live ones when this run's
-        articles are all undated), and the stories of the earlier articles this run's
-        reprint links point to. Each member row carries its article's columns the story
-        steps read. None in a first run.
-
-        A story's and a member's current row is that of its highest run; only the rows that
-        may be current for such a story are ranked, not every row of the output."""
-        from pyspark.sql import functions as F
-
-        stories = self._earlier("stories")
-        if stories is None:
-            return None
-        all_members = self._earlier("story_members")
-        day = (
-            mine.where(F.col("date").cast("string") != "unknown")
-            .agg(F.min(F.col("date").cast("string")).alias("day"))
-            .first()["day"]
-        )
-        if day is None:
-            chosen = _latest(stories, "id")
-        else:
-            start = rows.days_before(day, self.config.story_window_days)
-            recent = F.col("last_seen").isNull() | (F.col("last_seen") >= start)
-            first_new = self._last_state("prepare", "last_id") + 1
-            linked = links.where(F.col("a") < first_new).select(F.col("a").alias("article_id"))
-            partners = (
-                _latest(all_members.join(linked.distinct(), "article_id"), "article_id")
-                .select(F.col("story_id").alias("id"))
-                .distinct()
-                .withColumn("partner", F.lit(True))
-            )
-            # A story's last row is as late as any of its rows, unless the re-check moved
-            # members away: the stories with a recent row, then their current row.
-            wanted = stories.where(recent).select("id").union(partners.select("id")).distinct()
-            chosen = (
-                _latest(stories.join(wanted, "id"), "id")
-                .join(partners, "id", "left")
-                .where(recent | F.col("partner").isNotNull())
-            )
-        chosen = (
-            chosen.where(F.col("merged_into").isNull() & (F.col("articles") > 0))
-            .select(*STORY_COLUMNS)
-            .cache()
-        )
-        ids = chosen.select(F.col("id").alias("story_id"))
-        ever = all_members.join(ids, "story_id").select("article_id").distinct()
-        their = _latest(all_members.join(ever, "article_id"), "article_id").join(ids, "story_id")
-        columns = ("id", "seq", "source", "kind", "outlet", "published", "title", "evidence")
-        facts = self._earlier("articles")
-        first = chosen.agg(F.min("first_seen")).first()[0]
-        if first:  # a member is dated no earlier than its story, or undated
-            date = F.col("date").cast("string")
-            facts = facts.where((date >= str(first)[:10]) | (date == "unknown"))
-        facts = facts.select(*columns, "body_key")
-        held = their.join(facts.withColumnRenamed("id", "article_id"), "article_id")
-        return chosen, held.select(
-            "story_id", "score", "reasons", "article_id", *columns[1:], "body_key"
-        )
 
 
 DOCUMENT_COLUMNS = ("seq", "path", "line", "record", "kind", "content", "is_html", "meta")
@@ -957,7 +847,6 @@ DRAFT_SCHEMA = (
     " title string, url string, outlet string, published string, external_id string,"
     " meta string, from_html boolean, fingerprint string, body_key string, blocks array<string>"
 )
-STORY_COLUMNS = ("id", "title", "first_seen", "last_seen", "articles", "merged_into")
 MEMBER_COLUMNS = ("article_id", "story_id", "score", "reasons")
 ARTICLE_COLUMNS = (
     "id",
@@ -969,15 +858,6 @@ ARTICLE_SCHEMA = (
     " published string, title string, raw string, body string, text string, body_key string,"
     " meta string, evidence string, shingles binary, date string"
 )
-
-
-def _latest(df: Any, *keys: str) -> Any:
-    """Each key's row of the highest run (a run gives again the rows it changed)."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    last = Window.partitionBy(*keys).orderBy(F.col("run").cast("int").desc())
-    return df.withColumn("_n", F.row_number().over(last)).where("_n = 1").drop("_n", "run")
 
 
 def _plain(path: str, explicit: set[str]) -> str:

@@ -51,7 +51,7 @@ def place_stories(
     """``articles``: the prepared articles (``id, seq, source, kind, outlet, published, title,
     evidence, body_key``); ``links``: the reprint links; ``inputs``: the run's documents.
     ``earlier``: in a run that continues others, the stories its articles may join and
-    their members with their articles' columns (:meth:`SparkIngest._earlier_stories`); they
+    their members with their articles' columns (:meth:`storytrace.spark.runs.EarlierRuns.stories`); they
     go to the first block, as the local store holds them when a later ingest begins, and
     their rows are given again as they stand after this run. New stories are numbered from
     ``first_story``. Returns the ``stories`` and ``story_members`` DataFrames and counts."""
