@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 InputKind = Literal["text", "html", "jsonl", "csv", "warc", "parquet"]
 
+MAX_ROW_ID = 2**63 - 1
+"""The largest id SQLite stores (a signed 64-bit integer): a larger one names nothing."""
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -84,6 +84,8 @@ def test_human_output_of_read_commands(seeded_db: str) -> None:
     [
         (["story", "999"], "no story 999"),
         (["article", "999"], "no article 999"),
+        (["story", "9" * 40], "9" * 40),
+        (["compare", "1", "9" * 40], "9" * 40),
         (["ingest", "x.txt", "--field", "oops"], "NAME=COLUMN"),
     ],
 )
@@ -155,3 +157,39 @@ def test_the_stories_function_is_not_hidden_by_the_subpackage() -> None:
     import storytrace.stories  # noqa: F401 - the subpackage of the same name, loaded after
 
     assert callable(storytrace.stories) and storytrace.stories.__module__ == "storytrace.api"
+
+
+BAD_ARGUMENTS = [
+    ["story"],
+    ["story", "abc"],
+    ["story", "-5"],
+    ["story", "9" * 40],
+    ["article", "1.5"],
+    ["compare", "x", "y"],
+    ["compare", "1", "1"],
+    ["stories", "--limit", "many"],
+    ["stories", "--min-articles", "NaN"],
+    ["stories", "--sort", "sideways"],
+    ["ingest"],
+    ["ingest", "x.txt", "--max-bytes", "-1"],
+    ["ingest", "x.txt", "--workers", "two"],
+    ["ingest", "x.txt", "--field", "=="],
+    ["serve", "--port", "99999999"],
+    ["eval", "pairs"],
+    ["nosuchcommand"],
+    ["--no-such-option"],
+    ["rejects", "--limit", "-3"],
+    ["spark", "ingest"],
+    ["load"],
+]
+
+
+@pytest.mark.parametrize("args", BAD_ARGUMENTS, ids=lambda a: " ".join(a) or "none")
+def test_every_bad_argument_gets_one_clear_line(
+    seeded_db: str, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main([*args, "--db", seeded_db] if args and args[0] not in ("load",) else args)
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert len(err.splitlines()) == 1 and "error" in err, err
+    assert "Traceback" not in err

@@ -152,6 +152,9 @@ def test_outlet_page_shows_boilerplate_and_reprint_counts(client: TestClient) ->
         "/articles/999999",
         "/outlets/no-such-outlet.example",
         "/stories/abc",
+        "/stories/" + "9" * 40,
+        "/articles/" + "9" * 40,
+        "/stories/-1",
         "/nowhere",
     ],
 )

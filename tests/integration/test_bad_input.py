@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,64 @@ def test_missing_path_is_reported_not_fatal(db_with_one_article: str, tmp_path: 
     report = storytrace.ingest([str(tmp_path / "nope.txt")], db=db_with_one_article)
     assert report.rejected["unreadable"] == 1
     assert report.added == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_special_files_are_rejects_and_never_opened(
+    db_with_one_article: str, tmp_path: Path
+) -> None:
+    """A FIFO with no writer would block a read forever; /dev/zero would never end."""
+    bad = tmp_path / "special"
+    bad.mkdir()
+    os.mkfifo(bad / "pipe.jsonl")
+    os.symlink("/dev/zero", bad / "zero.txt")
+    os.symlink(bad / "loop-b.html", bad / "loop-a.html")
+    os.symlink(bad / "loop-a.html", bad / "loop-b.html")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(bad / "sock.csv"))
+    (bad / "port.txt").write_text(GOOD.replace("Lindqvist", "Norrvik"), encoding="utf-8")
+    before = _snapshot(db_with_one_article)
+    try:
+        report = storytrace.ingest([str(bad)], db=db_with_one_article)
+    finally:
+        server.close()
+    reasons = {
+        Path(r["source"]).name: (r["reason"], r["detail"])
+        for r in storytrace.rejects(db=db_with_one_article)
+    }
+    assert reasons == {
+        "pipe.jsonl": ("not-a-file", "not a regular file: a named pipe (FIFO)"),
+        "zero.txt": ("not-a-file", "not a regular file: a character device"),
+        "sock.csv": ("not-a-file", "not a regular file: a socket"),
+        "loop-a.html": ("unreadable", "symbolic link loop"),
+        "loop-b.html": ("unreadable", "symbolic link loop"),
+    }
+    assert report.added == 1
+    assert _snapshot(db_with_one_article) == before
+
+
+def test_a_pipe_in_place_of_a_checked_file_is_not_opened_for_reading(tmp_path: Path) -> None:
+    """The readers check the file they opened, not only the name they were given."""
+    from storytrace.io.files import NotRegularFile, open_binary
+
+    os.mkfifo(tmp_path / "later.jsonl")
+    with pytest.raises(NotRegularFile, match="named pipe"):
+        with open_binary(str(tmp_path / "later.jsonl")):
+            pass
+
+
+def test_a_deeply_nested_line_costs_that_line_only(
+    db_with_one_article: str, tmp_path: Path
+) -> None:
+    rows = [json.dumps({"id": "n1", "text": GOOD.replace("Lindqvist", "Sandvik")})]
+    rows.append("[" * 5000 + "]" * 5000)
+    rows.append(json.dumps({"id": "n3", "text": GOOD.replace("Lindqvist", "Ostvik")}))
+    rows.append(json.dumps({"id": "n4", "text": "t"}))
+    (tmp_path / "deep.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = storytrace.ingest([str(tmp_path / "deep.jsonl")], db=db_with_one_article)
+    reasons = {
+        r["source"].rsplit(":", 1)[1]: r["reason"]
+        for r in storytrace.rejects(db=db_with_one_article)
+    }
+    assert reasons["2"] == "malformed-json"
+    assert report.added == 2

@@ -224,6 +224,7 @@ def test_bad_inputs_are_rejects_and_the_rest_goes_on(spark: Any, tmp_path: Path)
         pa.Table.from_pylist([row, {"text": None, "outlet": "z.example"}]), data / "rows.parquet"
     )
     (data / "notes.md").write_text("not an input kind: ignored in a folder", encoding="utf-8")
+    os.mkfifo(data / "pipe.jsonl")  # never opened: a read would block
     out = str(tmp_path / "out")
     manifest = SparkIngest(spark, [str(data), str(tmp_path / "nope")], out).run(log=lambda _: None)
     assert manifest["stages"]["prepare"]["counts"]["articles"] == 2
@@ -234,6 +235,7 @@ def test_bad_inputs_are_rejects_and_the_rest_goes_on(spark: Any, tmp_path: Path)
         ("feed.jsonl:2", "malformed-json", "read"),
         ("feed.jsonl:3", "missing-text", "read"),
         ("nope", "unreadable", "read"),
+        ("pipe.jsonl", "not-a-file", "read"),
         ("rows.parquet:2", "missing-text", "read"),
     ]
 
@@ -440,7 +442,10 @@ def test_jsonl_is_split_by_lines_and_keeps_the_local_line_numbers(
                     }
                 )
             )
-    (data / "big.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines[120] = '{"text": "Latin-1 bytes: caf\xe9 au lait by the harbour."}'
+    (data / "big.jsonl").write_bytes(
+        "\n".join(lines).encode("utf-8").replace("caf\xe9".encode(), b"caf\xe9") + b"\n"
+    )
     (data / "empty.jsonl").write_text("", encoding="utf-8")
     expected = [
         (str(item.source), item.reason if isinstance(item, Reject) else "ok")
@@ -458,6 +463,7 @@ def test_jsonl_is_split_by_lines_and_keeps_the_local_line_numbers(
     assert len({r.seq for r in docs}) == len(docs) == sum(1 for _, why in expected if why == "ok")
     assert sorted(got) == sorted(expected)
     assert ("%s" % (data / "empty.jsonl"), "empty") in got
+    assert (f"{data / 'big.jsonl'}:121", "decode-error") in got
 
 
 def _union_find(edges: list[tuple[int, int]]) -> dict[int, int]:

@@ -12,7 +12,7 @@ import click
 from ..config import DEFAULT_DB
 from ..errors import InputError
 from .format import clip, table
-from .options import db_option
+from .options import ROW_ID, db_option
 
 
 def _ids(values: tuple[int, ...]) -> tuple[int, int | None]:
@@ -107,7 +107,7 @@ def report_text(r: dict[str, Any]) -> str:
 
 
 @click.command()
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=ROW_ID, required=True)
 @db_option
 @click.option(
     "--agency",

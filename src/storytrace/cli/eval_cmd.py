@@ -25,7 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _common(func: F) -> F:
     func = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
     return click.option(
-        "--limit", type=int, default=None, metavar="N", help="Only the first N items (quick runs)."
+        "--limit",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Only the first N items (quick runs).",
     )(func)
 
 
@@ -168,7 +172,11 @@ def clean_cmd(file: str, field: str, limit: int | None, as_json: bool) -> None:
 @eval_group.command("extract")
 @click.argument("directory", metavar="DIR")
 @click.option(
-    "--workers", type=int, default=0, metavar="N", help="Worker processes (default: one per core)."
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Worker processes (default: one per core).",
 )
 @_common
 def extract_cmd(directory: str, workers: int, limit: int | None, as_json: bool) -> None:

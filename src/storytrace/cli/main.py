@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -14,7 +16,15 @@ from ..errors import StorytraceError
 from . import format as fmt
 from .compare_cmd import compare as compare_command
 from .eval_cmd import eval_group
-from .options import DB_HELP, db_option, field_option, json_option, parse_fields, run_options
+from .options import (
+    DB_HELP,
+    ROW_ID,
+    db_option,
+    field_option,
+    json_option,
+    parse_fields,
+    run_options,
+)
 from .serve_cmd import serve as serve_command
 from .spark_cmd import load_command
 from .spark_cmd import spark as spark_group
@@ -110,10 +120,14 @@ def ingest(
 
 @cli.command()
 @db_option
-@click.option("--limit", type=int, help="Show at most this many stories.")
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many stories.")
 @click.option("--outlet", help="Only stories with an article from this outlet.")
 @click.option(
-    "--min-articles", type=int, default=1, show_default=True, help="Hide smaller stories."
+    "--min-articles",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Hide smaller stories.",
 )
 @json_option
 @click.pass_context
@@ -134,7 +148,7 @@ def stories(
 
 
 @cli.command()
-@click.argument("story_id", type=int)
+@click.argument("story_id", type=ROW_ID)
 @db_option
 @json_option
 @click.pass_context
@@ -148,7 +162,7 @@ def story(ctx: click.Context, story_id: int, db: str | None, as_json: bool) -> N
 
 
 @cli.command()
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ROW_ID)
 @db_option
 @click.option("--raw", is_flag=True, help="Also show the extracted body and the raw input.")
 @json_option
@@ -166,7 +180,13 @@ def article(ctx: click.Context, article_id: int, db: str | None, raw: bool, as_j
 
 @cli.command()
 @db_option
-@click.option("--limit", type=int, default=100, show_default=True, help="Show at most this many.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="Show at most this many.",
+)
 @json_option
 @click.pass_context
 def rejects(ctx: click.Context, db: str | None, limit: int, as_json: bool) -> None:
@@ -225,22 +245,41 @@ def rebuild(
         click.echo(report.summary())
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the current batch is rolled back, what was committed
+    is kept, and the workers are stopped."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one-line errors and a non-zero exit code; tracebacks only with --debug."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(args=args, prog_name="storytrace", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        # click turns a KeyboardInterrupt into Abort, keeping it as the cause.
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo(
+                "storytrace: terminated; what was committed is kept, run again to resume",
+                err=True,
+            )
+            return 128 + signal.SIGTERM
         click.echo(
             "storytrace: interrupted; what was committed is kept, run again to resume", err=True
         )
         return 130
-    except KeyboardInterrupt:
-        click.echo(
-            "storytrace: interrupted; what was committed is kept, run again to resume", err=True
-        )
-        return 130
+    except click.UsageError as exc:
+        # One line, as for every other error; click's own form adds usage and a blank line.
+        where = exc.ctx.command_path if exc.ctx is not None else "storytrace"
+        hint = f" (see {where} --help)" if exc.ctx is not None else ""
+        click.echo(f"{where}: error: {exc.format_message()}{hint}", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

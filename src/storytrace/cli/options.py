@@ -8,8 +8,12 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import InputError
+from ..model import MAX_ROW_ID
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+ROW_ID = click.IntRange(0, MAX_ROW_ID)
+"""A story or article id: a number SQLite can hold, so that a mistyped one is a clear error."""
 
 DB_HELP = "SQLite database file (default ./storytrace.db, or $STORYTRACE_DB)."
 

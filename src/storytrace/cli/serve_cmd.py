@@ -43,7 +43,11 @@ def server_config(db: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     help="Address to listen on; anything but 127.0.0.1/localhost exposes the app.",
 )
 @click.option(
-    "--port", type=int, default=DEFAULT_PORT, show_default=True, help="Port to listen on."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to listen on.",
 )
 @click.pass_context
 def serve(ctx: click.Context, db: str | None, host: str, port: int) -> None:

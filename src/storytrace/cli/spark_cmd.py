@@ -35,7 +35,9 @@ def spark() -> None:
     "--master", metavar="URL", help="Spark master (default: spark-submit's, else local[*])."
 )
 @click.option(
-    "--partitions", type=int, help="Partitions to read the inputs into (default: Spark's)."
+    "--partitions",
+    type=click.IntRange(min=1),
+    help="Partitions to read the inputs into (default: Spark's).",
 )
 @click.option("--from", "start", type=click.Choice(STAGE_NAMES), help="Run again from this stage.")
 @click.option("--to", "stop", type=click.Choice(STAGE_NAMES), help="Stop after this stage.")

@@ -23,6 +23,7 @@ from storytrace.evaluation.loaders import ClusterInput
 from storytrace.evidence import extract_evidence, features, similarity
 from storytrace.evidence.calibrate import cross_validated_scores, semeval_report
 from storytrace.evidence.metrics import adjusted_rand, bcubed
+from storytrace.pipeline.lifeline import die_with_parent
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
@@ -215,7 +216,9 @@ def _map(paths: list[str], workers: int) -> Iterator[tuple[str, str]]:
         yield from map(extract_one, paths)
         return
     # The default start method, as the ingest pool uses (spawn would re-run a caller's script).
-    with get_context().Pool(min(workers, len(paths))) as pool:
+    with get_context().Pool(
+        min(workers, len(paths)), initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.imap(extract_one, paths, chunksize=1)
 
 

@@ -9,7 +9,7 @@ from storytrace.extract.meta import normalize_date, outlet_from_url
 from storytrace.extract.text import text_draft
 from storytrace.extract.timeout import ExtractTimeout, time_limit
 
-REJECT_REASONS = ("empty", "missing-text", "extract-failed", "extract-timeout")
+REJECT_REASONS = ("empty", "missing-text", "extract-failed", "extract-timeout", "too-short")
 """Reject reason codes :func:`to_draft` can return."""
 
 __all__ = [

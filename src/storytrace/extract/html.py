@@ -12,12 +12,14 @@ by id hash, see ``research/clean_heldout.py``) it beat the default, ``favor_reca
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import lxml.etree
 import lxml.html
 import trafilatura
 
+from storytrace.extract.library_logs import library_warnings
 from storytrace.extract.meta import build_draft
 from storytrace.extract.timeout import ExtractTimeout, time_limit
 from storytrace.model import Document, Draft, Reject
@@ -33,6 +35,14 @@ def html_draft(doc: Document, timeout: float | None = 10.0) -> Draft | Reject:
     Rejects: ``extract-timeout`` past ``timeout`` seconds, ``extract-failed`` when the page
     is not HTML, cannot be parsed, or has no main content.
     """
+    with library_warnings() as said:
+        found = _html_draft(doc, timeout)
+    if isinstance(found, Reject) and said:
+        return replace(found, detail=f"{found.detail} (the extractor said: {'; '.join(said)})")
+    return found
+
+
+def _html_draft(doc: Document, timeout: float | None) -> Draft | Reject:
     src = doc.source
     if not _TAG.search(doc.content[:65536]):
         return Reject(src, "extract-failed", "not HTML: no tags found")

@@ -11,6 +11,7 @@ from storytrace.io.reader import read_inputs
 REJECT_REASONS = (
     "unreadable",
     "unsupported",
+    "not-a-file",
     "too-large",
     "empty",
     "binary",

@@ -7,12 +7,14 @@ explicitly gets an ``unsupported`` reject. The same file reached twice is read o
 
 from __future__ import annotations
 
+import errno
 import glob
 import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from storytrace.io.files import special_kind
 from storytrace.model import InputKind, Reject, Source
 
 log = logging.getLogger(__name__)
@@ -91,15 +93,23 @@ def _entry(path: str, *, explicit: bool, seen: set[str]) -> Iterator[InputFile |
     if os.path.isdir(path):
         yield from _walk(path, seen)
         return
-    if not os.path.exists(path):
-        yield Reject(Source(path), "unreadable", "broken symbolic link")
-        return
     kind = kind_of(path)
     if kind is None:
         if explicit:
             yield Reject(Source(path), "unsupported", _unsupported_detail(path))
         else:
             log.debug("skipping %s: unknown file type", path)
+        return
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+        if os.path.lexists(path) and not os.path.islink(path):
+            why = f"cannot read file: {exc.strerror or exc}"
+        yield Reject(Source(path), "unreadable", why)
+        return
+    if (what := special_kind(mode)) is not None:
+        yield Reject(Source(path), "not-a-file", f"not a regular file: {what}")
         return
     real = os.path.realpath(path)
     if real not in seen:

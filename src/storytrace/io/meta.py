@@ -12,6 +12,7 @@ Documented fields: ``id``, ``url``, ``outlet``, ``published``, ``title``; for pl
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from collections.abc import Mapping
@@ -19,9 +20,11 @@ from typing import Any
 
 from storytrace.errors import InputError
 from storytrace.io.discover import strip_suffix
+from storytrace.io.files import open_regular
 
 DOCUMENTED = ("id", "url", "outlet", "published", "title")
 KEY_COLUMNS = ("file", "name", "path")
+MAX_SIDECAR_BYTES = 1 << 20
 
 
 class SidecarError(ValueError):
@@ -67,9 +70,12 @@ def read_sidecar(path: str) -> dict[str, Any]:
     if side is None:
         return {}
     try:
-        with open(side, encoding="utf-8-sig") as fh:
-            data = json.load(fh)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        with open_regular(side) as fh:
+            raw = fh.read(MAX_SIDECAR_BYTES + 1)
+        if len(raw) > MAX_SIDECAR_BYTES:
+            raise ValueError(f"over the limit of {MAX_SIDECAR_BYTES} bytes")
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise SidecarError(f"sidecar {os.path.basename(side)}: {exc}") from None
     if not isinstance(data, dict):
         raise SidecarError(f"sidecar {os.path.basename(side)}: not a JSON object")
@@ -118,7 +124,7 @@ def load_meta_file(path: str, fields: Mapping[str, str] | None = None) -> MetaIn
     """
     lower = path.lower()
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
+        with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", newline="") as fh:
             if lower.endswith((".jsonl", ".ndjson", ".json")):
                 raw = list(_jsonl_rows(fh, path))
             elif lower.endswith((".csv", ".tsv")):
@@ -146,7 +152,7 @@ def _jsonl_rows(fh: Any, path: str) -> Any:
             continue
         try:
             row = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise InputError(f"meta file {path} line {n}: not JSON ({exc})") from None
         if not isinstance(row, dict):
             raise InputError(f"meta file {path} line {n}: not a JSON object")

@@ -6,9 +6,11 @@ the ``spark`` extra, and without it a Parquet file is a reject that says so."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import IO, Any
 
+from storytrace.io.files import open_regular
 from storytrace.io.tabular import row_document
 from storytrace.model import Document, Reject, Source
 
@@ -32,13 +34,25 @@ def read_parquet(
     path: str, *, fields: Mapping[str, str] | None, max_bytes: int
 ) -> Iterator[Document | Reject]:
     """Yield one Document (or Reject) per row; ``max_bytes`` caps a row's text or HTML."""
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
+    if importlib.util.find_spec("pyarrow") is None:
         yield Reject(Source(path), "unsupported", NEEDS)
         return
     try:
-        data = pq.ParquetFile(path)
+        fh = open_regular(path)
+    except OSError as exc:
+        yield Reject(Source(path), "unreadable", f"cannot read file: {exc.strerror or exc}")
+        return
+    with fh:
+        yield from _rows(fh, path, fields, max_bytes)
+
+
+def _rows(
+    fh: IO[bytes], path: str, fields: Mapping[str, str] | None, max_bytes: int
+) -> Iterator[Document | Reject]:
+    import pyarrow.parquet as pq
+
+    try:
+        data = pq.ParquetFile(fh)
     except Exception as exc:  # pyarrow raises its own error types for a bad file
         yield Reject(Source(path), "unreadable", f"not a readable Parquet file: {exc}")
         return

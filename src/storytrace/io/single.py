@@ -8,6 +8,7 @@ import zlib
 from typing import Any
 
 from storytrace.io.decode import DecodeError, binary_reason, decode, meta_charset
+from storytrace.io.files import open_binary
 from storytrace.io.meta import MetaIndex, SidecarError, read_sidecar
 from storytrace.model import Document, InputKind, Reject, Source
 
@@ -54,18 +55,10 @@ def read_single(
 
 def _read_bytes(path: str, src: Source, max_bytes: int) -> bytes | Reject:
     try:
-        if path.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as gz:
-                data = gz.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                return Reject(
-                    src, "too-large", f"unpacks to more than the limit of {max_bytes} bytes"
-                )
-            return data
-        with open(path, "rb") as fh:
+        with open_binary(path) as fh:
             data = fh.read(max_bytes + 1)
-        if len(data) > max_bytes:  # it grew after the size check
-            return Reject(src, "too-large", f"over the limit of {max_bytes} bytes")
+        if len(data) > max_bytes:  # it unpacks to more, or grew after the size check
+            return Reject(src, "too-large", f"more than the limit of {max_bytes} bytes")
         return data
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         return Reject(src, "unreadable", f"corrupt gzip data: {exc}")

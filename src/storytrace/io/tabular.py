@@ -16,36 +16,38 @@ import gzip
 import json
 import zlib
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from storytrace.io.decode import binary_reason
+from storytrace.io.files import open_binary
 from storytrace.io.meta import apply_fields, clean_meta
 from storytrace.model import Document, InputKind, Reject, Source
 
 _DRAIN = 1 << 20
 
 
-@contextmanager
-def open_binary(path: str) -> Iterator[IO[bytes]]:
-    """Open ``path`` for binary reading, unpacking it when its name ends in ``.gz``."""
-    if path.lower().endswith(".gz"):
-        with gzip.open(path, "rb") as gz:
-            yield cast(IO[bytes], gz)
-    else:
-        with open(path, "rb") as fh:
-            yield fh
-
-
-def _peek(fh: IO[bytes]) -> bytes:
-    """The first bytes of a stream, without consuming them (empty if it cannot peek)."""
+def _first_line(fh: IO[bytes]) -> bytes:
+    """The first line of a stream (at most its first 8 KB), without consuming it; empty if it
+    cannot peek. A line file is binary when its first line is: a bad line further on is that
+    line's reject, and the valid lines around it are still read."""
     peek = getattr(fh, "peek", None)
-    return peek(8192)[:8192] if peek is not None else b""
+    head = peek(8192)[:8192] if peek is not None else b""
+    return head.split(b"\n", 1)[0]
+
+
+MAX_BLANK_RUN = 100_000
+"""Blank lines in a row past which a line file is not read on: no real file has them, and a
+gzip bomb of newlines would otherwise be read one line at a time."""
+
+
+class BlankRun(OSError):
+    """A line file with more than MAX_BLANK_RUN blank lines in a row."""
 
 
 def bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """Yield ``(line number, bytes)``; a line longer than ``limit`` is skipped and gives None."""
-    n = 0
+    """Yield ``(line number, bytes)``; a line longer than ``limit`` is skipped and gives None.
+    BlankRun past :data:`MAX_BLANK_RUN` blank lines in a row."""
+    n = blank = 0
     while True:
         line = fh.readline(limit + 1)
         if not line:
@@ -57,8 +59,13 @@ def bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None
                 if not more or more.endswith(b"\n"):
                     break
             yield n, None
-        else:
-            yield n, line
+            continue
+        blank = blank + 1 if not line.strip() else 0
+        if blank > MAX_BLANK_RUN:
+            raise BlankRun(
+                f"more than {MAX_BLANK_RUN} blank lines in a row from line {n - blank + 1}"
+            )
+        yield n, line
 
 
 def row_document(
@@ -83,9 +90,25 @@ def jsonl_record(text: str, src: Source, fields: Mapping[str, str] | None) -> Do
         obj = json.loads(text)
     except ValueError as exc:
         return Reject(src, "malformed-json", f"not valid JSON: {exc}")
+    except RecursionError:
+        return Reject(src, "malformed-json", "not valid JSON: nested too deeply")
     if not isinstance(obj, dict):
         return Reject(src, "malformed-json", f"a JSON {type(obj).__name__}, not an object")
     return row_document(obj, src, "jsonl", fields)
+
+
+def jsonl_line(
+    raw: bytes | None, src: Source, fields: Mapping[str, str] | None, *, max_bytes: int
+) -> Document | Reject:
+    """One non-blank line of a JSONL file as bytes (None when it ran past ``max_bytes``): a
+    Document, or why it is not one. The Spark job reads lines with this rule too."""
+    if raw is None or len(raw) > max_bytes:
+        return Reject(src, "too-large", f"line longer than the limit of {max_bytes} bytes")
+    try:
+        text = raw.decode("utf-8-sig" if src.line == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        return Reject(src, "decode-error", f"not valid UTF-8 at byte {exc.start} of the line")
+    return jsonl_record(text, src, fields)
 
 
 def read_jsonl(
@@ -96,7 +119,7 @@ def read_jsonl(
     seen_any = False
     try:
         with open_binary(path) as fh:
-            if why := binary_reason(_peek(fh)):
+            if why := binary_reason(_first_line(fh)):
                 yield Reject(Source(path), "binary", f"not a text file: {why}")
                 return
             for line, raw in bounded_lines(fh, max_bytes):
@@ -104,19 +127,7 @@ def read_jsonl(
                 if raw is not None and not raw.strip():
                     continue
                 seen_any = True
-                if raw is None:
-                    yield Reject(
-                        src, "too-large", f"line longer than the limit of {max_bytes} bytes"
-                    )
-                    continue
-                try:
-                    text = raw.decode("utf-8-sig" if line == 1 else "utf-8")
-                except UnicodeDecodeError as exc:
-                    yield Reject(
-                        src, "decode-error", f"not valid UTF-8 at byte {exc.start} of the line"
-                    )
-                    continue
-                yield jsonl_record(text, src, fields)
+                yield jsonl_line(raw, src, fields, max_bytes=max_bytes)
         if not seen_any:
             yield Reject(Source(path), "empty", "the file holds no lines")
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
@@ -172,10 +183,11 @@ def read_csv(
     # Bounds a runaway quoted field (an unclosed quote) to max_bytes.
     csv.field_size_limit(min(max_bytes + 1, 2**31 - 1))
     header: list[str] | None = None
+    records = 0
     prev = 0
     try:
         with open_binary(path) as fh:
-            if why := binary_reason(_peek(fh)):
+            if why := binary_reason(_first_line(fh)):
                 yield Reject(Source(path), "binary", f"not a text file: {why}")
                 return
             lines = _Lines(fh, max_bytes)
@@ -195,18 +207,19 @@ def read_csv(
                     reason = "too-large" if "field limit" in error else "malformed-csv"
                     problem = (reason, f"cannot parse the record: {error}")
                 if header is None:
-                    if not row and problem is None:
+                    if not any(f.strip() for f in row) and problem is None:
                         continue  # blank lines before the header
                     if problem is not None:
                         yield Reject(src, "malformed-csv", f"bad header: {problem[1]}")
                         return
                     header = [h.strip() for h in row]
                     continue
+                if problem is None and (not row or (len(row) == 1 and not row[0].strip())):
+                    continue  # blank line
+                records += 1
                 if problem is not None:
                     yield Reject(src, *problem)
                     continue
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # blank line
                 if len(row) != len(header):
                     yield Reject(
                         src, "malformed-csv", f"{len(row)} fields, the header has {len(header)}"
@@ -218,6 +231,8 @@ def read_csv(
                 yield row_document(dict(zip(header, row, strict=True)), src, "csv", fields)
             if header is None:
                 yield Reject(Source(path), "empty", "the file holds no header row")
+            elif records == 0:
+                yield Reject(Source(path), "empty", "the file holds a header and no rows")
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield Reject(Source(path, line=prev + 1), "unreadable", f"corrupt gzip data: {exc}")
     except OSError as exc:

@@ -20,6 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from storytrace.io.decode import DecodeError, binary_reason, decode, header_charset, meta_charset
+from storytrace.io.files import MAX_GZIP_RATIO, open_regular
 from storytrace.model import Document, Reject, Source
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -31,10 +32,13 @@ class _Damaged(Exception):
 
 def read_warc(path: str, *, max_bytes: int) -> Iterator[Document | Reject]:
     """Yield a Document (``is_html=True``) or Reject per HTML response record of a WARC file."""
-    count = 0
+    count = given = 0
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             records = ArchiveIterator(fh)
+            # What the records may unpack to in all: a gzip bomb inside a record's member
+            # would otherwise be unpacked in full to reach the next record.
+            budget = MAX_GZIP_RATIO * max(os.fstat(fh.fileno()).st_size, 1 << 16)
             while True:
                 # warcio prints warnings about damaged records to stderr; we report them instead.
                 with redirect_stderr(io.StringIO()):
@@ -46,15 +50,20 @@ def read_warc(path: str, *, max_bytes: int) -> Iterator[Document | Reject]:
                 if record.format != "warc":
                     raise _Damaged("not a WARC record")
                 item = _record(path, record, max_bytes)
-                _drain(record)
+                budget -= _drain(record, budget)
                 count += 1
                 if item is not None:
+                    given += 1
                     yield item
             # warcio stops quietly at a truncated gzip member; the offset shows it.
             if getattr(records, "offset", 0) < os.fstat(fh.fileno()).st_size:
                 raise _Damaged("the data after the last complete record is cut off")
         if count == 0:
             yield Reject(Source(path), "empty", "the archive holds no records")
+        elif given == 0:  # an input must not vanish without a word
+            yield Reject(
+                Source(path), "empty", f"no HTML response with status 200 among {count} records"
+            )
     except (_Damaged, ArchiveLoadFailed, EOFError, zlib.error, ValueError) as exc:
         yield Reject(
             Source(path), "malformed-warc", f"archive damaged after {count} records: {exc}"
@@ -69,13 +78,18 @@ def read_warc(path: str, *, max_bytes: int) -> Iterator[Document | Reject]:
         )
 
 
-def _drain(record: Any) -> None:
-    """Read the rest of a record; raise _Damaged if it is shorter than its Content-Length."""
+def _drain(record: Any, budget: int) -> int:
+    """Read the rest of a record, at most ``budget`` bytes; how many were read. _Damaged if it
+    is shorter than its Content-Length, or longer than the budget."""
     raw = record.raw_stream
-    while raw.read(1 << 16):
-        pass
+    read = 0
+    while chunk := raw.read(1 << 16):
+        read += len(chunk)
+        if read > budget:
+            raise _Damaged(f"records unpack to more than {MAX_GZIP_RATIO} times the file's size")
     if getattr(raw, "limit", 0) > 0:
         raise _Damaged("the last record is truncated")
+    return read
 
 
 def _record(path: str, record: Any, max_bytes: int) -> Document | Reject | None:

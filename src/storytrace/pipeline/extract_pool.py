@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
 from ..model import Document, Reject
+from .lifeline import die_with_parent
 from .prepare import Prepared, prepare
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class ExtractionPool:
         if self.workers <= 1 or len(docs) < 4 * self.workers:
             return lambda: [self._safe(work, d) for d in docs]
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=self.workers)
+            self._executor = _executor(self.workers)
         chunk = max(1, len(docs) // (4 * self.workers))
         starts = range(0, len(docs), chunk)
         futures = [
@@ -91,7 +92,7 @@ class ExtractionPool:
         """Redo a chunk whose worker died, one input per fresh process, to find the culprit."""
         out: list[Prepared | Reject] = []
         for doc in docs:
-            with ProcessPoolExecutor(max_workers=1) as single:
+            with _executor(1) as single:
                 try:
                     out.append(single.submit(_run_chunk, work, [doc]).result()[0])
                 except BrokenProcessPool:
@@ -109,6 +110,12 @@ class ExtractionPool:
         except Exception as exc:  # one bad input must not end the run
             log.debug("preparing %s failed", doc.source, exc_info=True)
             return Reject(doc.source, "extract-failed", f"{type(exc).__name__}: {exc}")
+
+
+def _executor(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
 
 
 def _run_chunk(work: partial[Prepared | Reject], docs: list[Document]) -> list[Prepared | Reject]:

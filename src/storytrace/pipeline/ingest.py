@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config
+from ..errors import StoreError
 from ..extract import outlet_from_url
 from ..io import read_inputs
 from ..match import pack_hashes
 from ..model import Document, Reject
 from ..store import Store
+from ..store.db import disk_full
 from ..stories import StoryClusterer
 from .collection import fewer_collections
 from .evidence_cache import EvidenceCache
@@ -36,6 +39,8 @@ from .steps import Step
 from .stories import AssignStories, RecheckStories, StoryRounds
 
 log = logging.getLogger(__name__)
+SHOWN_REJECTS = 20
+"""Rejects of a run printed as they happen; the rest go to the debug log (all are stored)."""
 
 
 def ingest(
@@ -134,12 +139,32 @@ class Ingester:
         except KeyboardInterrupt:
             status = "interrupted"
             raise
+        except sqlite3.OperationalError as exc:
+            if not disk_full(exc):
+                raise
+            status = "disk-full"
+            kept = self.store.conn.execute(
+                "SELECT count(*) FROM inputs WHERE run_id = ? AND status = 'added'",
+                (self.run_id,),
+            ).fetchone()[0]
+            raise StoreError(
+                f"the disk holding {self.store.path} is full ({exc}): the batch in progress was"
+                f" rolled back and the {kept} articles this run stored before it are kept;"
+                " free some space and run the same command again to resume"
+            ) from exc
         finally:
             bar.close()
             self.report.seconds = time.monotonic() - started
-            self.report.stories = self.store.live_stories()
             self.report.collect(self.steps)
-            self.store.finish_run(self.run_id, self.report.to_dict(), status)
+            try:
+                self.report.stories = self.store.live_stories()
+                self.store.finish_run(self.run_id, self.report.to_dict(), status)
+            except sqlite3.OperationalError as exc:
+                # Still full: the run stays marked as running, which the next run handles as
+                # it does a killed one.
+                if not disk_full(exc):
+                    raise
+                log.warning("could not record the end of the run: %s", exc)
         return self.report
 
     def _run_batch(self, batch: list[Document | Reject], pool: ExtractionPool) -> None:
@@ -216,7 +241,12 @@ class StoreArticles(Step):
 
     def reject(self, reject: Reject, fp: str) -> None:
         self.counts["rejected:" + reject.reason] += 1
-        log.warning("rejected %s: %s (%s)", reject.source, reject.detail, reject.reason)
+        shown = sum(n for k, n in self.counts.items() if k.startswith("rejected:"))
+        # The first few on the terminal; all of them in the store (`storytrace rejects`).
+        level = logging.WARNING if shown <= SHOWN_REJECTS else logging.DEBUG
+        log.log(level, "rejected %s: %s (%s)", reject.source, reject.detail, reject.reason)
+        if shown == SHOWN_REJECTS + 1:
+            log.warning("more inputs rejected: `storytrace rejects` lists them all")
         self.store.add_reject(self.run_id, str(reject.source), reject.reason, reject.detail)
         if fp:
             self.store.record_input(str(reject.source), fp, "rejected", None, self.run_id)

@@ -22,6 +22,7 @@ from ..model import Document, Source
 from ..store import Store
 from ..store import rebuild as files
 from ..store.settings import asked
+from ..store.writer_lock import WriterLock
 from .ingest import Ingester
 from .report import IngestReport
 
@@ -60,6 +61,14 @@ def rebuild(db: str, *, config: Config, progress: bool = False) -> RebuildReport
     every other setting) and put the result in its place."""
     path = str(db)
     backup, new = path + ".bak", path + ".rebuild"
+    lock = WriterLock(path)  # no ingest into the old file while its replacement is built
+    try:
+        return _rebuild(path, backup, new, config=config, progress=progress)
+    finally:
+        lock.release()
+
+
+def _rebuild(path: str, backup: str, new: str, *, config: Config, progress: bool) -> RebuildReport:
     old = files.open_old(path)
     try:
         if Path(backup).exists():

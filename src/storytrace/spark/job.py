@@ -41,6 +41,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import StorytraceError
+from ..io.files import special_kind
 from ..io.meta import MetaIndex
 from ..match import effective_min_shared
 from ..model import Reject, Source
@@ -349,9 +350,16 @@ class SparkIngest:
                 missing.append(("reject", rows.reject_row(why, "read")))
                 continue
             for u in found:  # a file named twice (or in two inputs) is read once
-                if u not in listed:
-                    listed.add(u)
-                    uris.append(u)
+                if u in listed:
+                    continue
+                listed.add(u)
+                if (what := _special(u)) is not None:  # reading it could block or never end
+                    why = Reject(
+                        Source(_plain(u, explicit)), "not-a-file", f"not a regular file: {what}"
+                    )
+                    missing.append(("reject", rows.reject_row(why, "read")))
+                    continue
+                uris.append(u)
         named = {u: _plain(u, explicit) for u in uris}
         # JSONL is split by lines, so no task holds a whole (possibly huge) file; the other
         # kinds are read whole, by the local readers.
@@ -446,8 +454,10 @@ class SparkIngest:
         from pyspark.sql import functions as F
 
         cfg, fields = self.config, dict(self.fields)
+        # As bytes: the string Spark would hand over has bytes that are not UTF-8 replaced,
+        # where the local reader rejects the line.
         lines = self.spark.read.text(uris).select(
-            "value",
+            F.col("value").cast("binary").alias("value"),
             F.col("_metadata.file_path").alias("file"),
             F.col("_metadata.file_block_start").alias("block"),
             F.monotonically_increasing_id().alias("mono"),
@@ -858,6 +868,17 @@ ARTICLE_SCHEMA = (
     " published string, title string, raw string, body string, text string, body_key string,"
     " meta string, evidence string, shingles binary, date string"
 )
+
+
+def _special(uri: str) -> str | None:
+    """What a local input is when it is not a regular file (a named pipe, a device, a
+    socket), else None; None too for the other filesystems, which hold only files."""
+    if not uri.startswith("file:"):
+        return None
+    try:
+        return special_kind(os.stat(_plain(uri, set())).st_mode)
+    except OSError:
+        return None  # Spark's own read reports it
 
 
 def _plain(path: str, explicit: set[str]) -> str:

@@ -23,7 +23,8 @@ from ..io.discover import kind_of, strip_suffix
 from ..io.meta import MetaIndex
 from ..io.parquet import read_parquet
 from ..io.single import read_single
-from ..io.tabular import jsonl_record, read_csv, read_jsonl
+from ..io.tabular import jsonl_line as tabular_line
+from ..io.tabular import read_csv, read_jsonl
 from ..io.warc import read_warc
 from ..match import anchors, may_reprint, pack_hashes, shared_shingles, unpack_hashes
 from ..match.window import days_since_epoch
@@ -112,21 +113,14 @@ def read_file(
 
 
 def jsonl_line(
-    path: str, line: int, text: str, *, max_bytes: int, fields: Mapping[str, str]
+    path: str, line: int, raw: bytes, *, max_bytes: int, fields: Mapping[str, str]
 ) -> Row | None:
-    """One line of a JSONL file that Spark split by lines (so no file is held whole): the
-    local reader's rule for a record (:func:`storytrace.io.tabular.jsonl_record`), with its
-    size limit; None for a blank line. Spark has decoded the line already, replacing bytes
-    that are not UTF-8 (the local reader rejects such a line as ``decode-error``)."""
-    src = Source(path, line=line)
-    if line == 1:
-        text = text.removeprefix("\ufeff")
-    if not text.strip():
+    """One line of a JSONL file that Spark split by lines (so no file is held whole), as the
+    bytes Spark read: the local reader's rule (:func:`storytrace.io.tabular.jsonl_line`);
+    None for a blank line."""
+    if not raw.strip():
         return None
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        reason = f"line longer than the limit of {max_bytes} bytes"
-        return {"reject": reject_row(Reject(src, "too-large", reason), "read")}
-    item = jsonl_record(text, src, fields)
+    item = tabular_line(bytes(raw), Source(path, line=line), fields, max_bytes=max_bytes)
     if isinstance(item, Reject):
         return {"reject": reject_row(item, "read")}
     return {"document": document_row(item, line)}

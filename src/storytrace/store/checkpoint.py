@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 WAL_BYTES = 64 << 20  # as the automatic checkpoint of 16384 pages it replaces
 HARD_BYTES = 3 * WAL_BYTES  # past this the writer checkpoints and truncates the log itself
+# The bound docs/reliability.md promises: the hard threshold plus the transaction in flight when
+# it is crossed (one batch's writes, far less than WAL_BYTES).
+WAL_BOUND_BYTES = HARD_BYTES + WAL_BYTES
 
 
 class BackgroundCheckpoint:

@@ -16,6 +16,12 @@ from .schema import SCHEMA, SCHEMA_VERSION
 log = logging.getLogger(__name__)
 
 
+def disk_full(exc: sqlite3.Error) -> bool:
+    """Whether SQLite failed for want of space (on the disk, or under ``max_page_count``)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(exc)
+
+
 def connect(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
     """Open a storytrace database; check its schema version.
 

@@ -151,7 +151,7 @@ def list_stories(conn: sqlite3.Connection, query: StoryQuery) -> tuple[list[dict
     if query.date_from:
         where.append("s.last_seen >= ?")
         params.append(query.date_from)
-    if query.date_to:
+    if query.date_to and query.date_to != date.max.isoformat():  # the last day bounds nothing
         where.append("s.first_seen < ?")
         params.append((date.fromisoformat(query.date_to) + timedelta(days=1)).isoformat())
     sql = (

@@ -105,8 +105,8 @@ def copy_other_inputs(old: sqlite3.Connection, new: Store) -> None:
 
 
 def remove_file(path: str) -> None:
-    """Remove a database file and its WAL and shared-memory files, if there."""
-    for name in (path, path + "-wal", path + "-shm", path + "-journal"):
+    """Remove a database file and its WAL, shared-memory and writer-lock files, if there."""
+    for name in (path, path + "-wal", path + "-shm", path + "-journal", path + ".lock"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
 

@@ -11,16 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..model import Article, Removed, Reprint
+from ..model import MAX_ROW_ID, Article, Removed, Reprint
 from . import settings
 from .candidates import SQLiteCandidateIndex
 from .checkpoint import BackgroundCheckpoint
 from .db import connect, select_in, transaction
 from .story_state import SQLiteStoryState
+from .writer_lock import WriterLock
 
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fits_row_id(value: int) -> bool:
+    """Whether ``value`` can be an id in the store (SQLite cannot even bind a larger one)."""
+    return 0 <= value <= MAX_ROW_ID
 
 
 class Store:
@@ -40,14 +46,25 @@ class Store:
     ) -> None:
         self.path = str(path)
         self.read_only = read_only
-        self.conn: sqlite3.Connection = connect(self.path, read_only=read_only)
+        on_disk = self.path not in ("", ":memory:") and not self.path.startswith("file:")
+        self._lock = WriterLock(self.path) if on_disk and not read_only else None
+        try:
+            self.conn: sqlite3.Connection = connect(self.path, read_only=read_only)
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self.checkpoint: BackgroundCheckpoint | None = None
-        if self.path not in ("", ":memory:") and not read_only:
-            self.checkpoint = BackgroundCheckpoint.for_writer(self.conn, self.path)
-        self.candidates = SQLiteCandidateIndex(self.conn)
-        self.stories = SQLiteStoryState(self.conn)
-        if config is not None:
-            self.use_config(config)
+        try:
+            if self.path not in ("", ":memory:") and not read_only:
+                self.checkpoint = BackgroundCheckpoint.for_writer(self.conn, self.path)
+            self.candidates = SQLiteCandidateIndex(self.conn)
+            self.stories = SQLiteStoryState(self.conn)
+            if config is not None:
+                self.use_config(config)
+        except BaseException:
+            self.close()
+            raise
 
     def use_config(self, config: Config) -> None:
         """Check the settings fixed in this file (shingle size, anchor sampling, shingle scheme)
@@ -73,6 +90,9 @@ class Store:
         if self.checkpoint is not None:
             self.checkpoint.close()
         self.conn.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -168,6 +188,8 @@ class Store:
         )
 
     def article_row(self, article_id: int) -> sqlite3.Row | None:
+        if not fits_row_id(article_id):
+            return None
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT * FROM articles WHERE id = ?", (article_id,)
         ).fetchone()

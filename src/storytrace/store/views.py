@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..groups import connected_groups
-from .store import Store
+from .store import Store, fits_row_id
 
 
 def list_stories(
@@ -64,9 +64,11 @@ def resolve_story(store: Store, story_id: int) -> int:
     """Follow merges: the id a (possibly merged) story lives on under."""
     seen = set()
     while True:
-        row = store.conn.execute(
-            "SELECT merged_into FROM stories WHERE id = ?", (story_id,)
-        ).fetchone()
+        row = None
+        if fits_row_id(story_id):
+            row = store.conn.execute(
+                "SELECT merged_into FROM stories WHERE id = ?", (story_id,)
+            ).fetchone()
         if row is None:
             raise NotFoundError(
                 f"no story {story_id} in {store.path}; `storytrace stories` lists them"

@@ -122,7 +122,7 @@ def test_hostile_html_is_a_reject_or_draft_never_a_crash() -> None:
         result = to_draft(_doc(page))
         assert isinstance(result, Draft | Reject)
         if isinstance(result, Reject):
-            assert result.reason == "extract-failed" and result.detail
+            assert result.reason in ("extract-failed", "too-short") and result.detail
     xml_result = to_draft(_doc(xml_decl))
     assert isinstance(xml_result, Draft) and PARAS[1] in xml_result.text
 
@@ -193,3 +193,18 @@ def test_documents_and_drafts_pickle() -> None:
     draft = to_draft(doc)
     assert pickle.loads(pickle.dumps(doc)) == doc
     assert pickle.loads(pickle.dumps(draft)) == draft
+
+
+def test_the_extractors_warnings_go_into_the_reject_not_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        result = to_draft(_doc("<html></html>"))
+    assert isinstance(result, Reject) and "the extractor said: discarding data" in result.detail
+    assert not [r for r in caplog.records if r.name.startswith("trafilatura")]
+    # Outside an extraction the library logs as before.
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger("trafilatura.core").warning("heard")
+    assert [r.getMessage() for r in caplog.records] == ["heard"]

@@ -23,10 +23,12 @@ def test_first_line_is_title() -> None:
 
 
 def test_meta_title_equal_to_first_line_drops_it() -> None:
-    draft = to_draft(_doc("Big “News” Today\nBody here.", title='big "news" today'))
+    draft = to_draft(
+        _doc("Big “News” Today\nThe body of the story is here.", title='big "news" today')
+    )
     assert isinstance(draft, Draft)
     assert draft.title == 'big "news" today'
-    assert draft.text == "Body here."
+    assert draft.text == "The body of the story is here."
 
 
 def test_meta_title_different_keeps_first_line_in_body() -> None:
@@ -43,14 +45,14 @@ def test_single_line_file_is_all_body() -> None:
 
 
 def test_crlf_becomes_newlines() -> None:
-    draft = to_draft(_doc("Title\r\n\r\nPara one.\r\nPara two.\r\n"))
-    assert isinstance(draft, Draft) and draft.text == "Para one.\nPara two."
+    draft = to_draft(_doc("Title\r\n\r\nPara one, first.\r\nPara two, last.\r\n"))
+    assert isinstance(draft, Draft) and draft.text == "Para one, first.\nPara two, last."
 
 
 def test_tabular_text_has_no_first_line_rule() -> None:
     draft = to_draft(
         _doc(
-            "First line\nSecond line",
+            "First line\nSecond line, a longer one",
             "jsonl",
             title="T",
             id=42,
@@ -60,17 +62,19 @@ def test_tabular_text_has_no_first_line_rule() -> None:
         )
     )
     assert isinstance(draft, Draft)
-    assert draft.title == "T" and draft.text == "First line\nSecond line"
+    assert draft.title == "T" and draft.text == "First line\nSecond line, a longer one"
     assert draft.external_id == "42"
     assert draft.url == "https://www.x.org/a" and draft.outlet == "x.org"
     assert draft.meta["outlet_name"] == "X News"
     assert draft.published == "2020-02-03T03:05:06Z"
-    untitled = to_draft(_doc("Only body", "csv"))
+    untitled = to_draft(_doc("Only a body here, and no title", "csv"))
     assert isinstance(untitled, Draft) and untitled.title is None
 
 
 def test_outlet_name_used_without_url_and_bad_date_kept_raw() -> None:
-    draft = to_draft(_doc("T\nbody", outlet=" Reuters ", published="last Tuesday"))
+    draft = to_draft(
+        _doc("T\nThe body of the story itself", outlet=" Reuters ", published="last Tuesday")
+    )
     assert isinstance(draft, Draft)
     assert draft.outlet == "Reuters" and draft.meta["outlet_name"] == "Reuters"
     assert draft.published is None and draft.meta["published_raw"] == "last Tuesday"
@@ -81,6 +85,8 @@ def test_empty_bodies_are_rejected() -> None:
         (_doc("   \n "), "empty"),
         (_doc("", "jsonl"), "missing-text"),
         (_doc("Same Title\n", title="Same Title"), "empty"),
+        (_doc("t", "jsonl"), "too-short"),
+        (_doc("Title\nBreaking: quake", "text"), "too-short"),
     ]:
         result = to_draft(doc)
         assert isinstance(result, Reject) and result.reason == reason, doc

@@ -74,3 +74,11 @@ def test_explicit_unknown_extension_is_unsupported(tmp_path: Path) -> None:
     items = list(expand([str(doc), str(side)]))
     assert [i.reason for i in items if isinstance(i, Reject)] == ["unsupported", "unsupported"]
     assert ".jsonl" in items[1].detail
+
+
+def test_a_folder_named_like_a_file_is_walked_not_opened(tmp_path: Path) -> None:
+    folder = tmp_path / "looks.jsonl"
+    folder.mkdir()
+    (folder / "a.txt").write_text("x", encoding="utf-8")
+    assert [(Path(i.path).name, i.kind) for i in expand([str(folder)])] == [("a.txt", "text")]
+    assert [(Path(i.path).name, i.kind) for i in expand([str(tmp_path)])] == [("a.txt", "text")]

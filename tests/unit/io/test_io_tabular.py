@@ -143,3 +143,33 @@ def test_large_files_are_fine_when_records_are_small(tmp_path: Path) -> None:
     path.write_text("".join(json.dumps({"text": "z" * 50}) + "\n" for _ in range(100)))
     items = list(read_inputs([str(path)], max_bytes=200))
     assert len(items) == 100 and all(isinstance(i, Document) for i in items)
+
+
+def test_a_csv_without_rows_is_an_empty_reject_not_silence(tmp_path: Path) -> None:
+
+    cases = {"blank.csv": " \n\n", "header.csv": "id,title,text\n\n", "bad.csv": "a,b\n1,2,3\n"}
+    for name, data in cases.items():
+        (tmp_path / name).write_text(data, encoding="utf-8")
+    got = {
+        (Path(r.source.path).name, r.reason)
+        for r in read_inputs([str(tmp_path)])
+        if isinstance(r, Reject)
+    }
+    assert got == {("blank.csv", "empty"), ("header.csv", "empty"), ("bad.csv", "malformed-csv")}
+
+
+def test_gzip_bombs_stop_early_and_keep_the_lines_before(tmp_path: Path) -> None:
+    good = json.dumps({"text": "An article that came before the bomb in the same file."})
+    with gzip.open(tmp_path / "newlines.jsonl.gz", "wb") as gz:
+        gz.write(good.encode() + b"\n")
+        gz.write(b"\n" * (50 << 20))
+    with gzip.open(tmp_path / "one-line.jsonl.gz", "wb") as gz:
+        gz.write(good.encode() + b"\n")
+        gz.write(b"a" * (50 << 20))
+    items = {}
+    for item in read_inputs([str(tmp_path)], max_bytes=1000):
+        items.setdefault(Path(item.source.path).name, []).append(item)
+    for name, why in [("newlines.jsonl.gz", "blank lines in a row"), ("one-line.jsonl.gz", "bomb")]:
+        first, last = items[name]
+        assert isinstance(first, Document)
+        assert isinstance(last, Reject) and last.reason == "unreadable" and why in last.detail

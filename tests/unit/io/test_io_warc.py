@@ -89,3 +89,34 @@ def test_garbage_warc(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a web archive at all\n" * 10)
     (rej,) = read_inputs([str(path)])
     assert isinstance(rej, Reject) and rej.reason == "malformed-warc"
+
+
+def test_a_gzip_bomb_in_a_record_is_not_unpacked_in_full(tmp_path: Path) -> None:
+    import io as _io
+
+    class Zeros(_io.RawIOBase):
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+            k = min(len(buffer), self.n)
+            buffer[:k] = b"\0" * k
+            self.n -= k
+            return k
+
+    size = 100 << 20
+    with open(tmp_path / "bomb.warc.gz", "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        payload = _io.BufferedReader(Zeros(size))
+        record = writer.create_warc_record(
+            "http://x.example/a", "response", payload=payload, length=size, http_headers=headers
+        )
+        writer.write_record(record)
+    assert (tmp_path / "bomb.warc.gz").stat().st_size < size // 500
+    (item,) = read_inputs([str(tmp_path / "bomb.warc.gz")], max_bytes=100_000)
+    assert isinstance(item, Reject) and item.reason == "malformed-warc"
+    assert "times the file's size" in item.detail

@@ -40,6 +40,28 @@ def test_a_jsonl_file_gives_the_local_readers_documents_and_rejects(tmp_path: Pa
     assert json.loads(docs[0]["meta"])["outlet"] == "a.example"
 
 
+def test_a_jsonl_line_as_spark_reads_it_follows_the_local_rule(tmp_path: Path) -> None:
+    lines = [
+        b"\xef\xbb\xbf" + json.dumps({"text": "A first line after a byte order mark."}).encode(),
+        b"   ",
+        b'{"text": "caf\xe9 is Latin-1, not UTF-8"}',
+        json.dumps({"text": "x" * 200}).encode(),
+        b"[1, 2]",
+    ]
+    f = tmp_path / "feed.jsonl"
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    local = {
+        item.source.line: getattr(item, "reason", "document")
+        for item in read_inputs([str(f)], max_bytes=100)
+    }
+    ours = {}
+    for n, raw in enumerate(lines, start=1):
+        row = rows.jsonl_line(str(f), n, raw, max_bytes=100, fields={})
+        if row is not None:
+            ours[n] = row["reject"]["reason"] if "reject" in row else "document"
+    assert ours == local == {1: "document", 3: "decode-error", 4: "too-large", 5: "malformed-json"}
+
+
 def test_a_text_file_reads_its_sidecar(tmp_path: Path) -> None:
     f = tmp_path / "a01.txt"
     f.write_text("A headline\n\nThe body of the article.", encoding="utf-8")

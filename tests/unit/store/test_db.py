@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -145,3 +146,43 @@ def test_sqlite_candidate_index_counts_shared_anchors_and_caps_df(tmp_path: Path
     with store.transaction():
         index.remove(1)
     assert all(k != 1 for k, _ in index.query(big, min_shared=1))
+
+
+def test_a_second_writer_is_refused_and_readers_are_not(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "w.db")
+    first = Store(db)
+    try:
+        # Another process (flock is per open file): the second writer is refused by name.
+        code = (
+            "import sys; from storytrace.store import Store; from storytrace.errors import StoreError\n"
+            "try:\n    Store(sys.argv[1]).close()\nexcept StoreError as e:\n    print(e); sys.exit(3)"
+        )
+        out = subprocess.run([sys.executable, "-c", code, db], capture_output=True, text=True)
+        assert out.returncode == 3 and "being written by another storytrace run" in out.stdout
+        assert str(os.getpid()) in out.stdout
+        with Store(db, read_only=True) as reader:
+            assert reader.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    finally:
+        first.close()
+    Store(db).close()  # released on close
+    # A writer killed without closing leaves no lock behind.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys,time; from storytrace.store import Store; "
+            "s = Store(sys.argv[1]); print('held', flush=True); time.sleep(60)",
+            db,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with pytest.raises(StoreError):
+        Store(db)
+    holder.kill()
+    holder.wait()
+    Store(db).close()
