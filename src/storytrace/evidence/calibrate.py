@@ -8,11 +8,13 @@ figures side by side, with the optional embedding feature too.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from storytrace.errors import InputError
 from storytrace.evidence.core import Evidence, extract_evidence
 from storytrace.evidence.metrics import pearson
 from storytrace.evidence.similarity import (
@@ -33,11 +35,13 @@ def load_semeval(path: Path) -> list[dict[str, Any]]:
 
 
 def semeval_evidence(
-    rows: list[dict[str, Any]], embed: bool = False
+    rows: list[dict[str, Any]],
+    embed: bool = False,
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
 ) -> list[tuple[Evidence, Evidence]]:
     """Evidence of both sides of each pair; ``embed`` adds sentence embeddings (the extra)."""
     out = []
-    for r in rows:
+    for r in progress(rows, len(rows), "pairs") if progress else rows:
         a = extract_evidence(r["text1"], lang=r["lang1"])
         b = extract_evidence(r["text2"], lang=r["lang2"])
         out.append((a, b))
@@ -67,16 +71,63 @@ def semeval_label(overall: float) -> float:
 def cross_validated_scores(
     feats: list[dict[str, float]], rows: list[dict[str, Any]], folds: int = 5, seed: int = 0
 ) -> np.ndarray:
-    """Scores of each pair from weights fitted on the other folds."""
-    order = np.random.default_rng(seed).permutation(len(rows))
+    """Scores of each pair from weights fitted on the other folds, folded by article: pairs
+    that share an article (directly or through others) fall in one fold, so no article of a
+    test pair was seen in training (see :func:`article_folds`)."""
+    fold_of = article_folds(rows, folds, seed)
+    if len(set(fold_of.tolist())) < folds:
+        raise InputError(
+            f"the pairs share articles so widely that they form fewer than {folds} groups; "
+            "cross-validation by article needs more pairs, or fewer folds"
+        )
     scores = np.zeros(len(rows))
     for k in range(folds):
-        test = order[k::folds]
-        train = np.setdiff1d(order, test)
+        test = np.flatnonzero(fold_of == k)
+        train = np.flatnonzero(fold_of != k)
         w = train_weights([feats[i] for i in train], [rows[i] for i in train])
         for i in test:
             scores[i] = combine(feats[i], w)
     return scores
+
+
+def article_folds(rows: list[dict[str, Any]], folds: int, seed: int = 0) -> np.ndarray:
+    """A fold number per pair such that pairs sharing an article share a fold.
+
+    The articles of ``pair_id`` ("ID1_ID2") are joined into groups (union-find); the groups,
+    in a seeded random order, go each to the fold with the fewest pairs so far.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    ends = [_articles_of(r, i) for i, r in enumerate(rows)]
+    for a, b in ends:
+        parent[find(a)] = find(b)
+    groups: dict[str, list[int]] = {}
+    for i, (a, _) in enumerate(ends):
+        groups.setdefault(find(a), []).append(i)
+    members_of = list(groups.values())
+    order = [members_of[j] for j in np.random.default_rng(seed).permutation(len(members_of))]
+    fold_of = np.zeros(len(rows), dtype=np.int64)
+    sizes = [0] * folds
+    for members in order:
+        k = sizes.index(min(sizes))
+        fold_of[members] = k
+        sizes[k] += len(members)
+    return fold_of
+
+
+def _articles_of(row: dict[str, Any], i: int) -> tuple[str, str]:
+    """The two article ids of a pair (``pair_id`` "ID1_ID2"); a pair without them stands alone."""
+    parts = str(row.get("pair_id", "")).split("_")
+    if len(parts) == 2 and all(parts):
+        return parts[0], parts[1]
+    return f"#{i}a", f"#{i}b"
 
 
 def semeval_report(

@@ -37,11 +37,32 @@ def test_pairs(capsys: pytest.CaptureFixture[str], pairs_csv: Path) -> None:
     assert set(base) == {"n", "pearson"} and set(base["pearson"]) == set(got["pearson"])
 
 
-def test_pairs_cv_and_limit(capsys: pytest.CaptureFixture[str], pairs_csv: Path) -> None:
-    got = run_json(capsys, "pairs", str(pairs_csv), "--cv", "2", "--limit", "6")
+def test_pairs_cv_and_limit(
+    capsys: pytest.CaptureFixture[str], pairs_csv: Path, tmp_path: Path
+) -> None:
+    # Each pair its own two articles, so that the folds by article can split them.
+    lines = pairs_csv.read_text(encoding="utf-8").splitlines()
+    apart = tmp_path / "apart.csv"
+    apart.write_text(
+        "\n".join(
+            [lines[0]] + [f"a{i}_b{i}" + ln[ln.index(",") :] for i, ln in enumerate(lines[1:])]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    got = run_json(capsys, "pairs", str(apart), "--cv", "2", "--limit", "6")
     assert got["n"] == 6 and got["cv"] == 2
     assert all(-1.0 <= v <= 1.0 for v in got["pearson"].values())
     assert set(got["shipped"]) == set(got["pearson"])
+
+
+def test_pairs_cv_needs_pairs_that_folds_by_article_can_split(
+    capsys: pytest.CaptureFixture[str], pairs_csv: Path
+) -> None:
+    # Here every pair shares an article with another: one group, nothing to hold out.
+    assert main(["eval", "pairs", str(pairs_csv), "--cv", "2"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "share articles" in err and "\n" not in err and "unexpected" not in err
 
 
 def test_pairs_bad_cv_is_one_line_error(
