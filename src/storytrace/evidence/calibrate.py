@@ -24,6 +24,7 @@ from storytrace.evidence.similarity import (
     combine,
     fit_weights,
 )
+from storytrace.groups import connected_groups
 
 
 def load_semeval(path: Path) -> list[dict[str, Any]]:
@@ -93,25 +94,12 @@ def cross_validated_scores(
 def article_folds(rows: list[dict[str, Any]], folds: int, seed: int = 0) -> np.ndarray:
     """A fold number per pair such that pairs sharing an article share a fold.
 
-    The articles of ``pair_id`` ("ID1_ID2") are joined into groups (union-find); the groups,
+    Pairs that name one article (``pair_id`` "ID1_ID2") are joined into groups; the groups,
     in a seeded random order, go each to the fold with the fewest pairs so far.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    ends = [_articles_of(r, i) for i, r in enumerate(rows)]
-    for a, b in ends:
-        parent[find(a)] = find(b)
-    groups: dict[str, list[int]] = {}
-    for i, (a, _) in enumerate(ends):
-        groups.setdefault(find(a), []).append(i)
-    members_of = list(groups.values())
+    first: dict[str, int] = {}  # article id -> the first pair that names it
+    links = [(i, first.setdefault(x, i)) for i, r in enumerate(rows) for x in _articles_of(r, i)]
+    members_of = connected_groups(range(len(rows)), links)
     order = [members_of[j] for j in np.random.default_rng(seed).permutation(len(members_of))]
     fold_of = np.zeros(len(rows), dtype=np.int64)
     sizes = [0] * folds
