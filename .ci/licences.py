@@ -2,7 +2,7 @@
 """Fail when a runtime dependency of storytrace has a licence that does not fit Apache-2.0.
 
 Walks the installed distribution metadata (``importlib.metadata``) from storytrace's base
-``dependencies`` and the ``web``, ``spark`` and ``embeddings`` extras, recursively (the ``test``
+``dependencies`` and the ``web`` and ``spark`` extras, recursively (the ``test``
 and ``bench`` extras are not shipped to users and are not checked). Each distribution's
 licence is read from ``License-Expression``, else the ``License ::`` classifiers, else the
 free-text ``License`` field. Run it in the environment storytrace is installed in::
@@ -21,7 +21,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 ROOT = "storytrace"
-EXTRAS = ("web", "spark", "embeddings")
+EXTRAS = ("web", "spark")
 
 # SPDX ids whose terms fit in an Apache-2.0 project (the ASF's "category A" permissive
 # licences), plus the MPL (file-level copyleft, the ASF's "category B": fine to depend on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -48,3 +49,9 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def example_corpus() -> Path:
     return REPO / "examples" / "corpus"
+
+
+EXAMPLE_ARTICLES = len(
+    json.loads((REPO / "examples" / "expected.json").read_text(encoding="utf-8"))["articles"]
+)
+"""How many articles the example corpus holds (its gold labels list each one)."""

@@ -26,7 +26,7 @@ class StoryThresholds:
     were chosen by leave-topics-out cross-validation on ECB+ (docs/evaluation.md).
     """
 
-    join: float = 0.55
+    join: float = 0.6
     """An article joins a story when the mean of its ``top_k`` best similarities to the story's
     members reaches this."""
     profile: float = 0.33
@@ -37,7 +37,7 @@ class StoryThresholds:
     """Best member similarities averaged for the join test."""
     max_members: int = 24
     """Members of a story an article is compared with (an evenly spaced sample)."""
-    contrast: float = 0.08
+    contrast: float = 0.06
     """Re-check: groups are merged while their average similarity x contrast reaches this."""
     veto_size: int = 3
     """Re-check: groups of at least this many articles whose key participants conflict stay apart."""
@@ -148,6 +148,10 @@ class Config:
     blocks; smaller ones spread the work over more cores."""
     site_min_articles: int = 3
     """A block must recur in this many articles of an outlet to be learned as site boilerplate."""
+    embeddings: bool = True
+    """Embed each article's headline and lead with the multilingual sentence encoder, so that
+    articles about one event in different languages can join one story. Off: a faster ingest
+    whose stories stay within a language (docs/evaluation.md has the trade-off)."""
     stories: StoryThresholds = field(default_factory=StoryThresholds)
     """The story rule's thresholds (``[stories]`` in storytrace.toml)."""
 
@@ -177,6 +181,8 @@ class Config:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)!r}")
+        if not isinstance(self.embeddings, bool):
+            raise ConfigError(f"embeddings must be true or false, got {self.embeddings!r}")
         if self.workers < 0:
             raise ConfigError(f"workers must be 0 (one per core) or more, got {self.workers}")
 

@@ -12,6 +12,8 @@ import storytrace
 from storytrace.pipeline.evidence_cache import EvidenceCache
 from storytrace.store import Store
 
+from ..conftest import EXAMPLE_ARTICLES
+
 
 def _key(row: dict) -> str:
     if row["kind"] in ("jsonl", "csv"):
@@ -76,6 +78,30 @@ def test_arrival_order_does_not_change_the_stories(example_corpus: Path, tmp_pat
     db = str(tmp_path / "shuffled.db")
     storytrace.ingest([str(p) for p in files], db=db)
     assert partition(db) == expected_partition(example_corpus)
+
+
+# The articles written in other languages than English, and the language each is in.
+TRANSLATED = {"a32.txt": "de", "a33.txt": "es", "a34.txt": "fr"}
+
+
+def test_articles_in_other_languages_join_their_stories(corpus_db: str) -> None:
+    with Store(corpus_db) as store:
+        rows = [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT a.source, a.kind, a.external_id, a.lang, m.story_id FROM articles a"
+                " JOIN story_members m ON m.article_id = a.id"
+            )
+        ]
+    lang_of = {_key(r): r["lang"] for r in rows}
+    assert {k: lang_of[k] for k in TRANSLATED} == TRANSLATED
+    assert {v for k, v in lang_of.items() if k not in TRANSLATED} == {"en"}
+    listed = {s["id"]: s for s in storytrace.stories(db=corpus_db)}
+    for key, lang in TRANSLATED.items():
+        sid = next(r["story_id"] for r in rows if _key(r) == key)
+        # In a story with English articles, and the listing names both languages.
+        assert listed[sid]["languages"] == sorted({"en", lang}), listed[sid]
+        assert listed[sid]["articles"] >= 4
 
 
 def test_reprints_of_the_wire_are_linked(corpus_db: str, example_corpus: Path) -> None:
@@ -156,7 +182,7 @@ def test_store_iterates_articles_by_outlet_and_date(corpus_db: str) -> None:
         everything = list(store.iter_articles())
         harbour = list(store.iter_articles(outlet="harbortimes.example"))
         recent = list(store.iter_articles(since="2026-04-01"))
-    assert len(everything) == 40
+    assert len(everything) == EXAMPLE_ARTICLES
     assert harbour and all(a.outlet == "harbortimes.example" for a in harbour)
     assert len(harbour) < len(everything)
     assert recent and all(a.published and a.published >= "2026-04-01" for a in recent)

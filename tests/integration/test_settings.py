@@ -70,6 +70,7 @@ SCENARIOS: dict[str, Scenario] = {
     "recheck_max_articles": ("ecb", {}, {"recheck_max_articles": 2}),
     "recheck_background": ("ecb", PER_ARTICLE, {"recheck_background": 1}),
     "site_min_articles": ("example", {}, {"site_min_articles": 50}),
+    "embeddings": ("example", {}, {"embeddings": False}),  # the German, Spanish, French articles
     "stories.join": ("example", {}, {"join": 0.95}),
     "stories.profile": ("example", {}, {"profile": 0.95}),
     "stories.merge": ("ecb", {}, {"merge": 0.05}),

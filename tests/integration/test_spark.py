@@ -26,6 +26,8 @@ from storytrace.cli.main import main  # noqa: E402
 from storytrace.spark.job import STAGES, SparkIngest, SparkJobError, session  # noqa: E402
 from storytrace.spark.load import load  # noqa: E402
 
+from ..conftest import EXAMPLE_ARTICLES  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
@@ -105,7 +107,7 @@ def test_the_example_corpus_gives_what_the_local_ingest_gives(
     spark: Any, spark_out: str, local_db: str
 ) -> None:
     ours, theirs = _spark(spark, spark_out), _local(local_db)
-    assert len(ours["ids"]) == 40
+    assert len(ours["ids"]) == EXAMPLE_ARTICLES
     assert ours["ids"] == theirs["ids"]  # the same ids, in input order
     assert ours["texts"] == theirs["texts"]  # the same cleaning, site boilerplate included
     assert len(theirs["links"]) > 10 and ours["links"] == theirs["links"]
@@ -119,7 +121,7 @@ def test_the_output_is_partitioned_by_date_with_a_manifest(spark_out: str) -> No
     assert days and all(len(d) == len("date=2026-03-10") or d == "date=unknown" for d in days)
     manifest = json.loads(Path(spark_out, "manifest.json").read_text(encoding="utf-8"))
     assert list(manifest["stages"]) == list(STAGES)
-    assert manifest["stages"]["prepare"]["counts"]["articles"] == 40
+    assert manifest["stages"]["prepare"]["counts"]["articles"] == EXAMPLE_ARTICLES
     assert all((Path(spark_out) / "_stages" / "run=1" / f"{s}.json").is_file() for s in STAGES)
 
 
@@ -280,12 +282,16 @@ def test_the_command_line(
     )
     manifest = json.loads(capsys.readouterr().out)
     assert (
-        manifest["stages"]["prepare"]["counts"]["articles"] == 40
+        manifest["stages"]["prepare"]["counts"]["articles"] == EXAMPLE_ARTICLES
         and "reprints" not in manifest["stages"]
     )
     # An output stopped after `prepare` loads its articles, without reprints or stories.
     assert main(["load", out, "--db", str(tmp_path / "x.db"), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"articles": 40, "reprints": 0, "stories": 0}
+    assert json.loads(capsys.readouterr().out) == {
+        "articles": EXAMPLE_ARTICLES,
+        "reprints": 0,
+        "stories": 0,
+    }
     assert main(["load", str(tmp_path), "--db", str(tmp_path / "y.db")]) == 1
     assert "not the output of a finished" in capsys.readouterr().err
 
@@ -360,7 +366,7 @@ def test_spark_submit_runs_the_documented_script(example_corpus: Path, tmp_path:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     marks = out / "_stages" / "run=1"
-    assert json.loads((marks / "extract.json").read_text())["counts"]["drafts"] == 40
+    assert json.loads((marks / "extract.json").read_text())["counts"]["drafts"] == EXAMPLE_ARTICLES
     assert not (marks / "prepare.json").exists()
 
 
@@ -527,7 +533,8 @@ def test_small_time_blocks_are_joined_back_into_the_local_stories(
     assert _bcubed_f1(ours["stories"], theirs["stories"]) >= 0.9
     members = spark.read.parquet(f"{out}/story_members").collect()
     stories = {r.id: r for r in spark.read.parquet(f"{out}/stories").collect()}
-    assert len(members) == 40 and len({m.article_id for m in members}) == 40
+    assert len(members) == EXAMPLE_ARTICLES
+    assert len({m.article_id for m in members}) == EXAMPLE_ARTICLES
     joined = [m for m in members if "across the Spark job's time blocks" in m.reasons]
     assert joined
     held: dict[int, int] = defaultdict(int)

@@ -17,7 +17,7 @@ import pytest
 
 from storytrace import evaluation as ev
 from storytrace.evaluation.loaders import ClusterInput
-from storytrace.evaluation.runners import _cluster_scores, cluster_labels
+from storytrace.evaluation.runners import cluster_labels, cluster_scores
 
 FLOORS_FILE = Path(__file__).with_name("floors.toml")
 
@@ -78,10 +78,6 @@ def test_pairs_all_shipped_and_cross_validated(shared_data: Path) -> None:
 def test_pairs_with_the_multilingual_embedding_cross_validated_by_article(
     shared_data: Path,
 ) -> None:
-    from storytrace.evidence.embed import available
-
-    if not available():
-        pytest.skip("needs the embeddings extra")
     rows = ev.load_pairs(_need(shared_data / "semeval2022-t8/train.csv"))
     got = ev.eval_pairs(rows, cv=5, embed=True)
     for group in ("all", "en-en", "de-en"):
@@ -99,7 +95,7 @@ def _ecb(shared_data: Path, max_topic: int | None) -> tuple[list[ClusterInput], 
 
 def test_clusters_ecb_topics_1_to_11(shared_data: Path) -> None:
     items, gold = _ecb(shared_data, 11)
-    got = _cluster_scores(cluster_labels(items), gold)
+    got = cluster_scores(cluster_labels(items), gold)
     assert got["n"] == 142 and got["clusters"]["gold"] == 12
     assert got["clusters"]["found"] < got["n"] / 2, got  # it groups, not one story per document
     assert got["bcubed"]["f1"] >= floor("ecb_topics_1_to_11", "f1"), got
@@ -108,7 +104,7 @@ def test_clusters_ecb_topics_1_to_11(shared_data: Path) -> None:
 def test_clusters_ecb_whole_file(shared_data: Path) -> None:
     """Each topic holds two events of one type: precision says they are kept apart."""
     items, gold = _ecb(shared_data, None)
-    got = _cluster_scores(cluster_labels(items), gold)
+    got = cluster_scores(cluster_labels(items), gold)
     assert got["n"] == 496 and got["clusters"]["gold"] == 42
     assert got["bcubed"]["f1"] >= floor("ecb_all", "f1"), got
     assert got["bcubed"]["p"] >= floor("ecb_all", "p"), got

@@ -81,7 +81,7 @@ def eval_group() -> None:
 @click.option(
     "--embed",
     is_flag=True,
-    help="Add the multilingual sentence embedding (the embeddings extra) as a feature.",
+    help="Add the multilingual sentence embedding's cosine as a feature (as the ingest does).",
 )
 @_common
 def pairs_cmd(file: str, cv: int, embed: bool, limit: int | None, as_json: bool) -> None:
@@ -92,11 +92,6 @@ def pairs_cmd(file: str, cv: int, embed: bool, limit: int | None, as_json: bool)
     fitted on the texts of the file (and, with --embed, the embedding cosine alone). With
     --cv, pairs that share an article are kept in one fold.
     """
-    if embed:
-        from storytrace.evidence.embed import available
-
-        if not available():
-            raise click.UsageError("--embed needs: pip install 'storytrace[embeddings]'")
     result = ev.eval_pairs(ev.load_pairs(file, limit), cv=cv, embed=embed, progress=_bar)
     bases = result["baselines"]
     header = ["pearson", "pairs", "storytrace" + (f" ({cv}-fold cv)" if cv else "")]
@@ -117,38 +112,107 @@ def pairs_cmd(file: str, cv: int, embed: bool, limit: int | None, as_json: bool)
     _emit(result, as_json, rows, header, f"{result['n']} pairs")
 
 
+@eval_group.command("pair-stories")
+@click.argument("file", metavar="FILE.csv")
+@_common
+def pair_stories_cmd(file: str, limit: int | None, as_json: bool) -> None:
+    """Same-story pairs in one story after ingesting all their articles together.
+
+    FILE.csv as for `eval pairs`. Every article goes through the real ingest into a throwaway
+    database, once as shipped and once without the sentence embedding (`embeddings = false`,
+    the baseline). Per language pair: the pairs labelled the same story (Overall <= 1.5) that
+    share a story, and the pairs labelled unrelated (Overall >= 3.5) kept apart.
+    """
+    from storytrace.config import Config
+    from storytrace.evaluation.pair_stories import pair_stories
+
+    rows_in = ev.load_pairs(file, limit)
+    result = {
+        "storytrace": pair_stories(rows_in),
+        "without_embedding": pair_stories(rows_in, config=Config(embeddings=False)),
+    }
+    ours, base = result["storytrace"], result["without_embedding"]
+    groups = [k for k in ours if isinstance(ours[k], dict)]
+
+    def share(got: dict[str, int], part: str, whole: str) -> str:
+        return f"{got[part]}/{got[whole]}" if got[whole] else ""
+
+    rows = [
+        (
+            g,
+            share(ours[g], "joined", "same"),
+            share(base[g], "joined", "same"),
+            share(ours[g], "apart", "unrelated"),
+            share(base[g], "apart", "unrelated"),
+        )
+        for g in groups
+    ]
+    header = [
+        "pairs",
+        "same story, joined",
+        "(without embedding)",
+        "unrelated, kept apart",
+        "(without embedding)",
+    ]
+    _emit(result, as_json, rows, header, f"{ours['articles']} articles ingested together")
+
+
 @eval_group.command("clusters")
 @click.argument("file", metavar="FILE.jsonl")
+@click.option(
+    "--topics-out",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="K",
+    help="K>=2: also choose the story thresholds by leave-topics-out cross-validation over K "
+    "folds of the file's `topic` field, and score each fold with the settings chosen on the "
+    "others (many ingests: minutes).",
+)
 @_common
-def clusters_cmd(file: str, limit: int | None, as_json: bool) -> None:
+def clusters_cmd(file: str, topics_out: int, limit: int | None, as_json: bool) -> None:
     """Story clustering vs gold `cluster` labels: B-cubed P/R/F1 and adjusted Rand index.
 
     FILE.jsonl: one article per line with `text` and the gold `cluster` (optional `title`,
-    `published`). Only text, title and published reach the clusterer; `id` and `url` never
-    do. Baselines: TF-IDF + average-linkage clustering at a fixed cosine threshold, and the
-    threshold tuned on the file itself (an optimistic reference).
+    `published`). Only text, title and published reach the clusterer; `id`, `url` and `topic`
+    never do. Baselines: TF-IDF + average-linkage clustering at a fixed cosine threshold, and
+    the threshold tuned on the file itself (an optimistic reference). With --topics-out, the
+    held-out figure is the one to expect on new events.
     """
+    if topics_out == 1:
+        raise click.UsageError("--topics-out needs at least 2 folds (0: off)")
     items, gold = ev.load_clusters(file, limit)
+    topics = ev.load_topics(file, limit) if topics_out else []
     result = ev.eval_clusters(items, gold, progress=_bar)
+    if topics_out:
+        from storytrace.evaluation.topics_out import leave_topics_out
+
+        result["topics_out"] = leave_topics_out(items, gold, topics, folds=topics_out)
     fixed, tuned = result["baselines"]["tfidf"], result["baselines"]["tfidf_tuned"]
-    header = [
-        "metric",
-        "storytrace",
-        f"tf-idf @{fixed['threshold']:g}",
-        f"tf-idf tuned @{tuned['threshold']:g}",
+    columns = [("storytrace (shipped settings)", result)]
+    if topics_out:
+        columns.append((f"leave-topics-out ({topics_out} folds)", result["topics_out"]["held_out"]))
+    columns += [
+        (f"tf-idf @{fixed['threshold']:g}", fixed),
+        (f"tf-idf tuned @{tuned['threshold']:g}", tuned),
     ]
-    rows = [
-        (f"B3 {k}", *(_f(r["bcubed"][k]) for r in (result, fixed, tuned))) for k in ("p", "r", "f1")
-    ]
-    rows.append(("ARI", *(_f(r["ari"]) for r in (result, fixed, tuned))))
-    rows.append(("clusters found", *(str(r["clusters"]["found"]) for r in (result, fixed, tuned))))
-    _emit(
-        result,
-        as_json,
-        rows,
-        header,
-        f"{result['n']} articles, {result['clusters']['gold']} gold clusters",
-    )
+    found = [r for _, r in columns]
+    rows = [(f"B3 {k}", *(_f(r["bcubed"][k]) for r in found)) for k in ("p", "r", "f1")]
+    rows.append(("ARI", *(_f(r["ari"]) for r in found)))
+    rows.append(("clusters found", *(str(r["clusters"]["found"]) for r in found)))
+    title = f"{result['n']} articles, {result['clusters']['gold']} gold clusters"
+    if topics_out:
+        chosen = "; ".join(
+            f"fold {i + 1}: " + ", ".join(f"{k} {v:g}" for k, v in f["chosen"].items())
+            for i, f in enumerate(result["topics_out"]["per_fold"])
+        )
+        on_all = result["topics_out"]["chosen_on_all"]["setting"]
+        title += (
+            f"\nsettings chosen on the other folds: {chosen}"
+            "\nchosen on all topics (to ship): "
+            + ", ".join(f"{k} {v:g}" for k, v in on_all.items())
+        )
+    _emit(result, as_json, rows, ["metric", *(name for name, _ in columns)], title)
 
 
 @eval_group.command("clean")

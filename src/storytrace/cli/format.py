@@ -37,6 +37,7 @@ def stories_table(stories: list[dict[str, Any]]) -> str:
             s["articles"],
             len(s["outlets"]),
             ", ".join(s["outlets"]),
+            " ".join(s["languages"]),
             day(s["first_seen"]),
             day(s["last_seen"]),
         )
@@ -44,8 +45,17 @@ def stories_table(stories: list[dict[str, Any]]) -> str:
     ]
     return table(
         rows,
-        ["id", "title", "articles", "outlets", "outlet names", "first seen", "last seen"],
-        [5, 48, 8, 7, 34, 10, 10],
+        [
+            "id",
+            "title",
+            "articles",
+            "outlets",
+            "outlet names",
+            "languages",
+            "first seen",
+            "last seen",
+        ],
+        [5, 48, 8, 7, 34, 9, 10, 10],
     )
 
 
@@ -53,13 +63,14 @@ def story_report(s: dict[str, Any]) -> str:
     out = [f"Story {s['id']}: {s['title']}"]
     out.append(
         f"{len(s['articles'])} articles from {len(s['outlets'])} outlets, "
-        f"{day(s['first_seen'])} to {day(s['last_seen'])}"
+        f"in {', '.join(s['languages']) or '?'}, {day(s['first_seen'])} to {day(s['last_seen'])}"
     )
     out.append("")
     out.append("Members (why each belongs)")
     for a in s["articles"]:
         out.append(
-            f"  [{a['id']}] {day(a['published'])}  {a['outlet'] or '?'}  {clip(a['title'], 70)}"
+            f"  [{a['id']}] {day(a['published'])}  {a['outlet'] or '?'}  {a['lang'] or '?'}  "
+            f"{clip(a['title'], 70)}"
         )
         out.append(f"      score {a['score']:.2f}: " + "; ".join(a["why"]))
     out.append("")

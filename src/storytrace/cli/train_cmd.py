@@ -34,7 +34,7 @@ def train_group() -> None:
     help="Where to write the weights JSON (default: the package's weights.json, the file "
     "similarity() loads; weights_embed.json with --embed).",
 )
-@click.option("--embed", is_flag=True, help="Add the embedding feature (needs the extra).")
+@click.option("--embed", is_flag=True, help="Add the sentence embedding's cosine as a feature.")
 @click.option(
     "--cv",
     "folds",
@@ -55,11 +55,6 @@ def similarity_cmd(file: Path, out: Path | None, embed: bool, folds: int, l2: fl
     )
     from storytrace.evidence.similarity import features
 
-    if embed:
-        from storytrace.evidence.embed import available
-
-        if not available():
-            raise click.UsageError("--embed needs: pip install 'storytrace[embeddings]'")
     rows = load_semeval(file)
     feats = [features(a, b)[0] for a, b in semeval_evidence(rows, embed)]
     weights = train_weights(feats, rows, l2=l2)

@@ -16,6 +16,7 @@ from storytrace.evaluation.loaders import (
     load_clusters,
     load_extract,
     load_pairs,
+    load_topics,
 )
 
 _RUNNERS = ("eval_clean", "eval_clusters", "eval_extract", "eval_pairs")
@@ -38,6 +39,7 @@ __all__ = [
     "eval_extract",
     "eval_pairs",
     "load_clean",
+    "load_topics",
     "load_clusters",
     "load_extract",
     "load_pairs",

@@ -139,6 +139,20 @@ def load_clusters(
     return inputs, gold
 
 
+def load_topics(path: str | Path, limit: int | None = None) -> list[str]:
+    """The ``topic`` of each article of a clusters file (for leave-topics-out folds): never
+    shown to the clusterer."""
+    _check_limit(limit)
+    topics: list[str] = []
+    for n, obj in iter_jsonl(path, "a JSONL file of articles with a `topic`"):
+        if limit is not None and len(topics) >= limit:
+            break
+        if obj.get("topic") is None:
+            raise InputError(f"{path}:{n}: leave-topics-out needs a `topic` on every article")
+        topics.append(str(obj["topic"]))
+    return topics
+
+
 def load_clean(path: str | Path, field: str, limit: int | None = None) -> list[dict[str, Any]]:
     """Pages with ``input`` (the scraped text of ``field``), ``title``, ``gold``, ``with``, ``without``."""
     _check_limit(limit)

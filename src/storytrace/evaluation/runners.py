@@ -17,6 +17,7 @@ import numpy as np
 
 from storytrace.clean import clean_page
 from storytrace.clean.evaluate import score_cleaning
+from storytrace.config import Config
 from storytrace.errors import InputError
 from storytrace.evaluation import baselines
 from storytrace.evaluation.loaders import ClusterInput
@@ -89,7 +90,7 @@ def _group_sizes(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
 
 
 # clusters -------------------------------------------------------------------------------------
-def _cluster_scores(labels: Sequence[Any], gold: Sequence[str]) -> dict[str, Any]:
+def cluster_scores(labels: Sequence[Any], gold: Sequence[str]) -> dict[str, Any]:
     pred: dict[Hashable, Hashable] = dict(enumerate(labels))
     ref: dict[Hashable, Hashable] = dict(enumerate(gold))
     p, r, f1 = bcubed(pred, ref)
@@ -101,7 +102,9 @@ def _cluster_scores(labels: Sequence[Any], gold: Sequence[str]) -> dict[str, Any
     }
 
 
-def cluster_labels(items: Sequence[ClusterInput], progress: Progress = no_progress) -> list[int]:
+def cluster_labels(
+    items: Sequence[ClusterInput], progress: Progress = no_progress, *, config: Config | None = None
+) -> list[int]:
     """storytrace's story of each article, from its text, title and published date only.
 
     The articles go through the real ingest path (cleaning, reprint links, story decisions
@@ -123,7 +126,7 @@ def cluster_labels(items: Sequence[ClusterInput], progress: Progress = no_progre
                 row = {"text": it.text, "title": it.title, "published": it.published}
                 fh.write(json.dumps({k: v for k, v in row.items() if v}, ensure_ascii=False) + "\n")
         db = str(Path(tmp) / "eval.db")
-        ingest([str(source)], db=db)
+        ingest([str(source)], db=db, config=config)
         with Store(db) as store:
             stories = store.story_of_sources()
     story_of_line = {int(src.rsplit(":", 1)[1]): sid for src, sid in stories.items()}
@@ -143,13 +146,13 @@ def eval_clusters(
     if len(items) != len(gold):
         raise ValueError("one gold label per article")
     labels = cluster_labels(items, progress)  # gold is not touched until here
-    out = _cluster_scores(labels, gold)
+    out = cluster_scores(labels, gold)
     sims = baselines.similarity_matrix([_joined(it) for it in items])
-    fixed = _cluster_scores(baselines.average_linkage(sims, baselines.CLUSTER_THRESHOLD), gold)
+    fixed = cluster_scores(baselines.average_linkage(sims, baselines.CLUSTER_THRESHOLD), gold)
     fixed["threshold"] = baselines.CLUSTER_THRESHOLD
     tuned: dict[str, Any] = {}
     for t in baselines.TUNING_GRID:
-        got = _cluster_scores(baselines.average_linkage(sims, t), gold)
+        got = cluster_scores(baselines.average_linkage(sims, t), gold)
         if not tuned or got["bcubed"]["f1"] > tuned["bcubed"]["f1"]:
             tuned = dict(got, threshold=t)
     out["baselines"] = {"tfidf": fixed, "tfidf_tuned": tuned}

@@ -40,18 +40,13 @@ def semeval_evidence(
     embed: bool = False,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
 ) -> list[tuple[Evidence, Evidence]]:
-    """Evidence of both sides of each pair; ``embed`` adds sentence embeddings (the extra)."""
+    """Evidence of both sides of each pair, in the pair's labelled languages; ``embed`` adds
+    the sentence embeddings, as the ingest does."""
     out = []
     for r in progress(rows, len(rows), "pairs") if progress else rows:
-        a = extract_evidence(r["text1"], lang=r["lang1"])
-        b = extract_evidence(r["text2"], lang=r["lang2"])
+        a = extract_evidence(r["text1"], lang=r["lang1"], embed=embed)
+        b = extract_evidence(r["text2"], lang=r["lang2"], embed=embed)
         out.append((a, b))
-    if embed:
-        from storytrace.evidence.embed import add_embeddings
-
-        texts = [r[k] for r in rows for k in ("text1", "text2")]
-        flat = add_embeddings([e for ab in out for e in ab], texts)
-        out = [(flat[2 * i], flat[2 * i + 1]) for i in range(len(out))]
     return out
 
 

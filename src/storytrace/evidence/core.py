@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections import Counter
@@ -14,7 +15,9 @@ import numpy as np
 import xxhash
 
 from storytrace.evidence.dates import extract_dates, parse_published
+from storytrace.evidence.embed import MAX_CHARS, embed_texts, embeds, quantize
 from storytrace.evidence.entities import Entity, extract_entities
+from storytrace.evidence.language import detect_language, wordlist_lang
 from storytrace.evidence.numbers import extract_numbers
 from storytrace.evidence.pairkeys import PairKeys, pair_keys
 from storytrace.evidence.quotes import extract_quotes
@@ -27,7 +30,7 @@ SHINGLE_MOD = 8  # keep 1 in 8 shingles (match.anchors), so two texts keep the s
 MAX_SHINGLES = 160
 MAX_INDEX_KEYS = 30
 LEAD_WORDS = 20  # headline plus the start of the lede: what a reader compares first
-VERSION = 2  # bumped when fields are added; older stored evidence still loads
+VERSION = 3  # bumped when fields are added; older stored evidence still loads
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,9 @@ class Evidence:
     n_words: int = 0
     words: dict[str, float] = field(default_factory=dict)
     lead: tuple[str, ...] = ()
-    embedding: tuple[float, ...] = ()
+    embedding: bytes = b""
+    """The headline and lead's sentence embedding, quantised (:mod:`.embed`); empty when the
+    language has none or the run was asked for none."""
     version: int = VERSION
 
     # Derived views, computed once per instance (not part of equality or the JSON form).
@@ -125,6 +130,8 @@ class Evidence:
                 d[name] = v
         if "entities" in d:
             d["entities"] = [list(e) for e in self.entities]
+        if "embedding" in d:
+            d["embedding"] = base64.b64encode(self.embedding).decode("ascii")
         return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -133,7 +140,6 @@ class Evidence:
         d.setdefault("version", 1)  # evidence stored before versions existed
         tuples = (
             "title_terms", "quotes", "dates", "years", "months", "weekdays", "shingles", "lead",
-            "embedding",
         )  # fmt: skip
         for k in tuples:
             if k in d:
@@ -143,6 +149,8 @@ class Evidence:
         _share_strings(d)
         if "numbers" in d:
             d["numbers"] = tuple((u, float(v)) for u, v in d["numbers"])
+        if "embedding" in d:
+            d["embedding"] = _embedding(d["embedding"])
         ev = cls(**d)
         # The stored text names the content as well as to_json() would, and costs nothing more.
         ev.__dict__["fingerprint"] = _digest(s)
@@ -193,6 +201,13 @@ _FIELDS = tuple(f.name for f in fields(Evidence))
 _EMPTY: tuple[Any, ...] = ((), [], {}, None, 0)
 
 
+def _embedding(stored: str | list[float]) -> bytes:
+    """Quantised bytes from the stored base64, or from a float list (evidence of version 2)."""
+    if isinstance(stored, str):
+        return base64.b64decode(stored)
+    return quantize(np.array(stored, dtype=np.float64)) if stored else b""
+
+
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
@@ -218,10 +233,8 @@ def _split_title(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def extract_evidence(
-    text: str, *, title: str | None = None, published: str | None = None, lang: str = "en"
-) -> Evidence:
-    """Evidence of one cleaned article body (pure; no corpus statistics needed)."""
+def _with_title(text: str, title: str | None) -> tuple[str, str | None]:
+    """The text with its headline on top, and the headline (found in the text when not given)."""
     text = unify_punctuation(text)
     if title is None:
         title, _ = _split_title(text)
@@ -229,22 +242,49 @@ def extract_evidence(
         title = unify_punctuation(title)
         if not text.lstrip().startswith(title.strip()):
             text = title + "\n" + text
+    return text, title
+
+
+def embedding_input(text: str, title: str | None = None) -> str:
+    """What the sentence embedding of an article reads: two cleanings of an article with the
+    same input share the embedding (a re-cleaning that only drops a closing block)."""
+    return _with_title(text, title)[0][:MAX_CHARS]
+
+
+def extract_evidence(
+    text: str,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    lang: str | None = None,
+    embed: bool = False,
+    embedding: bytes | None = None,
+) -> Evidence:
+    """Evidence of one cleaned article body (pure; no corpus statistics needed).
+
+    ``lang``: the text's language when known, else detected. ``embed``: add the sentence
+    embedding of the headline and lead (when the model knows the language); ``embedding``:
+    one already computed for the same :func:`embedding_input`, used instead."""
+    text, title = _with_title(text, title)
+    lang = lang or detect_language(text)
+    words_of = wordlist_lang(lang)
     tokens, spans = tokenize(text)
     counts = Counter(tokens)
-    terms, words = terms_and_words(counts, lang)
+    terms, words = terms_and_words(counts, words_of)
     title_terms: tuple[str, ...] = ()
     if title:
-        tw = terms_of_counts(Counter(tokenize(title)[0]), lang, limit=15)
+        tw = terms_of_counts(Counter(tokenize(title)[0]), words_of, limit=15)
         title_terms = tuple(sorted(tw, key=lambda k: -tw[k]))
     dates, years, months, weekdays = extract_dates(tokens, text, counts)
     lead = tuple(dict.fromkeys(t for t in tokens[:LEAD_WORDS] if t in words))
     return Evidence(
         lang=lang,
+        embedding=(embedding or embed_texts([text])[0]) if embed and embeds(lang) else b"",
         terms=terms,
         title_terms=title_terms,
-        entities=tuple(extract_entities(text, lang)),
+        entities=tuple(extract_entities(text, words_of)),
         quotes=tuple(extract_quotes(text)),
-        numbers=tuple(extract_numbers(tokens, spans, text, lang, counts)),
+        numbers=tuple(extract_numbers(tokens, spans, text, words_of, counts)),
         dates=tuple(dates),
         years=tuple(years),
         months=tuple(months),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xxhash
 
+from storytrace.evidence.embed import unit_vector
 from storytrace.evidence.quotes import trigrams
 from storytrace.evidence.terms import GRAM
 
@@ -269,5 +270,5 @@ def pair_keys(ev: Evidence) -> PairKeys:
         np.concatenate([v for _, v in channels]).astype(np.float64, copy=False),
         bounds,
         stats,
-        np.array(ev.embedding, dtype=np.float64) if ev.embedding else None,
+        unit_vector(ev.embedding) if ev.embedding else None,
     )

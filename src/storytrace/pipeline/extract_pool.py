@@ -28,10 +28,13 @@ class ExtractionPool:
     started afresh for the next batch.
     """
 
-    def __init__(self, *, workers: int = 0, timeout: float = 10.0, shingle_size: int = 5) -> None:
+    def __init__(
+        self, *, workers: int = 0, timeout: float = 10.0, shingle_size: int = 5, embed: bool = True
+    ) -> None:
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
         self.timeout = timeout
         self.shingle_size = shingle_size
+        self.embed = embed
         self._executor: Executor | None = None
 
     def __enter__(self) -> ExtractionPool:
@@ -58,7 +61,11 @@ class ExtractionPool:
         With worker processes, the next batch is prepared while the runner stores this one.
         """
         work = partial(
-            prepare, site_blocks=site or {}, timeout=self.timeout, shingle_size=self.shingle_size
+            prepare,
+            site_blocks=site or {},
+            timeout=self.timeout,
+            shingle_size=self.shingle_size,
+            embed=self.embed,
         )
         if self.workers <= 1 or len(docs) < 4 * self.workers:
             return lambda: [self._safe(work, d) for d in docs]

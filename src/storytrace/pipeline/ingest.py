@@ -121,6 +121,7 @@ class Ingester:
                     workers=self.config.workers,
                     timeout=self.config.extract_timeout,
                     shingle_size=self.config.shingle_size,
+                    embed=self.config.embeddings,
                 ) as pool,
             ):
                 # The next batch is prepared in the workers while this one is stored.

@@ -68,11 +68,18 @@ def body_blocks(body: str) -> dict[str, str]:
 
 
 def sign(
-    text: str, title: str | None, published: str | None, *, shingle_size: int = 5
+    text: str,
+    title: str | None,
+    published: str | None,
+    *,
+    shingle_size: int = 5,
+    embed: bool = True,
+    embedding: bytes | None = None,
 ) -> tuple[np.ndarray, str]:
-    """Shingles and evidence JSON of a cleaned text."""
+    """Shingles and evidence JSON of a cleaned text; ``embed``: with its sentence embedding
+    (``embedding``: one already computed for the same input, see ``extract_evidence``)."""
     hashes = shingles(text, n=shingle_size)
-    ev = extract_evidence(text, title=title, published=published)
+    ev = extract_evidence(text, title=title, published=published, embed=embed, embedding=embedding)
     return hashes, ev.to_json()
 
 
@@ -82,15 +89,21 @@ def prepare(
     site_blocks: Mapping[str, Mapping[str, int]] | None = None,
     timeout: float = 10.0,
     shingle_size: int = 5,
+    embed: bool = True,
 ) -> Prepared | Reject:
-    """Extract, clean (with the outlet's known site boilerplate), sign and gather evidence."""
+    """Extract, clean (with the outlet's known site boilerplate), sign and gather evidence
+    (``embed``: with the sentence embedding, :attr:`storytrace.config.Config.embeddings`)."""
     start = time.process_time()
     draft = to_draft(doc, timeout=timeout)
     if isinstance(draft, Reject):
         return draft
     extract_s = time.process_time() - start
     out = prepare_draft(
-        draft, site_blocks=site_blocks, shingle_size=shingle_size, from_html=doc.is_html
+        draft,
+        site_blocks=site_blocks,
+        shingle_size=shingle_size,
+        from_html=doc.is_html,
+        embed=embed,
     )
     return replace(out, seconds={"extract": extract_s, **out.seconds})
 
@@ -101,6 +114,7 @@ def prepare_draft(
     site_blocks: Mapping[str, Mapping[str, int]] | None = None,
     shingle_size: int = 5,
     from_html: bool = False,
+    embed: bool = True,
 ) -> Prepared:
     """Clean, sign and gather evidence for a draft. ``from_html``: the body is an extractor's
     output, which the cleaner treats conservatively (the extractor already removed the page)."""
@@ -111,7 +125,7 @@ def prepare_draft(
     hashes = shingles(cleaned.text, n=shingle_size)
     t2 = time.process_time()
     evidence = extract_evidence(
-        cleaned.text, title=draft.title, published=draft.published
+        cleaned.text, title=draft.title, published=draft.published, embed=embed
     ).to_json()
     # Parsed back from the JSON, as the store would: the cached copy equals a stored one.
     parsed = Evidence.from_json(evidence)

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 from ..clean import clean_page, site_boilerplate
 from ..config import Config
+from ..evidence import Evidence
+from ..evidence.core import embedding_input
 from ..match import pack_hashes, unpack_hashes
 from ..store import Store
 from .evidence_cache import EvidenceCache
@@ -52,8 +54,9 @@ class LearnSiteBoilerplate(Step):
             patterns = self.store.site_patterns(outlet)
             if set(patterns) != item.site_keys:
                 # Patterns were learned after the snapshot this article was cleaned with.
-                self.reclean(article_id, patterns, relink=False)
-                self.resign(article_id)
+                before = self.reclean(article_id, patterns, relink=False)
+                if before is not None:
+                    self.resign(article_id, before)
             self._learn(outlet, article_id, item.blocks)
 
     def _learn(self, outlet: str, article_id: int, examples: Mapping[str, str]) -> None:
@@ -70,8 +73,9 @@ class LearnSiteBoilerplate(Step):
         patterns = self.store.site_patterns(outlet)
         for other in self.store.articles_with_blocks(outlet, learned):
             if other == article_id:
-                self.reclean(other, patterns, relink=False)
-                self.resign(other)
+                before = self.reclean(other, patterns, relink=False)
+                if before is not None:
+                    self.resign(other, before)
             else:
                 self.counts["recleaned"] += 1
                 self.reclean(other, patterns, relink=True)
@@ -81,18 +85,32 @@ class LearnSiteBoilerplate(Step):
             self.outlet_sizes[outlet] = self.store.outlet_articles(outlet)
         return self.outlet_sizes[outlet]
 
-    def resign(self, article_id: int) -> None:
-        """Recompute and store the shingles and evidence of an article's (re-)cleaned text."""
+    def resign(self, article_id: int, before: str) -> None:
+        """Recompute and store the shingles and evidence of an article's re-cleaned text
+        (``before``: its text until then, whose sentence embedding is kept when the headline
+        and lead it reads did not change)."""
         row = self.store.article_row(article_id)
         assert row is not None
+        kept = None
+        if row["evidence"] and embedding_input(before, row["title"]) == embedding_input(
+            row["text"], row["title"]
+        ):
+            kept = Evidence.from_json(row["evidence"]).embedding or None
         hashes, evidence = sign(
-            row["text"], row["title"], row["published"], shingle_size=self.config.shingle_size
+            row["text"],
+            row["title"],
+            row["published"],
+            shingle_size=self.config.shingle_size,
+            embed=self.config.embeddings,
+            embedding=kept,
         )
         self.store.set_signature(article_id, pack_hashes(hashes), evidence)
         self.evidence.forget(article_id)
 
-    def reclean(self, article_id: int, patterns: Mapping[str, int], *, relink: bool) -> None:
-        """Clean an article again with newly learned site patterns; refresh what depends on it."""
+    def reclean(self, article_id: int, patterns: Mapping[str, int], *, relink: bool) -> str | None:
+        """Clean an article again with newly learned site patterns; refresh what depends on it
+        (``relink``: its signature and reprint links too). Returns the text it had before if
+        the cleaning changed it."""
         row = self.store.article_row(article_id)
         assert row is not None
         from_html = bool(json.loads(row["meta"] or "{}").get("from_html"))
@@ -106,5 +124,6 @@ class LearnSiteBoilerplate(Step):
         if relink and not unchanged:
             # Offsets of passages point into the cleaned text: recompute this article's links.
             self.reprints.unlink(article_id, unpack_hashes(row["shingles"]))
-            self.resign(article_id)
+            self.resign(article_id, row["text"])
             self.reprints(article_id, count=False)
+        return None if unchanged else str(row["text"])

@@ -596,11 +596,15 @@ class SparkIngest:
         )
         known, n_patterns = self._site_patterns(kept)
         shingle_size, keep_raw = self.config.shingle_size, self.keep_raw
+        embed = self.config.embeddings
 
         def prepare(part: Iterable[Any]) -> Iterator[tuple[str, Any]]:
             for d in part:
                 row = rows.prepared_row(
-                    d.asDict(), known.value.get(d.outlet or "", {}), shingle_size=shingle_size
+                    d.asDict(),
+                    known.value.get(d.outlet or "", {}),
+                    shingle_size=shingle_size,
+                    embed=embed,
                 )
                 if not keep_raw:
                     row["article"]["raw"] = None

@@ -210,7 +210,7 @@ def learned_at(ranks: Sequence[int], key: str, *, min_articles: int, seen: int =
 
 
 def prepared_row(
-    draft: Mapping[str, Any], patterns: Mapping[str, int], *, shingle_size: int
+    draft: Mapping[str, Any], patterns: Mapping[str, int], *, shingle_size: int, embed: bool = True
 ) -> Row:
     """Clean, sign and gather evidence for one stored draft (``prepare_draft``) with its
     outlet's site boilerplate: the article row and its removed blocks."""
@@ -219,6 +219,7 @@ def prepared_row(
         site_blocks={draft["outlet"] or "": dict(patterns)},
         shingle_size=shingle_size,
         from_html=bool(draft["from_html"]),
+        embed=embed,
     )
     meta = json.loads(draft["meta"] or "{}")
     if draft["from_html"]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .db import select_in
 from .store import Store
@@ -171,7 +172,7 @@ def list_stories(conn: sqlite3.Connection, query: StoryQuery) -> tuple[list[dict
                 "id": sid,
                 "title": r["title"],
                 "articles": int(r["articles"]),
-                "outlets": sorted({o for o, _ in members.get(sid, []) if o}),
+                **member_summary(members.get(sid, [])),
                 "first_seen": r["first_seen"],
                 "last_seen": r["last_seen"],
             }
@@ -179,21 +180,36 @@ def list_stories(conn: sqlite3.Connection, query: StoryQuery) -> tuple[list[dict
     return out, has_next
 
 
-def story_members(
-    conn: sqlite3.Connection, ids: list[int]
-) -> dict[int, list[tuple[str | None, str | None]]]:
-    """(outlet, published) of the members of each story, for outlet lists and small timelines."""
-    found: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
+class Member(NamedTuple):
+    """What story listings show of one member article."""
+
+    outlet: str | None
+    published: str | None
+    lang: str | None
+
+
+def story_members(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[Member]]:
+    """The members of each story, for outlet and language lists and small timelines."""
+    found: dict[int, list[Member]] = defaultdict(list)
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ", ".join("?" for _ in chunk)
-        for sid, outlet, published in conn.execute(
-            "SELECT m.story_id, a.outlet, a.published FROM story_members m"  # noqa: S608 - placeholders only
+        for sid, outlet, published, lang in conn.execute(
+            "SELECT m.story_id, a.outlet, a.published, a.lang FROM story_members m"  # noqa: S608 - placeholders only
             f" JOIN articles a ON a.id = m.article_id WHERE m.story_id IN ({marks})",
             chunk,
         ):
-            found[int(sid)].append((outlet, published))
+            found[int(sid)].append(Member(outlet, published, lang))
     return found
+
+
+def member_summary(members: Iterable[Member]) -> dict[str, list[str]]:
+    """A story's outlets and languages, each sorted."""
+    members = list(members)
+    return {
+        "outlets": sorted({m.outlet for m in members if m.outlet}),
+        "languages": sorted({m.lang for m in members if m.lang}),
+    }
 
 
 def list_outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:

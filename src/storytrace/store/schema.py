@@ -8,8 +8,9 @@ describes every table; keep the two in step.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
-"""Versions 1 to 5 were the numbered migrations before they were squashed into this schema."""
+SCHEMA_VERSION = 7
+"""Versions 1 to 5 were the numbered migrations before they were squashed into this schema;
+6 had no ``articles.lang``."""
 
 SCHEMA = """
     CREATE TABLE settings (                        -- settings that shape stored data, fixed per file
@@ -50,6 +51,8 @@ SCHEMA = """
         body_key TEXT NOT NULL,                    -- hash of outlet + normalised body, for re-ingest detection
         meta TEXT NOT NULL DEFAULT '{}',           -- JSON
         evidence TEXT,                             -- JSON of storytrace.evidence.Evidence
+        -- the detected language (ISO 639-1), kept from the evidence so listings need not parse it
+        lang TEXT GENERATED ALWAYS AS (json_extract(evidence, '$.lang')) STORED,
         shingles BLOB,                             -- sorted uint64 hashes of word shingles of text (settings.shingle_size words)
         added TEXT NOT NULL,
         run_id INTEGER NOT NULL REFERENCES runs(id)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from typing import Any
 
 from ..errors import NotFoundError
 from ..groups import connected_groups
+from .listing import member_summary, story_members
 from .store import Store, fits_row_id
 
 
@@ -31,33 +31,18 @@ def list_stories(
         sql += " LIMIT ?"
         params.append(limit)
     rows = store.conn.execute(sql, params).fetchall()
-    outlets = _story_outlets(store, [int(r["id"]) for r in rows])
+    members = story_members(store.conn, [int(r["id"]) for r in rows])
     return [
         {
             "id": int(r["id"]),
             "title": r["title"],
             "articles": int(r["articles"]),
-            "outlets": outlets.get(int(r["id"]), []),
+            **member_summary(members.get(int(r["id"]), [])),
             "first_seen": r["first_seen"],
             "last_seen": r["last_seen"],
         }
         for r in rows
     ]
-
-
-def _story_outlets(store: Store, ids: list[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = defaultdict(list)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for story_id, outlet in store.conn.execute(
-            "SELECT DISTINCT m.story_id, a.outlet FROM story_members m JOIN articles a"  # noqa: S608
-            f" ON a.id = m.article_id WHERE m.story_id IN ({marks}) AND a.outlet IS NOT NULL"
-            " ORDER BY m.story_id, a.outlet",
-            chunk,
-        ):
-            found[int(story_id)].append(str(outlet))
-    return found
 
 
 def resolve_story(store: Store, story_id: int) -> int:
@@ -84,7 +69,7 @@ def story_detail(store: Store, story_id: int) -> dict[str, Any]:
     story_id = resolve_story(store, story_id)
     head = store.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     members = store.conn.execute(
-        "SELECT a.id, a.outlet, a.title, a.url, a.published, m.score, m.reasons"
+        "SELECT a.id, a.outlet, a.lang, a.title, a.url, a.published, m.score, m.reasons"
         " FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
         " ORDER BY a.published IS NULL, a.published, a.id",
         (story_id,),
@@ -97,10 +82,12 @@ def story_detail(store: Store, story_id: int) -> dict[str, Any]:
         "first_seen": head["first_seen"],
         "last_seen": head["last_seen"],
         "outlets": sorted({m["outlet"] for m in members if m["outlet"]}),
+        "languages": sorted({m["lang"] for m in members if m["lang"]}),
         "articles": [
             {
                 "id": int(m["id"]),
                 "outlet": m["outlet"],
+                "lang": m["lang"],
                 "title": m["title"],
                 "url": m["url"],
                 "published": m["published"],

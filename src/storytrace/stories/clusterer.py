@@ -53,7 +53,7 @@ class StoryClusterer:
     def __init__(
         self,
         weights: dict[str, float] | None = None,
-        contrast: float = 0.08,
+        contrast: float = 0.06,
         veto_size: int = 3,
         veto_share: float = 0.8,
         veto_weight: float = 5.0,
@@ -202,8 +202,20 @@ class StoryClusterer:
 
     def _contrast_sims(self, evs: Sequence[Evidence], background: Sequence[Evidence]) -> Pairs:
         # Pairs below the floor cannot reach the threshold (score <= 1), so are never scored.
-        matrix = contrast_matrix(evs, background)
-        rows, cols, cosines = matrix_pair_arrays(matrix, self.contrast * CONTRAST_FLOOR)
+        floor = self.contrast * CONTRAST_FLOOR
+        rows, cols, cosines = matrix_pair_arrays(contrast_matrix(evs, background), floor)
+        langs = np.array([ev.lang for ev in evs])
+        if (langs != langs[0]).any():
+            # Two languages share names, not words: their pairs are contrasted on names alone.
+            same = langs[rows] == langs[cols]
+            names = contrast_matrix(evs, background, names_only=True)
+            r2, c2, cos2 = matrix_pair_arrays(names, floor)
+            cross = langs[r2] != langs[c2]
+            rows = np.concatenate([rows[same], r2[cross]])
+            cols = np.concatenate([cols[same], c2[cross]])
+            cosines = np.concatenate([cosines[same], cos2[cross]])
+            order = np.lexsort((cols, rows))
+            rows, cols, cosines = rows[order], cols[order], cosines[order]
         return Pairs(rows, cols, self.pair_values(evs, rows, cols) * cosines)
 
 

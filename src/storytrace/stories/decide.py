@@ -37,7 +37,7 @@ merge check's average linkage in one call (default: a :data:`ScoreFn` call per r
 
 @dataclass(frozen=True)
 class StoryConfig:
-    join: float = 0.55  # mean of the top-k similarities to a story's members
+    join: float = 0.6  # mean of the top-k similarities to a story's members
     profile: float = 0.33  # mean similarity to all (sampled) members
     merge: float = 0.55  # average linkage between two stories to merge them
     top_k: int = 3

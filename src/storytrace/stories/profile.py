@@ -87,11 +87,14 @@ class ContrastMatrix:
     vocabulary: np.ndarray
 
 
-def contrast_matrix(evs: Sequence[Evidence], background: Sequence[Evidence] = ()) -> ContrastMatrix:
+def contrast_matrix(
+    evs: Sequence[Evidence], background: Sequence[Evidence] = (), *, names_only: bool = False
+) -> ContrastMatrix:
     """Each article's terms and entity heads, each weighted by its evidence weight times its
     rarity in ``evs`` plus ``background`` (other articles that only count for rarity, so a
     small set of near stories is not judged against itself alone), as a unit vector in which
-    terms and entities get equal mass. Built with array operations on each article's
+    terms and entities get equal mass. ``names_only``: the entity heads alone, the part of the
+    evidence that survives translation. Built with array operations on each article's
     :attr:`Evidence.collection_keys`: a re-check holds thousands of articles."""
     rows = [ev.collection_keys for ev in evs]
     lengths = np.array([len(h) for h, _, _ in rows], dtype=np.int64)
@@ -111,6 +114,8 @@ def contrast_matrix(evs: Sequence[Evidence], background: Sequence[Evidence] = ()
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     n_terms = np.array([t for _, _, t in rows], dtype=np.int64)
     term = np.arange(len(keys)) - starts < n_terms[row]
+    if names_only:
+        values = np.where(term, 0.0, values)
     # Each row's terms and heads scaled to unit length, then to their share of the mass (a
     # row with only one kind keeps it at full length).
     squares = values * values

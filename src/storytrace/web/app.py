@@ -118,7 +118,9 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
                 return JSONResponse(rows, headers=_page_headers(request, query, has_next))
             members = queries.story_members(store.conn, [r["id"] for r in rows])
             names = outlet_names(store)
-        sparks = {sid: panels.sparkline([p for _, p in found]) for sid, found in members.items()}
+        sparks = {
+            sid: panels.sparkline([m.published for m in found]) for sid, found in members.items()
+        }
         return templates.TemplateResponse(
             request,
             "stories.html",

@@ -1,15 +1,13 @@
-"""The multilingual sentence embedding (the ``embeddings`` extra): one space for all languages."""
+"""The multilingual sentence embedding: one space for all languages, kept as 512 bytes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from storytrace.evidence import extract_evidence
-from storytrace.evidence.embed import add_embeddings, available, embed_texts
+from storytrace.evidence import Evidence, extract_evidence
+from storytrace.evidence.embed import embed_texts, quantize, unit_vector
 from storytrace.evidence.similarity import similarity
-
-pytestmark = pytest.mark.skipif(not available(), reason="needs the embeddings extra")
 
 QUAKE_EN = (
     "A magnitude 6.4 earthquake struck southern Turkey on Monday, killing at least 12 people "
@@ -26,23 +24,47 @@ BUDGET_EN = (
 
 
 def test_a_translation_is_closer_than_another_event_in_the_same_language() -> None:
-    en, de, other = (np.array(v) for v in embed_texts([QUAKE_EN, QUAKE_DE, BUDGET_EN]))
-    assert abs(float(en @ en) - 1.0) < 1e-3  # unit vectors
+    en, de, other = (unit_vector(v) for v in embed_texts([QUAKE_EN, QUAKE_DE, BUDGET_EN]))
+    assert abs(float(en @ en) - 1.0) < 1e-9  # unit vectors
     assert float(en @ de) > float(en @ other) + 0.2
 
 
+def test_quantising_keeps_the_cosine() -> None:
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(2, 512))
+    a, b = a / np.linalg.norm(a), (a + b * 0.8) / np.linalg.norm(a + b * 0.8)
+    packed = quantize(a), quantize(b)
+    assert all(len(p) == 512 for p in packed)
+    assert abs(float(unit_vector(packed[0]) @ unit_vector(packed[1])) - float(a @ b)) < 0.01
+
+
 def test_vectors_go_only_to_the_languages_the_model_knows() -> None:
-    evs = [extract_evidence(QUAKE_EN, lang="en"), extract_evidence(QUAKE_EN, lang="sv")]
-    out = add_embeddings(evs, [QUAKE_EN, QUAKE_EN])
-    assert len(out[0].embedding) == 512 and out[1].embedding == ()
+    assert len(extract_evidence(QUAKE_EN, lang="en", embed=True).embedding) == 512
+    assert extract_evidence(QUAKE_EN, lang="sv", embed=True).embedding == b""
+    assert extract_evidence(QUAKE_EN, lang="en").embedding == b""  # only when asked
+
+
+def test_the_embedding_survives_the_stored_form() -> None:
+    ev = extract_evidence(QUAKE_DE, embed=True)
+    back = Evidence.from_json(ev.to_json())
+    assert back.embedding == ev.embedding and back.lang == "de"
+
+
+@pytest.mark.parametrize("digits", [4])
+def test_evidence_stored_with_float_vectors_still_loads(digits: int) -> None:
+    ev = extract_evidence(QUAKE_EN, embed=True)
+    floats = [round(float(x), digits) for x in unit_vector(ev.embedding)]
+    old = ev.to_json().replace(
+        '"embedding":"' + ev.to_json().split('"embedding":"')[1].split('"')[0] + '"',
+        '"embedding":' + str(floats),
+    )
+    back = Evidence.from_json(old)
+    assert float(unit_vector(back.embedding) @ unit_vector(ev.embedding)) > 0.999
 
 
 def test_the_embedding_lifts_a_cross_lingual_pair() -> None:
-    a, b = (
-        extract_evidence(QUAKE_EN, lang="en"),
-        extract_evidence(QUAKE_DE, lang="de"),
-    )
-    ea, eb = add_embeddings([a, b], [QUAKE_EN, QUAKE_DE])
+    a, b = extract_evidence(QUAKE_EN), extract_evidence(QUAKE_DE)
+    ea, eb = extract_evidence(QUAKE_EN, embed=True), extract_evidence(QUAKE_DE, embed=True)
     with_vectors = similarity(ea, eb)
     assert with_vectors.features["embed_cos"] > 0.5
     assert with_vectors.score > similarity(a, b).score

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from storytrace.evidence import Entity, Evidence, extract_evidence, features, similarity
 from storytrace.evidence import pairkeys as pk
+from storytrace.evidence.embed import quantize
 from storytrace.evidence.quotes import COVER, trigrams
 from storytrace.evidence.similarity import (
     COLUMNS,
@@ -189,13 +190,14 @@ def test_reasons_name_what_the_pair_shares(seeds: tuple[str, str]) -> None:
 
 def test_embedded_pairs_use_the_embedding_weights() -> None:
     text = " ".join(FRAGMENTS[:6])
-    a = replace(extract_evidence(text), embedding=(0.6, 0.8))
-    b = replace(extract_evidence(FRAGMENTS[2]), embedding=(0.8, 0.6))
-    c = replace(extract_evidence(FRAGMENTS[2]), embedding=(1.0,))  # another length: not used
+    a = replace(extract_evidence(text), embedding=quantize(np.array([0.6, 0.8])))
+    b = replace(extract_evidence(FRAGMENTS[2]), embedding=quantize(np.array([0.8, 0.6])))
+    c = replace(extract_evidence(FRAGMENTS[2]), embedding=quantize(np.ones(1)))  # not comparable
     s = similarity(a, b)
-    assert s.features["embed_cos"] == 0.96 and "embed_cos" not in similarity(a, c).features
+    assert abs(s.features["embed_cos"] - 0.96) < 0.01
+    assert "embed_cos" not in similarity(a, c).features
     assert similarity_scores(a, [b, c]) == [s.score, similarity(a, c).score]
-    plain = similarity(replace(a, embedding=()), b).score
+    plain = similarity(replace(a, embedding=b""), b).score
     assert s.score != plain
 
 
