@@ -78,6 +78,7 @@ def test_watch_a_feed_twice(
     assert main([*args, "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert second["added"] == 0 and second["known"] == 7
+    assert second["requests"] == 3  # robots.txt, the feed, the page that hung
     assert sorted(r[0] for r in rows(db, "SELECT url FROM articles")) == allowed  # each once
     for path in [*ARTICLES, "/news/moved.html", "/news/missing.html", "/news/huge.html"]:
         assert news_site.hits[path] == 1, path  # none fetched again

@@ -24,7 +24,7 @@ import http.client
 import ipaddress
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -48,7 +48,7 @@ from ..config import FetchSettings
 from ..urls import MAX_URL_CHARS, WEB_SCHEMES, url_scheme
 from .body import BoundedBody, CorruptData, TooLarge
 from .pacing import HostPacer
-from .robots import ROBOTS_BYTES, RobotsCache, RobotsUnreadable
+from .robots import ROBOTS_BYTES, HostRules, RobotsCache, RobotsUnreadable, origin_of
 
 PROJECT_URL = "https://storytrace.example/crawler"
 """A page about the crawler for site owners: a placeholder until the project has a public one."""
@@ -135,7 +135,7 @@ class Fetcher:
         )
         self.robots = RobotsCache(self._robots_txt)
         self.requests = 0
-        """Requests sent (robots.txt included)."""
+        """Requests sent (robots.txt included): ``storytrace watch --json`` reports them."""
 
     def __enter__(self) -> Fetcher:
         return self
@@ -174,19 +174,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            _check_url(current)
-            self._check_address(current, private_ok)
-            rules = self.robots.rules(current)
-            if rules.unreadable is not None:
-                raise FetchFailed(
-                    "robots-unavailable",
-                    f"robots.txt of {rules.origin} could not be read ({rules.unreadable}):"
-                    " nothing of that host is fetched this pass",
-                )
-            if not rules.allows(current):
-                raise FetchFailed(
-                    "robots-disallowed", f"disallowed by robots.txt of {rules.origin}"
-                )
+            rules = self.check(current, private_ok=private_ok)
             delay = min(rules.crawl_delay() or 0.0, self.settings.max_delay)
             result = self._request(
                 current,
@@ -213,15 +201,50 @@ class Fetcher:
             "too-many-redirects", f"more than {self.settings.max_redirects} redirects"
         )
 
+    def check(self, url: str, *, private_ok: bool) -> HostRules:
+        """The rules a request to ``url`` must pass before it is sent (the URL, the address,
+        robots.txt, read on first use for its origin); :class:`FetchFailed` when one refuses
+        it. Called ahead for the URLs of a round, it reads each host's robots.txt while the
+        other hosts' delays pass."""
+        _check_url(url)
+        self._check_address(url, private_ok)
+        rules = self.robots.rules(url)
+        if rules.unreadable is not None:
+            raise FetchFailed(
+                "robots-unavailable",
+                f"robots.txt of {rules.origin} could not be read ({rules.unreadable}):"
+                " nothing of that host is fetched this pass",
+            )
+        if not rules.allows(url):
+            raise FetchFailed("robots-disallowed", f"disallowed by robots.txt of {rules.origin}")
+        return rules
+
+    def check_ahead(self, urls: Iterable[tuple[str, bool]]) -> None:
+        """:meth:`check` the first of each origin's ``(url, private_ok)`` now, keeping no
+        failure (the request itself raises it again): each robots.txt is read before any
+        host has to wait for its delay."""
+        origins: set[str] = set()
+        for url, private_ok in urls:
+            try:
+                origin = origin_of(url)
+            except ValueError:
+                continue
+            if origin in origins:
+                continue
+            origins.add(origin)
+            try:
+                self.check(url, private_ok=private_ok)
+            except FetchFailed:
+                pass
+
     def on_private_network(self, url: str) -> bool:
         """Whether ``url``'s host is a private, local or otherwise non-public address (or a
         name that resolves to one)."""
-        host = urlsplit(url).hostname
-        if not host:
-            return False
         try:
-            return not all(ip.is_global for ip in _addresses(host, urlsplit(url).port))
-        except OSError:
+            parts = urlsplit(url)
+            host, port = parts.hostname, parts.port
+            return bool(host) and not all(ip.is_global for ip in _addresses(str(host), port))
+        except (OSError, ValueError):
             return False
 
     # -- steps -------------------------------------------------------------------------------
@@ -374,7 +397,12 @@ def _check_url(url: str) -> None:
     scheme = url_scheme(url)
     if scheme not in WEB_SCHEMES:
         raise FetchFailed("bad-url", f"{url[:200]!r}: only http and https URLs are fetched")
-    if len(url) > MAX_URL_CHARS or not urlsplit(url).hostname:
+    try:
+        parts = urlsplit(url)
+        usable = len(url) <= MAX_URL_CHARS and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port out of range, a malformed IPv6 address
+        usable = False
+    if not usable:
         raise FetchFailed("bad-url", f"{url[:200]!r} is not a usable URL")
     if any(c.isspace() or ord(c) < 32 for c in url):
         raise FetchFailed("bad-url", f"{url[:200]!r} holds spaces or control characters")

@@ -68,7 +68,11 @@ def fetch_pages(
     """Fetch each page (hosts taken in turn, so that one host's delay passes while another is
     read) and yield it as a Document, or a Reject that says why not. ``private_ok(url)`` is
     passed to :meth:`Fetcher.get`; ``done(url, item)`` is called for each page fetched."""
-    for url in interleave(list(urls), host_of):
+    ordered = interleave(list(urls), host_of)
+    fetcher.check_ahead(
+        (url, private_ok(url) or fetcher.on_private_network(url)) for url in ordered
+    )
+    for url in ordered:
         key = page_key(url)
         try:
             response = fetcher.get(url, max_bytes=max_bytes, html=True, private_ok=private_ok(url))

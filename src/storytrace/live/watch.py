@@ -37,7 +37,8 @@ from ..store import Store
 from ..store.web import SourceState
 from ..urls import is_web_url, url_key
 from .fetch import Fetcher, FetchFailed, transient
-from .pages import PAGES_PER_BATCH, fetch_pages, page_key, worth_fetching
+from .pacing import interleave
+from .pages import PAGES_PER_BATCH, fetch_pages, host_of, page_key, worth_fetching
 from .robots import origin_of
 from .sources import Listing, NotASource, read_listing
 
@@ -87,6 +88,8 @@ class PassReport:
     waiting: int = 0
     """Links left for the next pass (over ``max_new`` for their document)."""
     ingest: IngestReport = field(default_factory=IngestReport)
+    requests: int = 0
+    """HTTP requests sent, robots.txt included."""
     seconds: float = 0.0
 
     def count(self, status: str) -> int:
@@ -111,6 +114,7 @@ class PassReport:
             "rejected": ingest["rejected"],
             "rejected_by_reason": ingest["rejected_by_reason"],
             "stories": ingest["stories"],
+            "requests": self.requests,
             "seconds": round(self.seconds, 3),
             "documents": [d.to_dict() for d in self.documents],
             "ingest": ingest,
@@ -129,9 +133,8 @@ class PassReport:
             f"{r.added} added, {r.duplicates} already stored (same URL or body), "
             f"{rejected} rejected" + (f" ({reasons})" if reasons else ""),
             f"{r.new_stories} new stories, {r.joined} joined",
+            f"{r.stories} stories in store",
         ]
-        if self.new:
-            parts.append(f"{r.stories} stories in store")
         return f"watch pass {self.number}: " + "; ".join(parts) + f"; {self.seconds:.1f} s"
 
 
@@ -250,23 +253,32 @@ class WatchPass:
         self.report = PassReport(number=number, started=_now())
         bar = progress_bar(progress, desc="watch", unit=" requests")
         try:
-            for source in sources:
-                private_ok = self.fetcher.on_private_network(source)
-                self._read(source, depth=0, private_ok=private_ok, bar=bar)
+            # Level by level (sources, then the documents they name...), hosts in turn.
+            level = [(source, self.fetcher.on_private_network(source)) for source in sources]
+            for _depth in range(MAX_DEPTH + 1):
+                level = interleave(level, key=lambda item: host_of(item[0]))
+                self.fetcher.check_ahead(level)
+                level = [
+                    (child, private_ok)
+                    for url, private_ok in level
+                    for child in self._read(url, private_ok=private_ok, bar=bar)
+                ]
             chosen, incomplete = self._choose()
             failed = self._ingest(sources, chosen, bar)
             self._save(incomplete, failed)
         finally:
             bar.close()
+            self.report.requests = self.fetcher.requests
             self.report.seconds = time.monotonic() - began
         return self.report
 
     # -- 1. documents ------------------------------------------------------------------------
 
-    def _read(self, url: str, *, depth: int, private_ok: bool, bar: Any) -> None:
+    def _read(self, url: str, *, private_ok: bool, bar: Any) -> Sequence[str]:
+        """Read one document; the documents it names."""
         key = url_key(url)
         if key is None or key in self._visited:
-            return
+            return ()
         self._visited.add(key)
         old = self._before[key] = self.store.web.source(key)
         checked = _now()
@@ -280,7 +292,7 @@ class WatchPass:
             )
         except FetchFailed as exc:
             self._failed(url, key, old, checked, exc.detail)
-            return
+            return ()
         finally:
             bar.update(1)
         if response.status == 304:
@@ -298,7 +310,7 @@ class WatchPass:
                 )
             except NotASource as exc:
                 self._failed(url, key, old, checked, str(exc))
-                return
+                return ()
             children = self._children(listing, response.final_url)
             read = DocumentRead(url, listing.kind, "read", links=len(listing.pages))
             self.report.documents.append(read)
@@ -317,9 +329,7 @@ class WatchPass:
                 changed=checked,
                 status="read",
             )
-        if depth < MAX_DEPTH:
-            for child in children:
-                self._read(child, depth=depth + 1, private_ok=private_ok, bar=bar)
+        return children
 
     def _children(self, listing: Listing, url: str) -> list[str]:
         """The documents to read after this one."""
@@ -375,7 +385,8 @@ class WatchPass:
     def _ingest(self, sources: Sequence[str], pages: list[str], bar: Any) -> set[str]:
         """Fetch and ingest ``pages``; the keys of those that failed for a passing reason."""
         failed: set[str] = set()
-        if not pages:
+        if not pages:  # no run to record: the store is as it was
+            self.report.ingest.stories = self.store.live_stories()
             return failed
         bar.total = bar.n + len(pages)
         bar.refresh()

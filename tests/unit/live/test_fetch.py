@@ -194,3 +194,27 @@ def test_which_failures_pass() -> None:
         and not transient("robots-disallowed")
     )
     assert not transient("extract-failed")
+
+
+def test_checking_ahead_reads_each_robots_txt_once_and_raises_nothing(news_site: NewsSite) -> None:
+    with Fetcher(FAST) as fetcher:
+        fetcher.check_ahead(
+            [
+                (news_site.url("/private/secret.html"), True),  # disallowed: kept for the request
+                (news_site.url("/news/quake.html"), True),
+            ]
+        )
+        assert news_site.requested() == ["/robots.txt"]
+        with pytest.raises(FetchFailed, match="disallowed"):
+            fetcher.get(news_site.url("/private/secret.html"), max_bytes=LIMIT)
+    assert news_site.requested() == ["/robots.txt"]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:99999/a", "http://[::1/a", "http://:80/a", "http://127.0.0.1:0/"]
+)
+def test_unusable_urls_are_refused_before_any_request(url: str) -> None:
+    with Fetcher(FAST) as fetcher:
+        with pytest.raises(FetchFailed) as err:
+            fetcher.get(url, max_bytes=LIMIT, private_ok=True)
+    assert err.value.reason == "bad-url" and fetcher.requests == 0
