@@ -11,12 +11,22 @@ import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .config import Config, StoryThresholds, load_config
+from .config import Config, FetchSettings, StoryThresholds, WatchSettings, load_config
 from .errors import ConfigError, InputError, NotFoundError, StoreError, StorytraceError
 from .model import Article, Cleaned, Document, Draft, Passage, Reject, Removed, Reprint, Source
 
 if TYPE_CHECKING:
-    from .api import DEFAULT_DB, article, compare, ingest, rebuild, rejects, stories, story
+    from .api import (
+        DEFAULT_DB,
+        article,
+        compare,
+        ingest,
+        rebuild,
+        rejects,
+        stories,
+        story,
+        watch,
+    )
     from .pipeline.rebuild import RebuildReport
     from .pipeline.report import IngestReport
     from .store import Store
@@ -34,6 +44,7 @@ _LAZY = {
     "rejects": "api",
     "stories": "api",
     "story": "api",
+    "watch": "api",
     "RebuildReport": "pipeline.rebuild",
     "IngestReport": "pipeline.report",
     "Store": "store",
@@ -72,6 +83,7 @@ __all__ = [
     "ConfigError",
     "Document",
     "Draft",
+    "FetchSettings",
     "IngestReport",
     "InputError",
     "NotFoundError",
@@ -85,6 +97,7 @@ __all__ = [
     "StoreError",
     "StoryThresholds",
     "StorytraceError",
+    "WatchSettings",
     "article",
     "compare",
     "ingest",
@@ -93,4 +106,5 @@ __all__ = [
     "rejects",
     "stories",
     "story",
+    "watch",
 ]

@@ -7,14 +7,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from .config import DEFAULT_DB, Config
+from .config import DEFAULT_DB, Config, FetchSettings, WatchSettings
 from .pipeline.ingest import ingest
 from .pipeline.rebuild import RebuildReport
 from .pipeline.report import IngestReport
 from .store import Store, views
+
+if TYPE_CHECKING:
+    from .live.watch import PassReport
 
 
 def stories(
@@ -92,6 +95,38 @@ def rebuild(
     return run_rebuild(db, config=config, progress=progress)
 
 
+def watch(
+    sources: Sequence[str] = (),
+    *,
+    db: str = DEFAULT_DB,
+    config: Config | None = None,
+    fetch: FetchSettings | None = None,
+    settings: WatchSettings | None = None,
+    once: bool = False,
+    progress: bool = False,
+    on_pass: Callable[[PassReport], None] | None = None,
+) -> PassReport | None:
+    """Follow feeds, sitemaps and home pages (``sources``, then ``settings.sources``): each pass
+    fetches what they list that is not stored yet and ingests it like HTML files, under
+    ``config``; pages are fetched under ``fetch`` (robots.txt, host delay, time-outs, sizes).
+    One pass with ``once``, else a pass every ``settings.every`` seconds until interrupted;
+    ``on_pass`` gets each pass's report (``storytrace.live.watch.PassReport``), and the last
+    one is returned. See docs/live.md.
+    """
+    from .live.watch import watch as run_watch
+
+    return run_watch(
+        sources,
+        db=db,
+        config=config or Config(),
+        fetch=fetch or FetchSettings(),
+        settings=settings or WatchSettings(),
+        once=once,
+        progress=progress,
+        on_pass=on_pass or (lambda report: None),
+    )
+
+
 __all__ = [
     "DEFAULT_DB",
     "Config",
@@ -104,4 +139,5 @@ __all__ = [
     "rejects",
     "stories",
     "story",
+    "watch",
 ]

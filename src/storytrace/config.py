@@ -1,12 +1,19 @@
-"""Run configuration: keyword arguments -> a frozen, validated dataclass -> storytrace.toml -> CLI."""
+"""Run configuration: keyword arguments -> a frozen, validated dataclass -> storytrace.toml -> CLI.
+
+:class:`Config` holds what shapes an ingest (``[ingest]`` and ``[stories]``);
+:class:`FetchSettings` how pages are fetched from the web (``[fetch]``) and
+:class:`WatchSettings` what ``storytrace watch`` reads and how often (``[watch]``). The web
+settings are kept out of ``Config``: they do not change what an article becomes.
+"""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ConfigError
 
@@ -197,16 +204,96 @@ class Config:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
+@dataclass(frozen=True)
+class FetchSettings:
+    """How pages, feeds and sitemaps are fetched (``storytrace ingest URL``, ``storytrace
+    watch``): ``[fetch]`` in storytrace.toml. Pages are also limited by ``[ingest] max_bytes``."""
+
+    delay: float = 1.0
+    """Least seconds between the end of one request to a host and the start of the next; a
+    longer robots.txt ``Crawl-delay`` wins (up to ``max_delay``). One request at a time per host."""
+    max_delay: float = 60.0
+    """The longest ``Crawl-delay`` honoured; a longer one is read as this."""
+    timeout: float = 15.0
+    """Seconds to connect, and to wait for each part of a response."""
+    deadline: float = 60.0
+    """Seconds one response may take in all, headers and body: a server that trickles bytes
+    is cut off."""
+    max_redirects: int = 5
+    """Redirects followed per request (each target checked against its robots.txt)."""
+    max_source_bytes: int = 50_000_000
+    """Largest feed, sitemap or home page, after unpacking (the sitemap protocol's own limit)."""
+    contact: str = ""
+    """Added to the User-Agent so that a site's owner can reach whoever runs the crawl
+    (an e-mail address or a URL)."""
+
+    def __post_init__(self) -> None:
+        _check_numbers(self, "fetch", non_negative=("delay", "max_delay"))
+        if not isinstance(self.contact, str) or any(c in self.contact for c in "\r\n\0"):
+            raise ConfigError(f"fetch.contact must be one line of text, got {self.contact!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """What ``storytrace watch`` reads and how often: ``[watch]`` in storytrace.toml."""
+
+    sources: tuple[str, ...] = ()
+    """Feeds (RSS, Atom), sitemaps (news sitemaps and sitemap indexes too) and home pages,
+    read on every pass together with the sources named on the command line."""
+    every: float = 900.0
+    """Seconds from the start of one pass to the start of the next; ``15m``, ``1h``, ``30s``."""
+    max_new: int = 100
+    """New article pages fetched per feed or sitemap per pass, the newest first; the rest wait
+    for the next pass."""
+    max_sitemaps: int = 20
+    """Sitemaps of one sitemap index read per pass, the most recently changed first."""
+    max_attempts: int = 3
+    """Fetches of a page that failed for a passing reason (a time-out, a server error, a
+    refused connection) before it is given up."""
+
+    def __post_init__(self) -> None:
+        sources = self.sources
+        if isinstance(sources, str) or not all(isinstance(s, str) for s in sources):
+            raise ConfigError(f"watch.sources must be a list of URLs, got {sources!r}")
+        object.__setattr__(self, "sources", tuple(sources))
+        object.__setattr__(self, "every", parse_duration(self.every, "watch.every"))
+        _check_numbers(self, "watch", skip=("sources", "every"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _check_numbers(
+    settings: Any, table: str, *, non_negative: tuple[str, ...] = (), skip: tuple[str, ...] = ()
+) -> None:
+    """Every numeric field of ``settings`` is a number of its type, above 0 (or at least 0 for
+    those named in ``non_negative``) and finite."""
+    for f in fields(settings):
+        if f.name in skip or f.type not in ("int", "float"):
+            continue
+        value = getattr(settings, f.name)
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if f.type == "int":
+            ok = ok and isinstance(value, int)
+        if not ok:
+            raise ConfigError(f"{table}.{f.name} must be a number ({f.type}), got {value!r}")
+        if value != value or value == float("inf"):
+            raise ConfigError(f"{table}.{f.name} must be finite, got {value!r}")
+        if f.name in non_negative and value < 0:
+            raise ConfigError(f"{table}.{f.name} must be 0 or more, got {value!r}")
+        if f.name not in non_negative and value <= 0:
+            raise ConfigError(f"{table}.{f.name} must be positive, got {value!r}")
+
+
 def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     """Defaults, then ``storytrace.toml`` (its ``[ingest]`` and ``[stories]`` tables) if
     present, then overrides."""
     config = Config()
-    toml_path = Path(path) if path else Path("storytrace.toml")
-    if toml_path.is_file():
-        try:
-            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from exc
+    data, toml_path = _read_toml(path)
+    if data:
         ingest = data.get("ingest", {})
         if "stories" in ingest:
             raise ConfigError(
@@ -217,6 +304,73 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
             if not isinstance(data["stories"], dict):
                 raise ConfigError(f"{toml_path}: [stories] must be a table")
             config = replace(config, stories=StoryThresholds.from_mapping(data["stories"]))
-    elif path:
-        raise ConfigError(f"config file {str(path)!r} not found")
     return config.with_overrides(**overrides)
+
+
+def load_fetch_settings(path: str | Path | None = None, **overrides: Any) -> FetchSettings:
+    """Defaults, then the ``[fetch]`` table of ``storytrace.toml`` if present, then overrides."""
+    return _load_table(FetchSettings, "fetch", path, overrides)
+
+
+def load_watch_settings(path: str | Path | None = None, **overrides: Any) -> WatchSettings:
+    """Defaults, then the ``[watch]`` table of ``storytrace.toml`` if present, then overrides."""
+    return _load_table(WatchSettings, "watch", path, overrides)
+
+
+_T = TypeVar("_T", FetchSettings, WatchSettings)
+
+
+def _load_table(
+    cls: type[_T], name: str, path: str | Path | None, overrides: Mapping[str, Any]
+) -> _T:
+    data, toml_path = _read_toml(path)
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{toml_path}: [{name}] must be a table")
+    values = {**table, **{k: v for k, v in overrides.items() if v is not None}}
+    return _settings(cls, name, values)
+
+
+def _settings(cls: type[_T], table: str, values: Mapping[str, Any]) -> _T:
+    known = {f.name for f in fields(cls)}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) in [{table}]: {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    return cls(**values)
+
+
+def _read_toml(path: str | Path | None) -> tuple[dict[str, Any], Path]:
+    """The tables of ``path`` (default ``./storytrace.toml``; ``{}`` when that does not
+    exist), and the path read; a ConfigError when a file named explicitly is missing."""
+    toml_path = Path(path) if path else Path("storytrace.toml")
+    if not toml_path.is_file():
+        if path:
+            raise ConfigError(f"config file {str(path)!r} not found")
+        return {}, toml_path
+    try:
+        return tomllib.loads(toml_path.read_text(encoding="utf-8")), toml_path
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from exc
+
+
+def parse_duration(value: Any, name: str = "duration") -> float:
+    """Seconds from a number of seconds or a string such as ``30s``, ``15m``, ``1h``, ``1.5h``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        m = _DURATION.match(str(value)) if isinstance(value, str) else None
+        if m is None:
+            raise ConfigError(
+                f"{name} must be a duration such as 30s, 15m or 1h (or seconds), got {value!r}"
+            )
+        seconds = float(m.group(1)) * _UNITS[m.group(2).lower()]
+    if not seconds > 0 or seconds == float("inf"):
+        raise ConfigError(f"{name} must be a positive duration, got {value!r}")
+    return seconds
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhSMH]?)\s*$")
+_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}

@@ -17,5 +17,9 @@ class StoreError(StorytraceError):
     """The database cannot be opened or is of an unknown schema version."""
 
 
+class StoreBusy(StoreError):
+    """Another process is writing the database (see ``store/writer_lock.py``)."""
+
+
 class ConfigError(StorytraceError):
     """A configuration value is out of range."""

@@ -11,8 +11,9 @@ from typing import Any
 
 import click
 
-from ..config import DEFAULT_DB, load_config
+from ..config import DEFAULT_DB, load_config, load_fetch_settings
 from ..errors import StorytraceError
+from ..urls import url_scheme
 from . import format as fmt
 from .compare_cmd import compare as compare_command
 from .eval_cmd import eval_group
@@ -29,6 +30,7 @@ from .serve_cmd import serve as serve_command
 from .spark_cmd import load_command
 from .spark_cmd import spark as spark_group
 from .train_cmd import train_group
+from .watch_cmd import watch as watch_command
 
 
 class _Api:
@@ -72,7 +74,7 @@ def cli(ctx: click.Context, db: str | None, debug: bool, quiet: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @db_option
 @click.option(
     "--meta", metavar="FILE", help="JSONL or CSV of metadata keyed by file name (`file` column)."
@@ -96,14 +98,19 @@ def ingest(
     max_bytes: int | None,
     as_json: bool,
 ) -> None:
-    """Ingest files, folders or globs of articles into the database.
+    """Ingest files, folders, globs or web pages of articles into the database.
 
     Reads .txt (title = first line; sidecar NAME.json for metadata), .html/.htm(.gz),
     .jsonl/.csv (fields id, url, outlet, published, title, text or html) and .warc(.gz).
-    Articles already stored are skipped; bad inputs are reported and kept in `rejects`.
+    An http:// or https:// URL is fetched (obeying robots.txt, with a delay per host,
+    time-outs and size limits: [fetch] in storytrace.toml) and read as an HTML file whose URL
+    is the page's address after redirects; a page already stored is not fetched again.
+    Articles already stored are skipped; bad inputs and failed fetches are reported and kept
+    in `rejects`.
     """
     fields = parse_fields(field_map)
     config = load_config(config_path, workers=workers, extract_timeout=timeout, max_bytes=max_bytes)
+    fetch = load_fetch_settings(config_path) if any(url_scheme(p) for p in paths) else None
     report = api.ingest(
         paths,
         db=_db(ctx, db),
@@ -111,6 +118,7 @@ def ingest(
         fields=fields or None,
         config=config,
         progress=sys.stderr.isatty() and not as_json,
+        fetch=fetch,
     )
     if as_json:
         _emit_json(report.to_dict())
@@ -306,6 +314,7 @@ cli.add_command(serve_command)
 cli.add_command(spark_group)
 cli.add_command(load_command)
 cli.add_command(train_group)
+cli.add_command(watch_command)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import Config
+from ..config import Config, FetchSettings
 from ..errors import StoreError
 from ..extract import outlet_from_url
 from ..io import read_inputs
@@ -28,6 +28,7 @@ from ..model import Document, Reject
 from ..store import Store
 from ..store.db import disk_full
 from ..stories import StoryClusterer
+from ..urls import url_scheme
 from .collection import fewer_collections
 from .evidence_cache import EvidenceCache
 from .extract_pool import ExtractionPool
@@ -51,11 +52,40 @@ def ingest(
     fields: Mapping[str, str] | None = None,
     config: Config | None = None,
     progress: bool = False,
+    fetch: FetchSettings | None = None,
 ) -> IngestReport:
-    """Ingest files, folders or globs into the database at ``db`` and return what happened."""
+    """Ingest files, folders, globs and web pages (``http://`` and ``https://`` URLs, fetched
+    under ``fetch``: see :mod:`storytrace.live`) into the database at ``db`` and return what
+    happened. A page whose URL is stored already is not fetched again."""
     config = config or Config()
-    with Store(db) as store:
-        return Ingester(store, config).run(paths, meta=meta, fields=fields, progress=progress)
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    urls = [p for p in paths if url_scheme(p)]
+    if not urls:
+        with Store(db) as store:
+            return Ingester(store, config).run(paths, meta=meta, fields=fields, progress=progress)
+    from ..live.fetch import Fetcher
+    from ..live.pages import PAGES_PER_BATCH, requested_pages
+
+    files = [p for p in paths if not url_scheme(p)]
+    # Read first: a bad --meta file is an error before anything is fetched.
+    items = read_inputs(files, meta_file=meta, fields=fields, max_bytes=config.max_bytes)
+    config = config.with_overrides(batch_size=min(config.batch_size, PAGES_PER_BATCH))
+    with Store(db) as store, Fetcher(fetch or FetchSettings()) as fetcher:
+        ingester = Ingester(store, config)
+
+        def skipped(url: str) -> None:
+            log.info("%s is stored already: not fetched again", url)
+            ingester.report.inputs += 1
+            ingester.report.already_ingested += 1
+
+        pages = requested_pages(urls, store, fetcher, max_bytes=config.max_bytes, skipped=skipped)
+        return ingester.run(
+            paths,
+            meta=meta,
+            fields=fields,
+            progress=progress,
+            inputs=itertools.chain(items, pages),
+        )
 
 
 class Ingester:
@@ -112,7 +142,7 @@ class Ingester:
             if inputs is not None
             else read_inputs(paths, meta_file=meta, fields=fields, max_bytes=self.config.max_bytes)
         )
-        bar = _progress_bar(progress)
+        bar = progress_bar(progress)
         status = "failed"
         try:
             with (
@@ -313,10 +343,11 @@ def _batches(items: Iterable[Document | Reject], size: int) -> Iterator[list[Doc
         yield batch
 
 
-def _progress_bar(enabled: bool) -> Any:
+def progress_bar(enabled: bool, *, desc: str = "ingest", unit: str = " inputs") -> Any:
+    """A tqdm bar on stderr, or one that shows nothing when not ``enabled``."""
     from tqdm import tqdm
 
-    return tqdm(desc="ingest", unit=" inputs", disable=not enabled, leave=False, dynamic_ncols=True)
+    return tqdm(desc=desc, unit=unit, disable=not enabled, leave=False, dynamic_ncols=True)
 
 
-__all__ = ["Ingester", "body_key", "fingerprint", "ingest"]
+__all__ = ["Ingester", "body_key", "fingerprint", "ingest", "progress_bar"]

@@ -92,6 +92,7 @@ def _rebuild(path: str, backup: str, new: str, *, config: Config, progress: bool
                 if report.added != expected:
                     raise StoreError(_lost(expected, report, path))
                 files.copy_other_inputs(old, store)
+                files.copy_web_sources(old, store)
         except BaseException:
             files.remove_file(new)
             raise

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .store import now
+from .web import WebState
 
 ARTICLE_COLUMNS = (
     "id", "source", "kind", "external_id", "url", "outlet", "published", "title", "raw", "body",
@@ -30,7 +31,9 @@ def _insert(
 
 
 def add_articles(conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]], run_id: int) -> int:
-    """Articles with their own ids; ``raw`` may be missing (the job keeps it on request)."""
+    """Articles with their own ids, and their normalised URLs; ``raw`` may be missing (the job
+    keeps it on request)."""
+    rows = list(rows)
     columns = (*ARTICLE_COLUMNS, "added", "run_id")
     at = now()
     values = (
@@ -38,7 +41,9 @@ def add_articles(conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]], ru
         + (at, run_id)
         for r in rows
     )
-    return _insert(conn, "articles", columns, values)
+    added = _insert(conn, "articles", columns, values)
+    WebState(conn).add_urls((int(r["id"]), r.get("url")) for r in rows)
+    return added
 
 
 def add_removed(conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]]) -> int:

@@ -2,7 +2,8 @@
 the new file, and put the new file in the old one's place without ever losing either.
 
 The reads use only the columns of ``articles``, ``runs``, ``rejects`` and ``inputs`` that every
-schema version has had, so a file of an older schema can be rebuilt too.
+schema version has had, so a file of an older schema can be rebuilt too; ``web_sources`` is
+copied when the old file has it.
 """
 
 from __future__ import annotations
@@ -100,6 +101,23 @@ def copy_other_inputs(old: sqlite3.Connection, new: Store) -> None:
         new.conn.executemany(
             "INSERT OR IGNORE INTO inputs (source, fingerprint, status, article_id, run_id)"
             " VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def copy_web_sources(old: sqlite3.Connection, new: Store) -> None:
+    """The state of the feeds and sitemaps ``storytrace watch`` reads (schema 7 on), so that the
+    next pass still sends its conditional requests."""
+    has = old.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'web_sources'"
+    ).fetchone()
+    if has is None:
+        return
+    columns = "url, kind, etag, last_modified, links, checked, changed, status, detail"
+    rows = [tuple(r) for r in old.execute(f"SELECT {columns} FROM web_sources")]  # noqa: S608 - fixed names
+    with new.transaction():
+        new.conn.executemany(
+            f"INSERT INTO web_sources ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
             rows,
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 SCHEMA_VERSION = 7
 """Versions 1 to 5 were the numbered migrations before they were squashed into this schema;
-6 had no ``articles.lang``."""
+7 added ``articles.lang``, ``article_urls`` and ``web_sources`` (pages and feeds from the web)."""
 
 SCHEMA = """
     CREATE TABLE settings (                        -- settings that shape stored data, fixed per file
@@ -61,6 +61,23 @@ SCHEMA = """
     CREATE UNIQUE INDEX articles_body_key ON articles(body_key);
     CREATE INDEX articles_outlet ON articles(outlet);
     CREATE INDEX articles_published ON articles(published);
+
+    CREATE TABLE article_urls (                    -- each article's URL in its normalised form
+        key TEXT PRIMARY KEY,                      -- storytrace.urls.url_key(articles.url)
+        article_id INTEGER NOT NULL REFERENCES articles(id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE web_sources (                     -- feeds, sitemaps and home pages read by `watch`
+        url TEXT PRIMARY KEY,                      -- normalised URL of the document
+        kind TEXT,                                 -- feed | sitemap | sitemap-index | home
+        etag TEXT,                                 -- validators of the last read whose pages were
+        last_modified TEXT,                        --   all stored or given up: sent as conditions
+        links TEXT NOT NULL DEFAULT '[]',          -- JSON: a home page's feeds, an index's sitemaps
+        checked TEXT NOT NULL,                     -- last fetched
+        changed TEXT,                              -- last answered with content (not 304)
+        status TEXT NOT NULL,                      -- read | not-modified | failed
+        detail TEXT NOT NULL DEFAULT ''            -- why it failed
+    ) WITHOUT ROWID;
 
     CREATE TABLE removed (                         -- boilerplate removed from articles.body
         article_id INTEGER NOT NULL REFERENCES articles(id),

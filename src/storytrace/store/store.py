@@ -17,6 +17,7 @@ from .candidates import SQLiteCandidateIndex
 from .checkpoint import BackgroundCheckpoint
 from .db import connect, select_in, transaction
 from .story_state import SQLiteStoryState
+from .web import WebState
 from .writer_lock import WriterLock
 
 
@@ -60,6 +61,7 @@ class Store:
                 self.checkpoint = BackgroundCheckpoint.for_writer(self.conn, self.path)
             self.candidates = SQLiteCandidateIndex(self.conn)
             self.stories = SQLiteStoryState(self.conn)
+            self.web = WebState(self.conn)
             if config is not None:
                 self.use_config(config)
         except BaseException:
@@ -173,7 +175,9 @@ class Store:
             f"INSERT INTO articles ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 - fixed column names
             values,
         )
-        return int(cur.lastrowid or 0)
+        article_id = int(cur.lastrowid or 0)
+        self.web.add_urls([(article_id, fields.get("url"))])
+        return article_id
 
     def replace_cleaned(self, article_id: int, text: str, removed: Sequence[Removed]) -> None:
         """Store a new cleaning of an article: its text and the removed blocks with reasons."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from ..errors import StoreError
+from ..errors import StoreBusy, StoreError
 
 try:
     import fcntl
@@ -21,7 +21,7 @@ except ImportError:  # Windows: no flock; one writer at a time is then the user'
 
 
 class WriterLock:
-    """Held from construction until :meth:`release`; StoreError when another process holds it."""
+    """Held from construction until :meth:`release`; StoreBusy when another process holds it."""
 
     def __init__(self, db_path: str) -> None:
         self.path = f"{db_path}.lock"
@@ -43,7 +43,7 @@ class WriterLock:
                 holder = _holder(fd)
                 os.close(fd)
                 who = f" (process {holder})" if holder else ""
-                raise StoreError(
+                raise StoreBusy(
                     f"{db_path} is being written by another storytrace run{who}; "
                     "wait for it to finish, or give another --db"
                 ) from None
