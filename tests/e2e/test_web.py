@@ -80,7 +80,8 @@ def test_stories_json_is_the_cli_shape(client: TestClient, web_db: tuple[str, in
     cli = storytrace.stories(db=web_db[0])
     assert body == cli[: len(body)] and len(body) == len(cli)
     assert all(
-        set(s) == {"id", "title", "articles", "outlets", "first_seen", "last_seen"} for s in body
+        set(s) == {"id", "title", "articles", "outlets", "languages", "first_seen", "last_seen"}
+        for s in body
     )
 
 

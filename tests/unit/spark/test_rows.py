@@ -178,7 +178,7 @@ def test_a_joined_story_adds_its_reason_to_the_members_reasons() -> None:
 
     out = json.loads(rows.joined_reasons(json.dumps(["linkage 0.70 to story 3"]), 9, 4, Config()))
     assert out[0] == "linkage 0.70 to story 3"
-    assert "story 9 joined story 4" in out[1] and ">= 0.55" in out[1]
+    assert "story 9 joined story 4" in out[1] and f">= {Config().stories.join:.2f}" in out[1]
     assert len(json.loads(rows.joined_reasons(None, 9, 4, Config()))) == 1
 
 
