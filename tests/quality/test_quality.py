@@ -86,6 +86,17 @@ def test_pairs_with_the_multilingual_embedding_cross_validated_by_article(
     assert got["pearson"]["all"] > got["baselines"]["embedding"]["pearson"]["all"]
 
 
+def test_same_story_pairs_share_a_story_across_languages(shared_data: Path) -> None:
+    from storytrace.evaluation.pair_stories import pair_stories
+
+    got = pair_stories(ev.load_pairs(_need(shared_data / "semeval2022-t8/train.csv")))
+    for group in ("all", "de-en"):
+        joined = got[group]["joined"] / got[group]["same"]
+        assert joined >= floor("semeval_pair_stories", f"joined-{group}"), got[group]
+    apart = got["all"]["apart"] / got["all"]["unrelated"]
+    assert apart >= floor("semeval_pair_stories", "apart-all"), got["all"]
+
+
 # clusters (through the ingest, as `storytrace eval clusters` measures them) -----------------
 def _ecb(shared_data: Path, max_topic: int | None) -> tuple[list[ClusterInput], list[str]]:
     items, gold = ev.load_clusters(_need(shared_data / "ecbplus/dev.jsonl"))
