@@ -303,13 +303,14 @@ def removed_of(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[dict[
 
 
 def passages_of(conn: sqlite3.Connection, article_id: int) -> list[dict[str, Any]]:
-    """Stored shared passages of one article, as spans of its own text with the other article."""
+    """Stored shared passages of one article, as spans of its own text with the other article
+    (its outlet, title and publication time)."""
     rows = conn.execute(
         "SELECT p.a_start AS start, p.a_end AS end, p.b AS other, p.words, r.kind, 'copied-by' AS role,"
-        " o.outlet, o.title FROM passages p JOIN reprints r ON r.a = p.a AND r.b = p.b"
+        " o.outlet, o.title, o.published FROM passages p JOIN reprints r ON r.a = p.a AND r.b = p.b"
         " JOIN articles o ON o.id = p.b WHERE p.a = ?"
         " UNION ALL "
-        "SELECT p.b_start, p.b_end, p.a, p.words, r.kind, 'copied-from', o.outlet, o.title"
+        "SELECT p.b_start, p.b_end, p.a, p.words, r.kind, 'copied-from', o.outlet, o.title, o.published"
         " FROM passages p JOIN reprints r ON r.a = p.a AND r.b = p.b"
         " JOIN articles o ON o.id = p.a WHERE p.b = ? ORDER BY 1, 2",
         (article_id, article_id),

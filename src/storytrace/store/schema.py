@@ -94,7 +94,7 @@ SCHEMA = """
     ) WITHOUT ROWID;
 
 
-    CREATE TABLE reprints (                        -- a is the earlier article, b the later one
+    CREATE TABLE reprints (                        -- a is the likely source (earlier, or fuller on the same day), b the copy
         a INTEGER NOT NULL REFERENCES articles(id),
         b INTEGER NOT NULL REFERENCES articles(id),
         kind TEXT NOT NULL,                        -- exact | near-duplicate | contained | edited

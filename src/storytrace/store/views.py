@@ -7,6 +7,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..groups import connected_groups
+from ..published import sort_key
 from .listing import member_summary, story_members
 from .store import Store, fits_row_id
 
@@ -70,10 +71,10 @@ def story_detail(store: Store, story_id: int) -> dict[str, Any]:
     head = store.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     members = store.conn.execute(
         "SELECT a.id, a.outlet, a.lang, a.title, a.url, a.published, m.score, m.reasons"
-        " FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
-        " ORDER BY a.published IS NULL, a.published, a.id",
+        " FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
         (story_id,),
     ).fetchall()
+    members.sort(key=lambda m: (sort_key(m["published"]), int(m["id"])))
     ids = [int(m["id"]) for m in members]
     links = _links_among(store, ids)
     return {

@@ -30,6 +30,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NotFoundError
+from ..published import uncertainty
 from ..store import Store, views
 from ..store import listing as queries
 from ..store.listing import ReadStore, StoryQuery
@@ -184,6 +185,8 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
         with reading() as store:
             detail = views.article_detail(store, aid, raw=raw)
             passages = queries.passages_of(store.conn, aid)
+        for p in passages:  # a stored link's direction is a guess when both share a day
+            p["order"] = uncertainty(detail["published"], p["published"])
         data = {**detail, "passages": passages}
         spans = [{**p, "start": p["start"], "end": p["end"]} for p in passages]
         return render(
