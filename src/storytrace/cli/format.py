@@ -101,6 +101,8 @@ def article_report(a: dict[str, Any]) -> str:
     out = [f"Article {a['id']}: {a['title']}"]
     for label in ("outlet", "url", "published", "source", "story"):
         out.append(f"  {label + ':':11}{a[label] if a[label] is not None else '?'}")
+        if label == "outlet" and a.get("outlet_evidence"):
+            out.append(f"  {'':11}inferred from “{clip(a['outlet_evidence'], 100)}”")
     if a["reprints"]:
         out.append(
             "  reprints:  " + ", ".join(f"{r['article']} ({r['kind']})" for r in a["reprints"])

@@ -26,7 +26,9 @@ from ..store.writer_lock import WriterLock
 from .ingest import Ingester
 from .report import IngestReport
 
-DERIVED_META = ("from_html", "outlet_name", "published_raw")
+DERIVED_META = (
+    "from_html", "outlet_name", "outlet_source", "outlet_evidence", "published_raw",
+)  # fmt: skip
 """Keys the runner adds to an input's metadata (see ``build_draft``); they are made again."""
 
 

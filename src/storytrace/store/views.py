@@ -182,9 +182,13 @@ def article_detail(store: Store, article_id: int, *, raw: bool = False) -> dict[
         (article_id,),
     ).fetchall()
     story = store.stories.story_of(article_id)
+    meta = json.loads(row["meta"] or "{}")
     out: dict[str, Any] = {
         "id": int(row["id"]),
         "outlet": row["outlet"],
+        # where the outlet came from: url, input, page or inferred (with the sentence)
+        "outlet_source": meta.get("outlet_source"),
+        "outlet_evidence": meta.get("outlet_evidence"),
         "title": row["title"],
         "url": row["url"],
         "published": row["published"],
@@ -196,7 +200,7 @@ def article_detail(store: Store, article_id: int, *, raw: bool = False) -> dict[
         "reprints": [
             {"article": other, "kind": kind} for other, kind in store.reprint_partners(article_id)
         ],
-        "meta": json.loads(row["meta"] or "{}"),
+        "meta": meta,
     }
     if raw:
         out["body"] = row["body"]
