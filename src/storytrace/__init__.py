@@ -16,7 +16,17 @@ from .errors import ConfigError, InputError, NotFoundError, StoreError, Storytra
 from .model import Article, Cleaned, Document, Draft, Passage, Reject, Removed, Reprint, Source
 
 if TYPE_CHECKING:
-    from .api import DEFAULT_DB, article, compare, ingest, rebuild, rejects, stories, story
+    from .api import (
+        DEFAULT_DB,
+        article,
+        compare,
+        ingest,
+        migrate,
+        rebuild,
+        rejects,
+        stories,
+        story,
+    )
     from .pipeline.rebuild import RebuildReport
     from .pipeline.report import IngestReport
     from .store import Store
@@ -30,6 +40,7 @@ _LAZY = {
     "article": "api",
     "compare": "api",
     "ingest": "api",
+    "migrate": "api",
     "rebuild": "api",
     "rejects": "api",
     "stories": "api",
@@ -89,6 +100,7 @@ __all__ = [
     "compare",
     "ingest",
     "load_config",
+    "migrate",
     "rebuild",
     "rejects",
     "stories",

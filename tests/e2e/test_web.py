@@ -80,7 +80,8 @@ def test_stories_json_is_the_cli_shape(client: TestClient, web_db: tuple[str, in
     cli = storytrace.stories(db=web_db[0])
     assert body == cli[: len(body)] and len(body) == len(cli)
     assert all(
-        set(s) == {"id", "title", "articles", "outlets", "languages", "first_seen", "last_seen"}
+        set(s)
+        == {"id", "title", "articles", "outlets", "languages", "first_seen", "last_seen", "updated"}
         for s in body
     )
 

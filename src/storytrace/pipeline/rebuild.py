@@ -94,6 +94,7 @@ def _rebuild(path: str, backup: str, new: str, *, config: Config, progress: bool
                 if report.added != expected:
                     raise StoreError(_lost(expected, report, path))
                 files.copy_other_inputs(old, store)
+                files.copy_ingest_times(old, store)
         except BaseException:
             files.remove_file(new)
             raise

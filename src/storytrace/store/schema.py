@@ -1,16 +1,34 @@
-"""The SQLite schema: one script, run once when a database file is created.
+"""The SQLite schema: one script, run once when a database file is created, and the
+migrations that bring a file of an earlier version to this one.
 
-``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`. Nothing has been released, so there are
-no migrations: a file of another version is refused with what to do (``storytrace rebuild``
-re-derives it from its stored inputs, see :mod:`storytrace.pipeline.rebuild`). docs/schema.md
-describes every table; keep the two in step.
+``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`. A file of version 7 or later is brought
+up to date in place by the first program that opens it for writing (:data:`MIGRATIONS`, one
+transaction); readers refuse an older file with what to do. Older files are re-derived from
+their stored inputs with ``storytrace rebuild`` (:mod:`storytrace.pipeline.rebuild`). docs/schema.md describes every
+table; keep the two in step.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
-"""Versions 1 to 5 were the numbered migrations before they were squashed into this schema;
-6 had no ``articles.lang``."""
+SCHEMA_VERSION = 8
+"""Versions 1 to 5 were the numbered migrations before they were squashed into version 6; 6
+had no ``articles.lang``, a stored column SQLite cannot add to a table in place."""
+
+STORY_UPDATED = (
+    "(SELECT max(a.added) FROM story_members m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.story_id = stories.id)"
+)
+"""``stories.updated`` of the story of an UPDATE: the latest ingest time of its members."""
+
+MIGRATIONS: dict[int, str] = {
+    # 7 -> 8: when each story last gained an article, for "what is new" lists.
+    7: f"""
+        ALTER TABLE stories ADD COLUMN updated TEXT;
+        UPDATE stories SET updated = {STORY_UPDATED};
+        CREATE INDEX stories_by_update ON stories(updated DESC, id DESC) WHERE merged_into IS NULL;
+    """,  # noqa: S608 - a fixed subquery
+}
+"""Version -> the statements that take a file of that version to the next one."""
 
 SCHEMA = """
     CREATE TABLE settings (                        -- settings that shape stored data, fixed per file
@@ -124,7 +142,8 @@ SCHEMA = """
         first_seen TEXT,
         last_seen TEXT,
         articles INTEGER NOT NULL DEFAULT 0,
-        merged_into INTEGER REFERENCES stories(id)  -- set when merged; the story is then empty
+        merged_into INTEGER REFERENCES stories(id),  -- set when merged; the story is then empty
+        updated TEXT                               -- latest articles.added of its members: when it last gained one
     );
 
     CREATE TABLE story_members (
@@ -209,5 +228,6 @@ SCHEMA = """
     CREATE INDEX stories_by_size ON stories(articles DESC, last_seen DESC, id)
         WHERE merged_into IS NULL;
     CREATE INDEX stories_by_recency ON stories(last_seen DESC, id DESC) WHERE merged_into IS NULL;
+    CREATE INDEX stories_by_update ON stories(updated DESC, id DESC) WHERE merged_into IS NULL;
     CREATE INDEX articles_outlet_published ON articles(outlet, published);
 """
