@@ -26,8 +26,8 @@ from .text import UPPER, sentences
 MAX_SENTENCE = 300
 
 _TOKEN = rf"[{UPPER}][\w&'’./-]*"
-_LINK = r"(?:of|the|and|for|on|de|du|la|del|di|&)"
-_NAME = rf"(?P<name>{_TOKEN}(?:[ \t]+(?:{_LINK}[ \t]+)?{_TOKEN}){{0,7}})"
+_LINK = r"(?:of|the|and|for|on|in|with|de|du|la|del|di|&)"
+_NAME = rf"(?P<name>{_TOKEN}(?:[ \t]+(?:{_LINK}[ \t]+)?{_TOKEN}){{0,11}})"
 _LEAD = r"^(?:(?:Note|Editor['’]s\s+note|Disclaimer)\s*:\s*)?"
 _YEAR = r"(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?"
 
@@ -40,7 +40,9 @@ class Rule:
     """Whether the rule also counts in the kept text (else only in removed boilerplate)."""
 
 
-# Strongest first: the rank of a rule is its position.
+KINDS = ("disclaimer", "legal", "trademark", "copyright")
+"""Kinds of naming, the strongest first."""
+
 RULES = (
     Rule(
         "disclaimer",
@@ -75,7 +77,8 @@ RULES = (
     Rule(
         "copyright",
         re.compile(
-            r"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?(?P<year>" + _YEAR + r")?\s*,?\s*" + _NAME
+            # the word at the head of a line: "... Millennium Copyright Act" names no one
+            r"(?:©|\(c\)|^\W{0,3}Copyright\b)\s*(?:©\s*)?(?P<year>" + _YEAR + r")?\s*,?\s*" + _NAME
         ),
         True,
     ),
@@ -85,13 +88,16 @@ RULES = (
 _PHOTO_LIBRARIES = frozenset(
     "getty images|shutterstock|alamy|istock|istockphoto|dreamstime|unsplash|pexels|epa".split("|")
 )
+# Words that begin a sentence, not a name ("The" alone; "The Western Journal" is a name).
 _NOT_NAMES = frozenset(
     "this it we our all these those photo photos image images copyright content story "
     "article video the a an".split()
-)  # "The" alone; "The Western Journal" is a name
-_TAIL = re.compile(
-    r"(?:[\s,.;:]+(?:All\s+Rights\s+Reserved|All\s+rights\s+reserved|Inc|LLC|Ltd))+\.?$"
 )
+# A name ends before these words ("X Powered by Y", "X Ltd. Registered in England") and
+# before "All Rights Reserved" ...
+_STOP = frozenset("powered privacy terms sitemap cookies contact registered".split())
+# ... and at its legal form ("Embarque Inc.", "The Wood Whisperer Inc. The Wood Whisperer").
+_LEGAL_FORM = frozenset("inc llc ltd limited co corp gmbh bv b.v sa s.a pte pc pty plc".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +109,16 @@ class Publisher:
 
 
 def _clean_name(raw: str) -> str:
-    name = _TAIL.sub("", raw.strip())
-    return name.strip(" .,;:®™'’-")
+    words = raw.split()
+    if words and words[0].lower() == "by":
+        words = words[1:]
+    for i, word in enumerate(words):
+        bare = word.lower().strip(".,;:")
+        rights = bare == "all" and (i + 1 == len(words) or words[i + 1].lower().startswith("right"))
+        if bare in _STOP or rights or (i > 0 and bare in _LEGAL_FORM):
+            words = words[:i]
+            break
+    return " ".join(words).strip(" .,;:®™'’-")
 
 
 def _key(name: str) -> str:
@@ -114,7 +128,7 @@ def _key(name: str) -> str:
 
 def _acceptable(name: str, agencies: Agencies) -> bool:
     words = name.split()
-    if not words or len(words) > 8:
+    if not words or len(words) > 12:
         return False
     if words[0].lower() in _NOT_NAMES and (words[0].lower() != "the" or len(words) == 1):
         return False
@@ -124,13 +138,14 @@ def _acceptable(name: str, agencies: Agencies) -> bool:
     return not (forms and re.search(r"(?<![\w-])(?:" + forms + r")(?![\w-])", name))
 
 
-def _found(block: str, where: str, agencies: Agencies) -> list[tuple[int, int, str, str]]:
-    """(rank, 0 for boilerplate or 1 for text, name, sentence) of every naming in ``block``."""
+def _found(block: str, where: str, agencies: Agencies) -> list[tuple[int, int, int, str, str]]:
+    """(rank of its kind, 0 for boilerplate or 1 for text, rank of its rule, name, sentence)
+    of every naming in ``block``."""
     out = []
     reserved = "rights reserved" in block.lower()
     for s in sentences(block):
         text = " ".join(s.text.split())
-        for rank, rule in enumerate(RULES):
+        for order, rule in enumerate(RULES):
             if where == "text" and not rule.in_text:
                 continue
             m = rule.pattern.search(text)
@@ -140,7 +155,8 @@ def _found(block: str, where: str, agencies: Agencies) -> list[tuple[int, int, s
                 continue  # "© Jane Doe" signs a photo; a site's line has a year or reserves rights
             name = _clean_name(m.group("name"))
             if _acceptable(name, agencies):
-                out.append((rank, 0 if where == "boilerplate" else 1, name, text[:MAX_SENTENCE]))
+                kind, place = KINDS.index(rule.kind), 0 if where == "boilerplate" else 1
+                out.append((kind, place, order, name, text[:MAX_SENTENCE]))
     return out
 
 
@@ -159,15 +175,17 @@ def infer_publisher(
     hits += _found(text, "text", ag)
     if not hits:
         return None
-    best: dict[str, tuple[int, int, int, str, str]] = {}
-    for rank, where, name, sentence in hits:
+    # per name: its strongest naming (kind, place, how often named), the rule's order only
+    # choosing which of its sentences to show
+    best: dict[str, tuple[int, int, int, int, str, str]] = {}
+    for kind, place, order, name, sentence in hits:
         key = _key(name)
-        count = sum(1 for h in hits if _key(h[2]) == key)
-        candidate = (rank, where, -count, name, sentence)
+        count = sum(1 for h in hits if _key(h[3]) == key)
+        candidate = (kind, place, -count, order, name, sentence)
         if key not in best or candidate < best[key]:
             best[key] = candidate
     ranked = sorted(best.values())
     if len(ranked) > 1 and ranked[0][:3] == ranked[1][:3]:
         return None
-    _, _, _, name, sentence = ranked[0]
+    *_, name, sentence = ranked[0]
     return Publisher(name, sentence)

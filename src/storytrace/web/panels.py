@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..match.align import align
-from ..published import published_interval
+from ..published import published_interval, uncertainty
 from ..store.listing import evidence_json, pair_passages
 
 log = logging.getLogger(__name__)
@@ -150,17 +150,21 @@ def layout(articles: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[
 
 
 def store_provenance(detail: dict[str, Any]) -> dict[str, Any]:
-    """Provenance from stored reprint links: an edge from each earlier copy to each later one."""
+    """Provenance from stored reprint links: an edge from each link's source (the earlier
+    article, or on the same day the fuller one) to its copy."""
+    published = {a["id"]: a.get("published") for a in detail["articles"]}
     edges = []
     for link in detail["reprints"]:
         words = sum(int(p["words"]) for p in link["passages"])
+        doubt = uncertainty(published.get(link["a"]), published.get(link["b"]))
         edges.append(
             {
                 "source": link["a"],
                 "target": link["b"],
                 "kind": link["kind"],
                 "evidence": f"{link['kind']}: Jaccard {link['jaccard']}, "
-                f"{len(link['passages'])} shared passages ({words} words)",
+                f"{len(link['passages'])} shared passages ({words} words)"
+                + (f" ({doubt})" if doubt else ""),
             }
         )
     targets = {e["target"] for e in edges}

@@ -79,3 +79,26 @@ def test_stronger_naming_wins_and_a_tie_is_no_answer() -> None:
 def test_no_naming_no_outlet() -> None:
     assert infer_publisher(NEWS) is None
     assert infer_publisher("", []) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Copyright © 2025 Splashtop Inc. All rights reserved.", "Splashtop"),
+        ("Copyright © 2025 Whova All Rights reserved.", "Whova"),
+        ("© 2018-2025 It's All Trip To Me.", "It's All Trip To Me"),
+        ("© 2025 The Hechinger Report Powered by Newspack", "The Hechinger Report"),
+        ("Copyright © 2006-2023 The Wood Whisperer Inc. The Wood Whisperer Guild", "The Wood Whisperer"),
+        ("© 2025 By The Rector And Visitors Of The University Of Virginia",
+         "The Rector And Visitors Of The University Of Virginia"),
+        ("© 2026 Adventures with Pinny LLC | All Rights Reserved", "Adventures with Pinny"),
+    ],
+)  # fmt: skip
+def test_a_copyright_line_gives_the_name_without_its_legal_tail(line: str, name: str) -> None:
+    found = infer_publisher(NEWS, [line])
+    assert found is not None and found.name == name
+
+
+def test_the_copyright_act_names_no_one() -> None:
+    line = "This website is protected under the US Digital Millennium Copyright Act. All rights reserved."
+    assert infer_publisher(NEWS, [line]) is None
