@@ -8,13 +8,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .config import DEFAULT_DB, Config, FetchSettings, WatchSettings
+from .errors import InputError
 from .pipeline.ingest import ingest
 from .pipeline.rebuild import RebuildReport
 from .pipeline.report import IngestReport
-from .store import Store, views
+from .since import parse_since
+from .store import SCHEMA_VERSION, Store, views
+from .store.db import schema_version
 
 if TYPE_CHECKING:
     from .live.watch import PassReport
@@ -26,10 +30,22 @@ def stories(
     limit: int | None = None,
     outlet: str | None = None,
     min_articles: int = 1,
+    since: str | None = None,
 ) -> list[dict[str, Any]]:
-    """List stories: ``[{"id", "title", "articles", "outlets", "first_seen", "last_seen"}, ...]``."""
+    """List stories: ``[{"id", "title", "articles", "outlets", "first_seen", "last_seen",
+    "updated"}, ...]``, largest first. ``since`` ("2026-12-01T09:00", "2026-12-01", "1h",
+    "2d"): only the stories that gained an article since then, by ingest time, the latest
+    update first."""
+    after = None
+    if since:
+        try:
+            after = parse_since(since, datetime.now(UTC))
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     with Store(db, read_only=True) as store:
-        return views.list_stories(store, limit=limit, outlet=outlet, min_articles=min_articles)
+        return views.list_stories(
+            store, limit=limit, outlet=outlet, min_articles=min_articles, since=after
+        )
 
 
 def story(story_id: int, *, db: str = DEFAULT_DB) -> dict[str, Any]:
@@ -127,6 +143,16 @@ def watch(
     )
 
 
+def migrate(*, db: str = DEFAULT_DB) -> dict[str, Any]:
+    """Bring the database ``db`` of an earlier schema version up to date in place (what every
+    writing command does when it opens one): ``{"db", "from", "to"}``. A file older than the
+    migrations is refused with what to do (``rebuild``)."""
+    before = schema_version(db)
+    with Store(db):
+        pass
+    return {"db": db, "from": before, "to": SCHEMA_VERSION}
+
+
 __all__ = [
     "DEFAULT_DB",
     "Config",
@@ -135,6 +161,7 @@ __all__ = [
     "article",
     "compare",
     "ingest",
+    "migrate",
     "rebuild",
     "rejects",
     "stories",

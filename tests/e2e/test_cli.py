@@ -170,6 +170,7 @@ BAD_ARGUMENTS = [
     ["stories", "--limit", "many"],
     ["stories", "--min-articles", "NaN"],
     ["stories", "--sort", "sideways"],
+    ["stories", "--since", "yesterday"],
     ["ingest"],
     ["ingest", "x.txt", "--max-bytes", "-1"],
     ["ingest", "x.txt", "--workers", "two"],
@@ -193,3 +194,25 @@ def test_every_bad_argument_gets_one_clear_line(
     assert code != 0
     assert len(err.splitlines()) == 1 and "error" in err, err
     assert "Traceback" not in err
+
+
+def test_migrate_brings_an_older_file_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storytrace.store import SCHEMA_VERSION
+    from tests.unit.store.test_db import _previous_version
+
+    db = str(tmp_path / "old.db")
+    _previous_version(Path(db))
+    assert main(["stories", "--db", db]) == 1
+    assert f"storytrace --db {db} migrate" in capsys.readouterr().err
+    assert main(["migrate", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "db": db,
+        "from": SCHEMA_VERSION - 1,
+        "to": SCHEMA_VERSION,
+    }
+    assert main(["migrate", "--db", db]) == 0
+    assert "already at schema version" in capsys.readouterr().out
+    assert main(["stories", "--db", db, "--since", "2026-12-01T09:00", "--json"]) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [1]

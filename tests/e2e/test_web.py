@@ -80,7 +80,8 @@ def test_stories_json_is_the_cli_shape(client: TestClient, web_db: tuple[str, in
     cli = storytrace.stories(db=web_db[0])
     assert body == cli[: len(body)] and len(body) == len(cli)
     assert all(
-        set(s) == {"id", "title", "articles", "outlets", "languages", "first_seen", "last_seen"}
+        set(s)
+        == {"id", "title", "articles", "outlets", "languages", "first_seen", "last_seen", "updated"}
         for s in body
     )
 
@@ -293,3 +294,24 @@ def test_merged_story_redirects(client: TestClient, web_db: tuple[str, int]) -> 
         pytest.skip("the example corpus has no merged story")
     r = client.get(f"/stories/{row[0]}", follow_redirects=False)
     assert r.status_code == 307 and r.headers["location"] == f"/stories/{row[1]}"
+
+
+def test_an_inferred_outlet_and_its_sentence_are_escaped(tmp_path: Path) -> None:
+    body = HOSTILE["text"] + (
+        f"\n\nThis page {IMG} is provided to our readers as a service from Harbour Gazette."
+    )
+    line = {"id": "no-outlet-1", "title": f"Harbour {SCRIPT}", "text": body}
+    source = tmp_path / "no-outlet.jsonl"
+    source.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    db = str(tmp_path / "inferred.db")
+    storytrace.ingest([str(source)], db=db)
+    with Store(db) as store:
+        (aid,) = [int(r[0]) for r in store.conn.execute("SELECT id FROM articles")]
+    client = TestClient(create_app(db), raise_server_exceptions=False)
+    data = client.get(f"/articles/{aid}.json").json()
+    assert (data["outlet"], data["outlet_source"]) == ("Harbour Gazette", "inferred")
+    assert IMG in data["outlet_evidence"]
+    page = client.get(f"/articles/{aid}").text
+    assert "inferred from “This page" in page
+    assert IMG not in page and "<script>alert" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -108,3 +108,52 @@ def test_browse_search_story_article_and_hostile_text_stays_inert(
     assert SCRIPT in page.locator("#text").inner_text()
     assert dialogs == [] and errors == []
     page.close()
+
+
+def test_an_open_story_page_follows_what_an_ingest_adds(
+    browser: Any,
+    tmp_path: Path,
+    example_corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import storytrace
+    from storytrace.web import app
+
+    monkeypatch.setattr(app, "POLL_SECONDS", 1)
+    first, later = tmp_path / "first", tmp_path / "later"
+    shutil.copytree(example_corpus, first)
+    later.mkdir()
+    for path in sorted(first.iterdir()):
+        if path.stem in ("a30", "a31"):  # two rewrites of the Danube story, ingested later
+            path.rename(later / path.name)
+    db = str(tmp_path / "follow.db")
+    storytrace.ingest([str(first)], db=db)
+
+    def earlier() -> None:  # what is stored was ingested long ago: whatever comes next is new
+        with storytrace.Store(db) as store, store.transaction():
+            store.conn.execute("UPDATE articles SET added = '2020-01-01T00:00:00Z'")
+            store.conn.execute("UPDATE stories SET updated = '2020-01-01T00:00:00Z'")
+
+    earlier()
+    danube = next(s["id"] for s in storytrace.stories(db=db) if "Danube" in s["title"])
+    port = free_port()
+    errors: list[str] = []
+    with running(db, port):
+        base = f"http://127.0.0.1:{port}"
+        page = browser.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/stories/{danube}")
+        assert page.locator("#story-updates").is_hidden()
+        storytrace.ingest([str(later / "a30.txt")], db=db)
+        page.wait_for_selector("#story-updates:not([hidden])", timeout=60_000)
+        page.locator("#story-updates a").click()
+        page.wait_for_url("**since=**")
+        assert page.locator("#articles tr.fresh").count() == 1
+        # following: the page reloads itself when the next article comes in
+        earlier()
+        page.goto(f"{base}/stories/{danube}?follow=1")
+        storytrace.ingest([str(later / "a31.txt")], db=db)
+        page.wait_for_url("**since=**follow=1**", timeout=60_000)
+        assert page.locator("#articles tr.fresh").count() == 1
+        page.close()
+    assert errors == []

@@ -47,7 +47,19 @@ WORDS = [
     "<script>",
     "\ud800",
 ]
-DATES = ["2026-03-10", "2026-13-45", "yesterday", "0000-00-00", "9999-12-31", "2026-3-1", ""]
+DATES = [
+    "2026-03-10",
+    "2026-13-45",
+    "yesterday",
+    "0000-00-00",
+    "9999-12-31",
+    "2026-3-1",
+    "",
+    "1h",
+    "999999w",
+    "0001-01-01T00:00+14:00",
+    "2026-12-01T09:00:00+99:00",
+]
 
 
 def _q(text: str) -> str:
@@ -55,8 +67,17 @@ def _q(text: str) -> str:
 
 
 def _requests(rng: random.Random, n: int) -> list[str]:
-    routes = ["/", "/stories", "/outlets", "/stories/{n}", "/articles/{n}", "/outlets/{w}"]
-    keys = ["q", "outlet", "from", "to", "sort", "page", "per_page", "a", "b", "raw", "x"]
+    routes = [
+        "/",
+        "/stories",
+        "/outlets",
+        "/stories/{n}",
+        "/stories/{n}/status",
+        "/articles/{n}",
+        "/outlets/{w}",
+    ]
+    keys = ["q", "outlet", "from", "to", "since", "sort", "page", "per_page", "a", "b", "raw"]
+    keys += ["follow", "x"]
     out = []
     for _ in range(n):
         path = rng.choice(routes).format(

@@ -89,6 +89,27 @@ def test_rebuild_with_another_shingle_size_keeps_articles_and_stories(corpus_db:
         storytrace.ingest([str(EXAMPLE)], db=str(corpus_db))
 
 
+def test_rebuild_keeps_when_each_article_was_ingested(corpus_db: Path) -> None:
+    conn = sqlite3.connect(corpus_db)
+    # ingested over several days: article N on day N of 2020
+    conn.execute("UPDATE articles SET added = printf('2020-01-%02dT00:00:00Z', 1 + id % 28)")
+    conn.execute(
+        "UPDATE stories SET updated = (SELECT max(a.added) FROM story_members m"
+        " JOIN articles a ON a.id = m.article_id WHERE m.story_id = stories.id)"
+    )
+    conn.commit()
+    conn.close()
+    added = _table(corpus_db, "SELECT source, added FROM articles ORDER BY source")
+    updated = sorted(_table(corpus_db, "SELECT title, updated FROM stories WHERE articles > 0"))
+    storytrace.rebuild(db=str(corpus_db), shingle_size=7)
+    assert _table(corpus_db, "SELECT source, added FROM articles ORDER BY source") == added
+    assert sorted(_table(corpus_db, "SELECT title, updated FROM stories WHERE articles > 0")) == (
+        updated
+    )
+    since = storytrace.stories(db=str(corpus_db), since="2020-01-20")
+    assert since and all(s["updated"] >= "2020-01-20" for s in since)
+
+
 def test_an_interrupted_rebuild_leaves_the_old_file(
     corpus_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

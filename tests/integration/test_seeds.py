@@ -115,3 +115,23 @@ def test_report_says_where_the_time_went(seeds_dir: Path, tmp_path: Path) -> Non
     assert worker | main <= set(stages)
     assert all(v >= 0 for v in stages.values())
     assert sum(stages[k] for k in main) <= report["seconds"] + 0.05
+
+
+@pytest.mark.parametrize(
+    ("name", "outlet", "sentence"),
+    [
+        ("000_", "The Western Journal", "The Western Journal has not reviewed this Associated"),
+        ("001_", "RFE/RL", 'RFE/RL has been declared an "undesirable organization"'),
+    ],
+)
+def test_outlet_inferred_from_the_pages_own_words(
+    seeded: str, name: str, outlet: str, sentence: str
+) -> None:
+    art = _article_from(seeded, name)
+    assert art["url"] is None  # nothing but the page's words names its publisher
+    assert art["outlet"] == outlet
+    assert art["outlet_source"] == "inferred"
+    assert art["outlet_evidence"].startswith(sentence)
+    # The sentence was in the boilerplate that cleaning removed, not in the kept text.
+    assert sentence not in art["text"]
+    assert any(sentence in r["text"] for r in art["removed"])

@@ -51,6 +51,8 @@ def report_text(r: dict[str, Any]) -> str:
         out.append(f"    - {clip(why, 110)}")
     for e in prov["edges"]:
         detail = e["evidence"].get("variant") or ""
+        if "uncertain" in (e["evidence"].get("order") or ""):
+            detail += f" ({e['evidence']['order']})"
         out.append(
             f"  {e['source']} -> {e['target']}  {e['kind']} {detail}: {clip(e['evidence'].get('why'), 90)}"
         )

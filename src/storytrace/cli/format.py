@@ -27,8 +27,15 @@ def day(iso: str | None) -> str:
     return (iso or "")[:10] or "?"
 
 
-def stories_table(stories: list[dict[str, Any]]) -> str:
+def minute(iso: str | None) -> str:
+    return (iso or "")[:16].replace("T", " ") or "?"
+
+
+def stories_table(stories: list[dict[str, Any]], *, updated: bool = False) -> str:
+    """The story list; ``updated`` adds when each story last gained an article (ingest time)."""
     if not stories:
+        if updated:
+            return "no story gained articles in that time"
         return "no stories yet: run `storytrace ingest PATH...` first"
     rows = [
         (
@@ -40,23 +47,25 @@ def stories_table(stories: list[dict[str, Any]]) -> str:
             " ".join(s["languages"]),
             day(s["first_seen"]),
             day(s["last_seen"]),
+            *([minute(s["updated"])] if updated else []),
         )
         for s in stories
     ]
-    return table(
-        rows,
-        [
-            "id",
-            "title",
-            "articles",
-            "outlets",
-            "outlet names",
-            "languages",
-            "first seen",
-            "last seen",
-        ],
-        [5, 48, 8, 7, 34, 9, 10, 10],
-    )
+    header = [
+        "id",
+        "title",
+        "articles",
+        "outlets",
+        "outlet names",
+        "languages",
+        "first seen",
+        "last seen",
+    ]
+    widths = [5, 48, 8, 7, 34, 9, 10, 10]
+    if updated:
+        header.append("updated (UTC)")
+        widths.append(16)
+    return table(rows, header, widths)
 
 
 def story_report(s: dict[str, Any]) -> str:
@@ -101,6 +110,8 @@ def article_report(a: dict[str, Any]) -> str:
     out = [f"Article {a['id']}: {a['title']}"]
     for label in ("outlet", "url", "published", "source", "story"):
         out.append(f"  {label + ':':11}{a[label] if a[label] is not None else '?'}")
+        if label == "outlet" and a.get("outlet_evidence"):
+            out.append(f"  {'':11}inferred from “{clip(a['outlet_evidence'], 100)}”")
     if a["reprints"]:
         out.append(
             "  reprints:  " + ", ".join(f"{r['article']} ({r['kind']})" for r in a["reprints"])

@@ -137,6 +137,12 @@ def ingest(
     show_default=True,
     help="Hide smaller stories.",
 )
+@click.option(
+    "--since",
+    metavar="TIME",
+    help="Only stories that gained articles since TIME (ingest time), latest update first: "
+    "2026-12-01T09:00 (UTC unless it says otherwise), 2026-12-01, or an age: 90m, 1h, 2d, 1w.",
+)
 @json_option
 @click.pass_context
 def stories(
@@ -145,14 +151,18 @@ def stories(
     limit: int | None,
     outlet: str | None,
     min_articles: int,
+    since: str | None,
     as_json: bool,
 ) -> None:
-    """List stories: id, title, articles, outlets, first and last seen."""
-    result = api.stories(db=_db(ctx, db), limit=limit, outlet=outlet, min_articles=min_articles)
+    """List stories: id, title, articles, outlets, first and last seen (and with --since,
+    when each last gained an article)."""
+    result = api.stories(
+        db=_db(ctx, db), limit=limit, outlet=outlet, min_articles=min_articles, since=since
+    )
     if as_json:
         _emit_json(result)
     else:
-        click.echo(fmt.stories_table(result))
+        click.echo(fmt.stories_table(result, updated=since is not None))
 
 
 @cli.command()
@@ -251,6 +261,26 @@ def rebuild(
         _emit_json(report.to_dict())
     else:
         click.echo(report.summary())
+
+
+@cli.command()
+@db_option
+@json_option
+@click.pass_context
+def migrate(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """Bring a database of an earlier schema version up to date, in place.
+
+    Every writing command (ingest, rebuild) does this when it opens such a file; the read
+    commands and `serve` cannot, and point here. One transaction: if it is stopped, the file
+    stays as it was.
+    """
+    result = api.migrate(db=_db(ctx, db))
+    if as_json:
+        _emit_json(result)
+    elif result["from"] == result["to"]:
+        click.echo(f"{result['db']}: already at schema version {result['to']}")
+    else:
+        click.echo(f"{result['db']}: schema version {result['from']} -> {result['to']}")
 
 
 class Terminated(KeyboardInterrupt):

@@ -62,6 +62,15 @@ def _highlighted(text: str, spans: Sequence[tuple[int, int, str, str]]) -> str:
     return "".join(f"<p>{p}</p>" for p in paras)
 
 
+def _detail(evidence: Mapping[str, Any]) -> str:
+    """An edge's kind of copy, or why its direction; and an uncertain order, said so."""
+    detail = str(evidence.get("variant") or evidence.get("direction") or "")
+    order = str(evidence.get("order") or "")
+    if "uncertain" in order and order not in detail:
+        detail += f" ({order})"
+    return detail
+
+
 def _svg(prov: Mapping[str, Any], arts: Mapping[int, Mapping[str, Any]]) -> str:
     """The provenance graph as a layered SVG: sources on top, copies and rewrites below."""
     nodes = [n["id"] for n in prov["nodes"]]
@@ -168,7 +177,7 @@ def render_html(report: Mapping[str, Any]) -> str:
             e(ed["source"]),
             e(ed["target"]),
             e(ed["kind"]),
-            e(ed["evidence"].get("variant") or ed["evidence"].get("direction") or ""),
+            e(_detail(ed["evidence"])),
             e(ed["evidence"].get("why", ""))
             + (
                 "<br>" + "<br>".join(f"“{e(q)}”" for q in ed["evidence"].get("shared_quotes", []))

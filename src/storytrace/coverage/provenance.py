@@ -2,14 +2,18 @@
 
 1. Reprints: articles joined by reprint links (the store's ``reprints``, or
    :func:`storytrace.match.compare` for pairs without one) form groups. Each group's root is,
-   first match wins: the agency's own article (its outlet is the agency's), then the earliest
-   with an exact publication time (a date without a time counts as the end of that day), then
-   the one that contains most of the others. Every other member copies the earlier member that
-   holds most of its text; the root wins ties, so a star around the wire original is the default.
+   chosen among the members no other member was certainly published before (a date without a
+   time is "some time that day", see :mod:`storytrace.published`), first match wins: the
+   agency's own article (its outlet is the agency's), a dated one, the one that contains most
+   of the others, the earliest. Every other member copies the member not published after it
+   that holds most of its text; the root wins ties, so a star around the wire original is the
+   default. No copy is ever drawn as published before its source; when their times overlap
+   (the same day) the edge says the order is uncertain.
 2. Rewrites: an article outside a reprint group that keeps at least two of a group's quotations
    verbatim, or one quotation or passage while crediting that group's agency ("based on reporting
-   by ..."), rewrites the group's root, provided it was not published earlier (with no times, the
-   side with the wire dateline, or with the longer version of a shared quote, is the source).
+   by ..."), rewrites the group's root, provided it was not published earlier (with no times, or
+   times of the same day, the side with the wire dateline, or with the longer version of a
+   shared quote, is the source).
 3. Everything else is an independent report.
 
 The wire is the agency the root claims (own site, dateline, byline, credit); the original is the
@@ -20,17 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
-from ..evidence.dates import parse_published
 from ..groups import connected_groups
 from ..match import compare
 from ..model import Article
+from ..published import order, sort_key, uncertainty
 from .attribution import STRONG, Claim
 from .quotes import Quote, relation
 
-END_OF_DAY = timedelta(hours=23, minutes=59)
 VERBATIM_SHARE = 0.95
 TRIMMED_SHARE = 0.9
 MIN_REWRITE_QUOTES = 2
@@ -62,22 +64,12 @@ class Graph:
         }
 
 
-def _time(a: Article) -> tuple[datetime | None, bool]:
-    dt = parse_published(a.published)
-    if dt is None:
-        return None, False
-    precise = bool(a.published and ("T" in a.published or " " in a.published.strip()))
-    return (dt if precise else dt + END_OF_DAY), precise
-
-
-def _sort_time(a: Article) -> float:
-    dt, _ = _time(a)
-    return dt.timestamp() if dt else float("inf")
-
-
-def _not_later(p: Article, c: Article) -> bool:
-    tp, tc = _time(p)[0], _time(c)[0]
-    return tp is None or tc is None or tp <= tc
+def _order_words(source: Article, copy: Article) -> str:
+    """How the source's publication stands to the copy's, for the edge's evidence."""
+    found = order(source.published, copy.published)
+    if found == "before":
+        return "published earlier"
+    return uncertainty(source.published, copy.published) or "order unknown (undated)"
 
 
 def _links(
@@ -135,7 +127,7 @@ def provenance(
     from .quotes import article_quotes
 
     arts = {a.id: a for a in articles}
-    ids = sorted(arts, key=lambda i: (_sort_time(arts[i]), i))
+    ids = sorted(arts, key=lambda i: (sort_key(arts[i].published), i))
     claims = claims or {}
     qs = {
         i: list(quotes[i]) if quotes and i in quotes else article_quotes(i, arts[i].text)
@@ -153,15 +145,32 @@ def provenance(
         def contains_others(i: int, comp: list[int] = comp) -> float:
             return sum(pairs.get((o, i), {}).get("c_xy", 0.0) for o in comp if o != i)
 
-        root = min(comp, key=lambda i: (not owns[i], _sort_time(arts[i]), -contains_others(i), i))
+        def preceded(i: int, comp: list[int] = comp) -> bool:
+            return any(order(arts[o].published, arts[i].published) == "before" for o in comp)
+
+        root = min(
+            comp,
+            key=lambda i: (
+                preceded(i),
+                not owns[i],
+                arts[i].published is None,
+                -contains_others(i),
+                sort_key(arts[i].published),
+                i,
+            ),
+        )
         placed = [root]
-        for c in sorted(comp, key=lambda i: (_sort_time(arts[i]), i)):
+        # By the latest moment each may have been published: whatever was certainly published
+        # before an article is placed before it.
+        for c in sorted(comp, key=lambda i: (sort_key(arts[i].published), i)):
             roots[c] = root
             if c == root:
                 continue
             best, best_score = root, pairs.get((c, root), {}).get("c_xy", 0.0) + 0.05
             for p in placed:
-                if p == root or (c, p) not in pairs or not _not_later(arts[p], arts[c]):
+                if p == root or (c, p) not in pairs:
+                    continue
+                if order(arts[p].published, arts[c].published) == "after":
                     continue
                 score = pairs[(c, p)]["c_xy"]
                 if score > best_score:
@@ -187,6 +196,7 @@ def provenance(
                         "copy_in_source": round(c_in_p, 3),
                         "source_in_copy": round(p_in_c, 3),
                         "passages": link["passages"],
+                        "order": _order_words(arts[best], arts[c]),
                         "why": f"{round(100 * c_in_p)}% of its text is in {best}'s; it holds "
                         f"{round(100 * p_in_c)}% of {best}'s ({link['kind']})",
                     },
@@ -212,7 +222,9 @@ def provenance(
             )
             if len(shared) < MIN_REWRITE_QUOTES and not (credits and shared):
                 continue
-            direction = _direction(arts[p], arts[r], wire[p], wire[r], shared)
+            direction = _direction(
+                arts[p], arts[r], wire[p], wire[r], shared, ids.index(p) < ids.index(r)
+            )
             if direction is None:
                 continue
             if best_src is None or len(shared) > len(best_src[1]):
@@ -238,6 +250,7 @@ def provenance(
                         if rel != "verbatim"
                     ],
                     "direction": direction,
+                    "order": _order_words(arts[p], arts[r]),
                     "agency": wsrc.agency if wsrc else None,
                     "credits": [
                         c.evidence for c in claims.get(r, ()) if c.kind in ("reporting", "credit")
@@ -308,17 +321,28 @@ def _direction(
     wp: Claim | None,
     wr: Claim | None,
     shared: Sequence[tuple[Quote, Quote, str]],
+    listed_first: bool,
 ) -> str | None:
-    """Why ``p`` is the source of ``r``, or None when the evidence says the opposite."""
-    tp, tr = _time(p)[0], _time(r)[0]
-    if tp is not None and tr is not None:
-        return "published earlier" if tp <= tr else None
+    """Why ``p`` is the source of ``r``, or None when the evidence says the opposite. Times
+    decide when their order is certain; otherwise the wire attribution, then the quotes; with
+    none of them, the one listed first (``listed_first``: by time order, then id), so that two
+    articles never both rewrite each other."""
+    when = order(p.published, r.published)
+    if when == "before":
+        return "published earlier"
+    if when == "after":
+        return None
+    doubt = f"{uncertainty(p.published, r.published)}: " if when == "uncertain" else ""
     if wp is not None and wr is None:
-        return f"carries the {wp.code} {wp.kind}; the other does not"
+        return f"{doubt}carries the {wp.code} {wp.kind}; the other does not"
     if wr is not None and wp is None:
         return None
     if any(rel == "shortened" for _, _, rel in shared):
-        return "its quotes are the longer versions"
+        return f"{doubt}its quotes are the longer versions"
     if any(rel == "extended" for _, _, rel in shared):
         return None
+    if not listed_first:
+        return None
+    if doubt:
+        return f"{doubt[:-2]} (no attribution or quotes to tell)"
     return "direction unknown (no times, no attribution)"

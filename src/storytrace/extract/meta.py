@@ -40,6 +40,11 @@ _DATETIME_FORMATS = (
 )
 _MIN_YEAR, _MAX_YEAR = 1800, 2200
 
+OUTLET_SOURCES = ("url", "input", "page", "inferred")
+"""Where ``meta["outlet_source"]`` says an article's outlet came from: its URL's host, the
+input's ``outlet`` field, the page's own site name (HTML metadata), or the page's words
+(:func:`storytrace.pipeline.prepare.with_publisher`, which adds ``meta["outlet_evidence"]``)."""
+
 
 def outlet_from_url(url: str | None) -> str | None:
     """The outlet of a URL: its host, lower-cased, without port and ``www.``/``m.``/``amp.``.
@@ -155,16 +160,21 @@ def build_draft(
     """A Draft from a Document and its body; ``page`` holds values found in the page itself.
 
     ``page`` keys: ``title``, ``url``, ``date``, ``sitename``. Input metadata wins over them.
-    ``meta["outlet_name"]`` gets the display name (input ``outlet`` or the page's site name);
-    an unparseable input date is kept as ``meta["published_raw"]``.
+    ``meta["outlet_name"]`` gets the display name (input ``outlet`` or the page's site name),
+    ``meta["outlet_source"]`` where the outlet came from (``url``, ``input`` or ``page``; see
+    :data:`OUTLET_SOURCES`); an unparseable input date is kept as ``meta["published_raw"]``.
     """
     page = page or {}
-    meta = dict(doc.meta)
+    meta = {k: v for k, v in doc.meta.items() if k not in ("outlet_source", "outlet_evidence")}
     url = _text(meta.get("url")) or _text(page.get("url"))
-    outlet_name = _text(meta.get("outlet")) or _text(page.get("sitename"))
-    outlet = outlet_from_url(url) or outlet_name
+    given = _text(meta.get("outlet"))
+    outlet_name = given or _text(page.get("sitename"))
+    host = outlet_from_url(url)
+    outlet = host or outlet_name
     if outlet_name:
         meta["outlet_name"] = outlet_name
+    if outlet:
+        meta["outlet_source"] = "url" if host else "input" if given else "page"
     raw_date = meta.get("published")
     published = normalize_date(raw_date)
     if raw_date is not None and published is None:

@@ -2,7 +2,8 @@
 
 :func:`prepare` is pure and picklable: the local runner calls it in worker processes, and a
 distributed backend can map it over a dataset unchanged. It needs only the outlet's known site
-boilerplate, passed in as a snapshot.
+boilerplate, passed in as a snapshot. :func:`draft_of` is its first stage (extraction, and the
+publisher when the input names none), which the Spark job runs as a stage of its own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import xxhash
 
 from ..clean import block_key, blocks, clean_page
+from ..coverage.publisher import infer_publisher
 from ..evidence import Evidence, extract_evidence
 from ..extract import to_draft
 from ..match import shingles
@@ -83,6 +85,36 @@ def sign(
     return hashes, ev.to_json()
 
 
+def with_publisher(draft: Draft, *, from_html: bool = False) -> Draft:
+    """The draft with the outlet its page names as its own, when the input gave none (no URL,
+    no outlet, no site name): ``meta["outlet_source"]`` is then ``"inferred"`` and
+    ``meta["outlet_evidence"]`` the sentence that names it. The page is cleaned here without
+    site patterns (its outlet is not known yet) to tell its boilerplate, where such sentences
+    sit, from its news (see :mod:`storytrace.coverage.publisher`)."""
+    if draft.outlet:
+        return draft
+    cleaned = clean_page(draft.text, title=draft.title, extracted=from_html)
+    found = infer_publisher(cleaned.text, [r.text for r in cleaned.removed])
+    if found is None:
+        return draft
+    meta = {
+        **draft.meta,
+        "outlet_name": found.name,
+        "outlet_source": "inferred",
+        "outlet_evidence": found.sentence,
+    }
+    return replace(draft, outlet=found.name, meta=meta)
+
+
+def draft_of(doc: Document, *, timeout: float = 10.0) -> Draft | Reject:
+    """Extract a document (:func:`storytrace.extract.to_draft`), then name its publisher from
+    its own words if the input did not (:func:`with_publisher`)."""
+    draft = to_draft(doc, timeout=timeout)
+    if isinstance(draft, Reject):
+        return draft
+    return with_publisher(draft, from_html=doc.is_html)
+
+
 def prepare(
     doc: Document,
     *,
@@ -94,7 +126,7 @@ def prepare(
     """Extract, clean (with the outlet's known site boilerplate), sign and gather evidence
     (``embed``: with the sentence embedding, :attr:`storytrace.config.Config.embeddings`)."""
     start = time.process_time()
-    draft = to_draft(doc, timeout=timeout)
+    draft = draft_of(doc, timeout=timeout)
     if isinstance(draft, Reject):
         return draft
     extract_s = time.process_time() - start

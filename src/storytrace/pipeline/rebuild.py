@@ -26,7 +26,9 @@ from ..store.writer_lock import WriterLock
 from .ingest import Ingester
 from .report import IngestReport
 
-DERIVED_META = ("from_html", "outlet_name", "published_raw")
+DERIVED_META = (
+    "from_html", "outlet_name", "outlet_source", "outlet_evidence", "published_raw",
+)  # fmt: skip
 """Keys the runner adds to an input's metadata (see ``build_draft``); they are made again."""
 
 
@@ -93,6 +95,7 @@ def _rebuild(path: str, backup: str, new: str, *, config: Config, progress: bool
                     raise StoreError(_lost(expected, report, path))
                 files.copy_other_inputs(old, store)
                 files.copy_web_sources(old, store)
+                files.copy_ingest_times(old, store)
         except BaseException:
             files.remove_file(new)
             raise

@@ -19,6 +19,7 @@ from ..config import Config
 from ..match import anchors, compare, may_reprint, shared_shingles, unpack_hashes
 from ..match.window import days_since_epoch, within
 from ..model import Reprint
+from ..published import order
 from ..store import Store
 from .prepare import Prepared
 from .steps import Step
@@ -33,18 +34,25 @@ class Linkable(NamedTuple):
     shingles: np.ndarray
 
 
-def chronological(x: Linkable, y: Linkable) -> tuple[Linkable, Linkable]:
-    """Earlier publication first; undated after dated; ties by id."""
-
-    def key(r: Linkable) -> tuple[int, str, int]:
-        return (0 if r.published else 1, str(r.published or ""), r.id)
-
-    return (x, y) if key(x) <= key(y) else (y, x)
+def source_first(x: Linkable, y: Linkable) -> tuple[Linkable, Linkable]:
+    """The likely source first: the one published certainly earlier (see
+    :func:`storytrace.published.order`); a dated one before an undated one; otherwise (the same
+    day, or both undated) the one with more shingles, which holds more of the other's text than
+    the other holds of its own; ties by id."""
+    when = order(x.published, y.published)
+    if when == "before":
+        return x, y
+    if when == "after":
+        return y, x
+    if when == "unknown" and (x.published is None) != (y.published is None):
+        return (x, y) if y.published is None else (y, x)
+    fuller = (-x.shingles.size, x.id) <= (-y.shingles.size, y.id)
+    return (x, y) if fuller else (y, x)
 
 
 def verify(x: Linkable, y: Linkable) -> tuple[int, int, Reprint] | None:
-    """The reprint link between two articles, the earlier one first, or None."""
-    first, second = chronological(x, y)
+    """The reprint link between two articles, the likely source first, or None."""
+    first, second = source_first(x, y)
     rep = compare(first.text, second.text, a_shingles=first.shingles, b_shingles=second.shingles)
     return None if rep is None else (first.id, second.id, rep)
 

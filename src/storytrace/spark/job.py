@@ -11,7 +11,8 @@ filesystem API so that it works on any filesystem Spark writes to) and skipped o
 
 - ``read``: every input file's bytes (Spark's ``binaryFile`` source: local paths, ``hdfs://``,
   ``s3a://``...) parsed by the local readers inside the tasks; documents numbered in input order.
-- ``extract``: each document to a draft (``to_draft``, trafilatura for HTML).
+- ``extract``: each document to a draft (``draft_of``: trafilatura for HTML, and the publisher
+  the page names when the input names none).
 - ``prepare``: duplicates dropped (same URL or same outlet and normalised body, the first in
   input order kept), article ids given in input order, site boilerplate learned with the local
   rule (a block is learned when it first meets :func:`storytrace.clean.site_boilerplate` in its

@@ -29,7 +29,7 @@ from ..io.warc import read_warc
 from ..match import anchors, may_reprint, pack_hashes, shared_shingles, unpack_hashes
 from ..match.window import days_since_epoch
 from ..model import Document, Draft, Reject, Source
-from ..pipeline.prepare import body_blocks, body_key, fingerprint, prepare_draft
+from ..pipeline.prepare import body_blocks, body_key, draft_of, fingerprint, prepare_draft
 from ..pipeline.reprints import Linkable, verify
 
 Row = dict[str, Any]
@@ -150,13 +150,12 @@ def to_document(row: Mapping[str, Any]) -> Document:
 
 
 def draft_row(doc: Mapping[str, Any], *, timeout: float) -> Row:
-    """Extract one document (``to_draft``): ``{"draft": row}`` or ``{"reject": row}``. The
-    draft row carries what deduplication and site boilerplate learning read: the body's
-    re-ingest key and the keys of its blocks."""
-    from ..extract import to_draft
-
+    """Extract one document (``draft_of``: the local ingest's first stage, the publisher named
+    from the page's own words included): ``{"draft": row}`` or ``{"reject": row}``. The draft
+    row carries what deduplication and site boilerplate learning read: the body's re-ingest key
+    and the keys of its blocks."""
     document = to_document(doc)
-    draft = to_draft(document, timeout=timeout)
+    draft = draft_of(document, timeout=timeout)
     if isinstance(draft, Reject):
         return {"reject": reject_row(draft, "extract")}
     return {

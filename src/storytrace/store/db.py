@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
-from .schema import SCHEMA, SCHEMA_VERSION
+from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,11 @@ def connect(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open database {path!r}: {exc}") from exc
     conn.row_factory = sqlite3.Row
-    ensure_schema(conn, path)
+    try:
+        ensure_schema(conn, path)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -87,8 +91,9 @@ def _connect_reader(path: str) -> sqlite3.Connection:
 def ensure_schema(conn: sqlite3.Connection, name: str = "database", *, create: bool = True) -> int:
     """Create the schema in a new (empty) file, or check that the file has this version.
 
-    There are no migrations (nothing has been released): a file of an older schema is
-    re-derived with ``storytrace rebuild``; one of a newer schema needs a newer storytrace.
+    A writer (``create``) brings a file of a version :data:`MIGRATIONS` knows up to date in
+    place; a reader cannot, and says how. A file older than the migrations is re-derived with
+    ``storytrace rebuild``; one of a newer schema needs a newer storytrace.
     """
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -116,11 +121,52 @@ def ensure_schema(conn: sqlite3.Connection, name: str = "database", *, create: b
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
         return SCHEMA_VERSION
+    if all(v in MIGRATIONS for v in range(version, SCHEMA_VERSION)):
+        if not create:
+            raise StoreError(
+                f"{name!r} has schema version {version}; this storytrace reads {SCHEMA_VERSION}: "
+                f"run `storytrace --db {name} migrate` to bring it up to date in place "
+                "(the next ingest into it does the same)"
+            )
+        migrate(conn, version, name)
+        return SCHEMA_VERSION
     raise StoreError(
         f"{name!r} was made by an older storytrace (schema version {version}; this one reads "
         f"{SCHEMA_VERSION}): run `storytrace --db {name} rebuild` to re-derive it from its stored "
         "articles, or ingest the inputs again into a new file"
     )
+
+
+def migrate(conn: sqlite3.Connection, version: int, name: str = "database") -> None:
+    """Take a file from schema ``version`` to :data:`SCHEMA_VERSION`, in one transaction: a
+    failure (a full disk, a kill) leaves it at its old version, untouched."""
+    log.info("migrating %s from schema version %d to %d", name, version, SCHEMA_VERSION)
+    try:
+        with transaction(conn):
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[step]):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"could not bring {name!r} from schema version {version} to {SCHEMA_VERSION} "
+            f"({exc}); the file is unchanged"
+        ) from exc
+
+
+def schema_version(path: str) -> int:
+    """The schema version of the file at ``path``, read without checking or changing it."""
+    if path in ("", ":memory:") or not Path(path).is_file():
+        raise missing(path)
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=30.0)
+        try:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path!r} is not a SQLite database: {exc}") from exc
 
 
 def _has_foreign_tables(conn: sqlite3.Connection) -> bool:

@@ -13,12 +13,13 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..since import parse_since
 from .db import select_in
-from .store import Store
+from .store import Store, fits_row_id
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -29,6 +30,8 @@ SORTS: dict[str, tuple[str, str]] = {
     # The same order as `storytrace stories` (store.views.list_stories).
     "size": ("stories s", "s.articles DESC, s.last_seen DESC, s.id"),
     "recent": ("stories s", "s.last_seen DESC, s.id DESC"),
+    # Latest ingest first: what gained articles most recently.
+    "updated": ("stories s", "s.updated DESC, s.id DESC"),
     "outlets": (
         "story_stats c JOIN stories s ON s.id = c.story_id",
         "c.outlets DESC, c.articles DESC, c.story_id",
@@ -51,18 +54,30 @@ class StoryQuery:
     outlet: str = ""
     date_from: str = ""
     date_to: str = ""
+    since: str = ""
+    """Only stories that gained an article at or after this ingest time (stored form, UTC)."""
     sort: str = "size"
     page: int = 1
     per_page: int = PER_PAGE
     problems: tuple[str, ...] = field(default=())
 
     @classmethod
-    def parse(cls, params: dict[str, str]) -> StoryQuery:
+    def parse(cls, params: dict[str, str], now: datetime | None = None) -> StoryQuery:
+        """``now``: what an age (``since=1h``) counts back from; the present by default."""
         problems: list[str] = []
-        sort = params.get("sort", "size") or "size"
+        since = (params.get("since") or "").strip()
+        if since:
+            try:
+                since = parse_since(since[:100], now or datetime.now(UTC))
+            except ValueError as exc:
+                problems.append(f"{exc}; ignored")
+                since = ""
+        # Asked what is new, the list shows the latest updates first unless told otherwise.
+        default_sort = "updated" if since else "size"
+        sort = params.get("sort", default_sort) or default_sort
         if sort not in SORTS:
-            problems.append(f"unknown sort {sort!r}; using size")
-            sort = "size"
+            problems.append(f"unknown sort {sort!r}; using {default_sort}")
+            sort = default_sort
         page = _int(params.get("page"), 1, 1, MAX_PAGE, "page", problems)
         per_page = _int(params.get("per_page"), PER_PAGE, 1, MAX_PER_PAGE, "per_page", problems)
         dates = []
@@ -80,6 +95,7 @@ class StoryQuery:
             outlet=(params.get("outlet") or "").strip(),
             date_from=dates[0],
             date_to=dates[1],
+            since=since,
             sort=sort,
             page=page,
             per_page=per_page,
@@ -93,12 +109,17 @@ class StoryQuery:
             "outlet": self.outlet,
             "from": self.date_from,
             "to": self.date_to,
+            "since": self.since,
             "sort": self.sort,
             "page": self.page,
             "per_page": self.per_page,
         }
         values.update(changes)
-        defaults = {"sort": "size", "page": 1, "per_page": PER_PAGE}
+        defaults = {
+            "sort": "updated" if values["since"] else "size",
+            "page": 1,
+            "per_page": PER_PAGE,
+        }
         return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
 
 
@@ -149,6 +170,9 @@ def list_stories(conn: sqlite3.Connection, query: StoryQuery) -> tuple[list[dict
             " ON m.article_id = a.id WHERE a.outlet = ?)"
         )
         params.append(query.outlet)
+    if query.since:
+        where.append("s.updated >= ?")
+        params.append(query.since)
     if query.date_from:
         where.append("s.last_seen >= ?")
         params.append(query.date_from)
@@ -156,7 +180,7 @@ def list_stories(conn: sqlite3.Connection, query: StoryQuery) -> tuple[list[dict
         where.append("s.first_seen < ?")
         params.append((date.fromisoformat(query.date_to) + timedelta(days=1)).isoformat())
     sql = (
-        f"SELECT s.id, s.title, s.articles, s.first_seen, s.last_seen FROM {source}"  # noqa: S608 - fixed fragments
+        f"SELECT s.id, s.title, s.articles, s.first_seen, s.last_seen, s.updated FROM {source}"  # noqa: S608 - fixed fragments
         f" WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?"
     )
     params += [query.per_page + 1, (query.page - 1) * query.per_page]
@@ -175,9 +199,28 @@ def list_stories(conn: sqlite3.Connection, query: StoryQuery) -> tuple[list[dict
                 **member_summary(members.get(sid, [])),
                 "first_seen": r["first_seen"],
                 "last_seen": r["last_seen"],
+                "updated": r["updated"],
             }
         )
     return out, has_next
+
+
+def story_status(conn: sqlite3.Connection, story_id: int) -> dict[str, Any] | None:
+    """What a story page polls to see whether a watch added to it: the id the story lives on
+    (after merges), its article count and last update; None when there is no such story."""
+    seen: set[int] = set()
+    while fits_row_id(story_id) and story_id not in seen:
+        seen.add(story_id)
+        row = conn.execute(
+            "SELECT id, articles, updated, last_seen, merged_into FROM stories WHERE id = ?",
+            (story_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        if row["merged_into"] is None:
+            return {k: row[k] for k in ("id", "articles", "updated", "last_seen")}
+        story_id = int(row["merged_into"])
+    return None
 
 
 class Member(NamedTuple):
@@ -303,13 +346,14 @@ def removed_of(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[dict[
 
 
 def passages_of(conn: sqlite3.Connection, article_id: int) -> list[dict[str, Any]]:
-    """Stored shared passages of one article, as spans of its own text with the other article."""
+    """Stored shared passages of one article, as spans of its own text with the other article
+    (its outlet, title and publication time)."""
     rows = conn.execute(
         "SELECT p.a_start AS start, p.a_end AS end, p.b AS other, p.words, r.kind, 'copied-by' AS role,"
-        " o.outlet, o.title FROM passages p JOIN reprints r ON r.a = p.a AND r.b = p.b"
+        " o.outlet, o.title, o.published FROM passages p JOIN reprints r ON r.a = p.a AND r.b = p.b"
         " JOIN articles o ON o.id = p.b WHERE p.a = ?"
         " UNION ALL "
-        "SELECT p.b_start, p.b_end, p.a, p.words, r.kind, 'copied-from', o.outlet, o.title"
+        "SELECT p.b_start, p.b_end, p.a, p.words, r.kind, 'copied-from', o.outlet, o.title, o.published"
         " FROM passages p JOIN reprints r ON r.a = p.a AND r.b = p.b"
         " JOIN articles o ON o.id = p.a WHERE p.b = ? ORDER BY 1, 2",
         (article_id, article_id),

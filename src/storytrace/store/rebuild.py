@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .db import missing
-from .schema import SCHEMA_VERSION
+from .schema import SCHEMA_VERSION, STORY_UPDATED
 from .store import Store
 
 
@@ -120,6 +120,25 @@ def copy_web_sources(old: sqlite3.Connection, new: Store) -> None:
             f"INSERT INTO web_sources ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - fixed names
             rows,
         )
+
+
+def copy_ingest_times(old: sqlite3.Connection, new: Store) -> None:
+    """Each article's ingest time (``articles.added``) from the old file, and the stories' last
+    updates from them: a rebuild re-derives articles, it does not make them new."""
+    new_id = {
+        str(source): int(article_id)
+        for source, article_id in new.conn.execute(
+            "SELECT source, article_id FROM inputs WHERE status = 'added'"
+        )
+    }
+    rows = [
+        (str(added), new_id[str(source)])
+        for source, added in old.execute("SELECT source, added FROM articles")
+        if str(source) in new_id
+    ]
+    with new.transaction():
+        new.conn.executemany("UPDATE articles SET added = ? WHERE id = ?", rows)
+        new.conn.execute(f"UPDATE stories SET updated = {STORY_UPDATED}")  # noqa: S608 - a fixed subquery
 
 
 def remove_file(path: str) -> None:

@@ -1,18 +1,61 @@
-"""The SQLite schema: one script, run once when a database file is created.
+"""The SQLite schema: one script, run once when a database file is created, and the
+migrations that bring a file of an earlier version to this one.
 
-``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`. Nothing has been released, so there are
-no migrations: a file of another version is refused with what to do (``storytrace rebuild``
-re-derives it from its stored inputs, see :mod:`storytrace.pipeline.rebuild`). docs/schema.md
-describes every table; keep the two in step.
+``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`. A file of version 7 or later is brought
+up to date in place by the first program that opens it for writing (:data:`MIGRATIONS`, one
+transaction); readers refuse an older file with what to do. Older files are re-derived from
+their stored inputs with ``storytrace rebuild`` (:mod:`storytrace.pipeline.rebuild`). docs/schema.md describes every
+table; keep the two in step.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
-"""Versions 1 to 5 were the numbered migrations before they were squashed into this schema;
-7 added ``articles.lang``, ``article_urls`` and ``web_sources`` (pages and feeds from the web)."""
+SCHEMA_VERSION = 8
+"""Versions 1 to 5 were the numbered migrations before they were squashed into version 6; 6
+had no ``articles.lang``, a stored column SQLite cannot add to a table in place; 7 had neither
+the web tables nor ``stories.updated``."""
 
-SCHEMA = """
+WEB_TABLES = """
+    CREATE TABLE IF NOT EXISTS article_urls (      -- each article's URL in its normalised form
+        key TEXT PRIMARY KEY,                      -- storytrace.urls.url_key(articles.url)
+        article_id INTEGER NOT NULL REFERENCES articles(id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE IF NOT EXISTS web_sources (       -- feeds, sitemaps and home pages read by `watch`
+        url TEXT PRIMARY KEY,                      -- normalised URL of the document
+        kind TEXT,                                 -- feed | sitemap | sitemap-index | home
+        etag TEXT,                                 -- validators of the last read whose pages were
+        last_modified TEXT,                        --   all stored or given up: sent as conditions
+        links TEXT NOT NULL DEFAULT '[]',          -- JSON: a home page's feeds, an index's sitemaps
+        checked TEXT NOT NULL,                     -- last fetched
+        changed TEXT,                              -- last answered with content (not 304)
+        status TEXT NOT NULL,                      -- read | not-modified | failed
+        detail TEXT NOT NULL DEFAULT ''            -- why it failed
+    ) WITHOUT ROWID;
+"""
+"""The state of pages and feeds read from the web (``storytrace ingest URL``, ``watch``)."""
+
+STORY_UPDATED = (
+    "(SELECT max(a.added) FROM story_members m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.story_id = stories.id)"
+)
+"""``stories.updated`` of the story of an UPDATE: the latest ingest time of its members."""
+
+MIGRATIONS: dict[int, str] = {
+    # 7 -> 8: when each story last gained an article, for "what is new" lists.
+    # The web tables too: an already stored article's URL is not in article_urls after this
+    # migration, so `ingest URL` fetches it once more and then finds the duplicate by URL.
+    7: WEB_TABLES
+    + f"""
+        ALTER TABLE stories ADD COLUMN updated TEXT;
+        UPDATE stories SET updated = {STORY_UPDATED};
+        CREATE INDEX stories_by_update ON stories(updated DESC, id DESC) WHERE merged_into IS NULL;
+    """,  # noqa: S608 - a fixed subquery
+}
+"""Version -> the statements that take a file of that version to the next one."""
+
+SCHEMA = (
+    """
     CREATE TABLE settings (                        -- settings that shape stored data, fixed per file
         key TEXT PRIMARY KEY,                      -- shingle_size | anchor_modulus | signature_version
         value TEXT NOT NULL                        -- JSON
@@ -62,23 +105,6 @@ SCHEMA = """
     CREATE INDEX articles_outlet ON articles(outlet);
     CREATE INDEX articles_published ON articles(published);
 
-    CREATE TABLE article_urls (                    -- each article's URL in its normalised form
-        key TEXT PRIMARY KEY,                      -- storytrace.urls.url_key(articles.url)
-        article_id INTEGER NOT NULL REFERENCES articles(id)
-    ) WITHOUT ROWID;
-
-    CREATE TABLE web_sources (                     -- feeds, sitemaps and home pages read by `watch`
-        url TEXT PRIMARY KEY,                      -- normalised URL of the document
-        kind TEXT,                                 -- feed | sitemap | sitemap-index | home
-        etag TEXT,                                 -- validators of the last read whose pages were
-        last_modified TEXT,                        --   all stored or given up: sent as conditions
-        links TEXT NOT NULL DEFAULT '[]',          -- JSON: a home page's feeds, an index's sitemaps
-        checked TEXT NOT NULL,                     -- last fetched
-        changed TEXT,                              -- last answered with content (not 304)
-        status TEXT NOT NULL,                      -- read | not-modified | failed
-        detail TEXT NOT NULL DEFAULT ''            -- why it failed
-    ) WITHOUT ROWID;
-
     CREATE TABLE removed (                         -- boilerplate removed from articles.body
         article_id INTEGER NOT NULL REFERENCES articles(id),
         start INTEGER NOT NULL,
@@ -111,7 +137,7 @@ SCHEMA = """
     ) WITHOUT ROWID;
 
 
-    CREATE TABLE reprints (                        -- a is the earlier article, b the later one
+    CREATE TABLE reprints (                        -- a is the likely source (earlier, or fuller on the same day), b the copy
         a INTEGER NOT NULL REFERENCES articles(id),
         b INTEGER NOT NULL REFERENCES articles(id),
         kind TEXT NOT NULL,                        -- exact | near-duplicate | contained | edited
@@ -141,7 +167,8 @@ SCHEMA = """
         first_seen TEXT,
         last_seen TEXT,
         articles INTEGER NOT NULL DEFAULT 0,
-        merged_into INTEGER REFERENCES stories(id)  -- set when merged; the story is then empty
+        merged_into INTEGER REFERENCES stories(id),  -- set when merged; the story is then empty
+        updated TEXT                               -- latest articles.added of its members: when it last gained one
     );
 
     CREATE TABLE story_members (
@@ -226,5 +253,8 @@ SCHEMA = """
     CREATE INDEX stories_by_size ON stories(articles DESC, last_seen DESC, id)
         WHERE merged_into IS NULL;
     CREATE INDEX stories_by_recency ON stories(last_seen DESC, id DESC) WHERE merged_into IS NULL;
+    CREATE INDEX stories_by_update ON stories(updated DESC, id DESC) WHERE merged_into IS NULL;
     CREATE INDEX articles_outlet_published ON articles(outlet, published);
 """
+    + WEB_TABLES
+)

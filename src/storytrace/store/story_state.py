@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from .db import select_in
+from .schema import STORY_UPDATED
 
 
 def _iso(value: Any) -> str | None:
@@ -319,7 +320,7 @@ class SQLiteStoryState:
         return int(row[0]) if row else None
 
     def refresh(self, story_id: int) -> None:
-        """Recompute a story's counts, time span and title from its members."""
+        """Recompute a story's counts, time span, last update and title from its members."""
         row = self.conn.execute(
             "SELECT count(*), min(a.published), max(a.published) FROM story_members m"
             " JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
@@ -334,7 +335,8 @@ class SQLiteStoryState:
             (story_id,),
         ).fetchone()
         self.conn.execute(
-            "UPDATE stories SET articles = ?, first_seen = ?, last_seen = ?, title = ? WHERE id = ?",
+            "UPDATE stories SET articles = ?, first_seen = ?, last_seen = ?, title = ?,"  # noqa: S608 - a fixed subquery
+            f" updated = {STORY_UPDATED} WHERE id = ?",
             (count, first, last, title_row[0] if title_row else None, story_id),
         )
 

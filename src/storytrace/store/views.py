@@ -7,26 +7,41 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..groups import connected_groups
+from ..published import sort_key
 from .listing import member_summary, story_members
 from .store import Store, fits_row_id
 
 
 def list_stories(
-    store: Store, *, limit: int | None = None, outlet: str | None = None, min_articles: int = 1
+    store: Store,
+    *,
+    limit: int | None = None,
+    outlet: str | None = None,
+    min_articles: int = 1,
+    since: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Stories, largest and most recent first: id, title, article count, outlets, first/last seen."""
+    """Stories, largest and most recent first: id, title, article count, outlets, first/last
+    seen, last update (the latest ingest time of its articles). ``since`` (a stored time, see
+    :func:`storytrace.since.parse_since`): only the stories that gained an article then or
+    later, the latest update first."""
     sql = (
-        "SELECT s.id, s.title, s.articles, s.first_seen, s.last_seen FROM stories s"
+        "SELECT s.id, s.title, s.articles, s.first_seen, s.last_seen, s.updated FROM stories s"
         " WHERE s.merged_into IS NULL AND s.articles >= ?"
     )
     params: list[Any] = [min_articles]
+    if since:
+        sql += " AND s.updated >= ?"
+        params.append(since)
     if outlet:
         sql += (
             " AND EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
             " WHERE m.story_id = s.id AND a.outlet = ?)"
         )
         params.append(outlet)
-    sql += " ORDER BY s.articles DESC, s.last_seen DESC, s.id"
+    if since:
+        sql += " ORDER BY s.updated DESC, s.id DESC"
+    else:
+        sql += " ORDER BY s.articles DESC, s.last_seen DESC, s.id"
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
@@ -40,6 +55,7 @@ def list_stories(
             **member_summary(members.get(int(r["id"]), [])),
             "first_seen": r["first_seen"],
             "last_seen": r["last_seen"],
+            "updated": r["updated"],
         }
         for r in rows
     ]
@@ -65,15 +81,17 @@ def resolve_story(store: Store, story_id: int) -> int:
 
 
 def story_detail(store: Store, story_id: int) -> dict[str, Any]:
-    """A story: members with why each belongs, reprint groups, shared passages, history."""
+    """A story: members in publication order (see :func:`storytrace.published.sort_key`) with
+    why each belongs and when each was ingested (``added``), reprint groups, shared passages,
+    history."""
     story_id = resolve_story(store, story_id)
     head = store.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     members = store.conn.execute(
-        "SELECT a.id, a.outlet, a.lang, a.title, a.url, a.published, m.score, m.reasons"
-        " FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
-        " ORDER BY a.published IS NULL, a.published, a.id",
+        "SELECT a.id, a.outlet, a.lang, a.title, a.url, a.published, a.added, m.score, m.reasons"
+        " FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
         (story_id,),
     ).fetchall()
+    members.sort(key=lambda m: (sort_key(m["published"]), int(m["id"])))
     ids = [int(m["id"]) for m in members]
     links = _links_among(store, ids)
     return {
@@ -81,6 +99,7 @@ def story_detail(store: Store, story_id: int) -> dict[str, Any]:
         "title": head["title"],
         "first_seen": head["first_seen"],
         "last_seen": head["last_seen"],
+        "updated": head["updated"],
         "outlets": sorted({m["outlet"] for m in members if m["outlet"]}),
         "languages": sorted({m["lang"] for m in members if m["lang"]}),
         "articles": [
@@ -91,6 +110,7 @@ def story_detail(store: Store, story_id: int) -> dict[str, Any]:
                 "title": m["title"],
                 "url": m["url"],
                 "published": m["published"],
+                "added": m["added"],
                 "score": round(float(m["score"]), 3),
                 "why": json.loads(m["reasons"] or "[]"),
             }
@@ -181,9 +201,13 @@ def article_detail(store: Store, article_id: int, *, raw: bool = False) -> dict[
         (article_id,),
     ).fetchall()
     story = store.stories.story_of(article_id)
+    meta = json.loads(row["meta"] or "{}")
     out: dict[str, Any] = {
         "id": int(row["id"]),
         "outlet": row["outlet"],
+        # where the outlet came from: url, input, page or inferred (with the sentence)
+        "outlet_source": meta.get("outlet_source"),
+        "outlet_evidence": meta.get("outlet_evidence"),
         "title": row["title"],
         "url": row["url"],
         "published": row["published"],
@@ -195,7 +219,7 @@ def article_detail(store: Store, article_id: int, *, raw: bool = False) -> dict[
         "reprints": [
             {"article": other, "kind": kind} for other, kind in store.reprint_partners(article_id)
         ],
-        "meta": json.loads(row["meta"] or "{}"),
+        "meta": meta,
     }
     if raw:
         out["body"] = row["body"]

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -30,14 +31,18 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NotFoundError
+from ..published import uncertainty
 from ..store import Store, views
 from ..store import listing as queries
 from ..store.listing import ReadStore, StoryQuery
-from . import panels
+from . import panels, visits
+from .visits import last_visit
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
+POLL_SECONDS = 30
+"""How often an open story page asks whether a watch added to it (``/stories/{id}/status.json``)."""
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -111,7 +116,8 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
             return list(outlet_cache["names"])
 
     def stories_page(request: Request) -> Response:
-        query = StoryQuery.parse(dict(request.query_params))
+        now = datetime.now(UTC)
+        query = StoryQuery.parse(dict(request.query_params), now)
         with reading() as store:
             rows, has_next = queries.list_stories(store.conn, query)
             if is_json(request):
@@ -121,7 +127,8 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
         sparks = {
             sid: panels.sparkline([m.published for m in found]) for sid, found in members.items()
         }
-        return templates.TemplateResponse(
+        visit, cookie = last_visit(request.cookies.get(visits.COOKIE), now)
+        response = templates.TemplateResponse(
             request,
             "stories.html",
             {
@@ -131,16 +138,27 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
                 "sparks": sparks,
                 "outlet_names": names,
                 "sorts": list(queries.SORTS),
+                "visit": visit,
+                # gained articles since the reader's last visit (ingest times, stored form)
+                "fresh": {r["id"] for r in rows if visit and (r["updated"] or "") > visit},
             },
         )
+        response.set_cookie(
+            visits.COOKIE, cookie, max_age=visits.MAX_AGE, httponly=True, samesite="strict"
+        )
+        return response
 
     def story_page(request: Request) -> Response:
         sid = int(request.path_params["sid"])
+        since_query = StoryQuery.parse({"since": request.query_params.get("since", "")})
         with reading() as store:
             detail = views.story_detail(store, sid)
             if detail["id"] != sid:  # merged into another story: go to the one it lives on
                 suffix = ".json" if is_json(request) else ""
-                return RedirectResponse(f"/stories/{detail['id']}{suffix}", status_code=307)
+                target = f"/stories/{detail['id']}{suffix}"
+                if request.url.query:
+                    target += f"?{request.url.query}"
+                return RedirectResponse(target, status_code=307)
             extra = panels.story_panels(store, detail)
             ids = [a["id"] for a in detail["articles"]]
             removed = queries.removed_of(store.conn, ids)
@@ -150,8 +168,12 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
                 texts = queries.article_rows(store.conn, list(pair))
                 comparison = panels.compare(store.conn, texts[pair[0]], texts[pair[1]])
                 comparison["a_article"], comparison["b_article"] = texts[pair[0]], texts[pair[1]]
+        since = since_query.since
+        for a in detail["articles"]:  # added by an ingest (a watch) since the given time
+            a["new"] = bool(since) and (a["added"] or "") >= since
         data = {
             **detail,
+            "since": since or None,
             "provenance": extra["provenance"],
             "panels_from": extra["source"],
             "quotes": extra["quotes"],
@@ -175,8 +197,19 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
             comparison=comparison,
             removed=removed,
             problem=problem,
+            since_problems=since_query.problems,
             by_id={a["id"]: a for a in detail["articles"]},
+            follow=request.query_params.get("follow") == "1",
+            poll_seconds=POLL_SECONDS,
         )
+
+    def story_status(request: Request) -> Response:
+        sid = int(request.path_params["sid"])
+        with reading() as store:
+            status = queries.story_status(store.conn, sid)
+        if status is None:
+            raise NotFoundError(f"no story {sid}")
+        return JSONResponse(status)
 
     def article_page(request: Request) -> Response:
         aid = int(request.path_params["aid"])
@@ -184,6 +217,8 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
         with reading() as store:
             detail = views.article_detail(store, aid, raw=raw)
             passages = queries.passages_of(store.conn, aid)
+        for p in passages:  # a stored link's direction is a guess when both share a day
+            p["order"] = uncertainty(detail["published"], p["published"])
         data = {**detail, "passages": passages}
         spans = [{**p, "start": p["start"], "end": p["end"]} for p in passages]
         return render(
@@ -231,6 +266,7 @@ def create_app(db: str | Path, *, allowed_hosts: Sequence[str] | None = None) ->
         Route("/index.json", stories_page),
         Route("/stories.json", stories_page),
         Route("/stories", stories_page),
+        Route("/stories/{sid:int}/status.json", story_status),
         Route("/stories/{sid:int}.json", story_page),
         Route("/stories/{sid:int}", story_page),
         Route("/articles/{aid:int}.json", article_page),

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..match.align import align
+from ..published import published_interval, uncertainty
 from ..store.listing import evidence_json, pair_passages
 
 log = logging.getLogger(__name__)
@@ -24,19 +25,16 @@ MAX_ALIGN_CHARS = 200_000  # align larger texts only when stored passages exist
 TABLE_ROWS = 40
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _span(published: str | None) -> tuple[float, float] | None:
+    """Publication as (start, end) timestamps: equal for an exact time, the day for a bare date."""
+    found = published_interval(published)
+    return None if found is None else (found.start.timestamp(), found.end.timestamp())
 
 
 def sparkline(published: list[str | None], width: float = 120.0) -> list[float]:
-    """x positions (0..width) of publication times within their own span, for small timelines."""
-    times = sorted(t.timestamp() for t in map(parse_time, published) if t is not None)
+    """x positions (0..width) of publication times within their own span, for small timelines
+    (a date without a time at the middle of its day)."""
+    times = sorted((s + e) / 2 for s, e in filter(None, map(_span, published)))
     if not times:
         return []
     lo, hi = times[0], times[-1]
@@ -63,11 +61,19 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def layout(articles: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str, Any]:
-    """Positions for the timeline and provenance SVGs: one lane per outlet, x by publication."""
+    """Positions for the timeline and provenance SVGs: one lane per outlet, x by publication.
+
+    A date without a time is "some time that day": its node sits at the middle of the day and
+    a bar (``x_from`` to ``x_to``) spans the whole day, so an arrow into it never looks like a
+    known step back in time."""
     lane_w, left, top, row_h = 640.0, 170.0, 24.0, 28.0
-    times = {a["id"]: parse_time(a.get("published")) for a in articles}
-    known = [t.timestamp() for t in times.values() if t is not None]
+    spans = {a["id"]: _span(a.get("published")) for a in articles}
+    known = [t for span in spans.values() if span is not None for t in span]
     lo, hi = (min(known), max(known)) if known else (0.0, 0.0)
+
+    def at(t: float) -> float:
+        return left + lane_w / 2 if hi == lo else left + (t - lo) / (hi - lo) * lane_w
+
     lanes: list[str] = []
     for a in articles:  # articles come in publication order: lanes in order of first article
         name = a.get("outlet") or "(no outlet)"
@@ -76,25 +82,29 @@ def layout(articles: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[
     nodes = []
     per_spot: dict[tuple[int, float], int] = defaultdict(int)
     for a in articles:
-        t = times[a["id"]]
+        span = spans[a["id"]]
         lane = lanes.index(a.get("outlet") or "(no outlet)")
-        if t is None:
+        bar = None
+        if span is None:
             x = left + lane_w + 40  # undated: a column of its own at the right
-        elif hi == lo:
-            x = left + lane_w / 2
         else:
-            x = left + (t.timestamp() - lo) / (hi - lo) * lane_w
+            x = at((span[0] + span[1]) / 2)
+            if span[1] > span[0]:
+                bar = (round(at(span[0]), 1), round(at(span[1]), 1))
         spot = (lane, round(x))
         x += 9 * per_spot[spot]  # same outlet, same moment: side by side
         per_spot[spot] += 1
+        published = a.get("published") or "undated"
         nodes.append(
             {
                 "id": a["id"],
                 "x": round(x, 1),
                 "y": top + lane * row_h + row_h / 2,
+                "x_from": bar[0] if bar else None,
+                "x_to": bar[1] if bar else None,
                 "title": a.get("title") or "",
                 "outlet": a.get("outlet") or "",
-                "published": a.get("published") or "undated",
+                "published": published + (" (time unknown)" if bar else ""),
             }
         )
     where = {n["id"]: n for n in nodes}
@@ -140,17 +150,21 @@ def layout(articles: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[
 
 
 def store_provenance(detail: dict[str, Any]) -> dict[str, Any]:
-    """Provenance from stored reprint links: an edge from each earlier copy to each later one."""
+    """Provenance from stored reprint links: an edge from each link's source (the earlier
+    article, or on the same day the fuller one) to its copy."""
+    published = {a["id"]: a.get("published") for a in detail["articles"]}
     edges = []
     for link in detail["reprints"]:
         words = sum(int(p["words"]) for p in link["passages"])
+        doubt = uncertainty(published.get(link["a"]), published.get(link["b"]))
         edges.append(
             {
                 "source": link["a"],
                 "target": link["b"],
                 "kind": link["kind"],
                 "evidence": f"{link['kind']}: Jaccard {link['jaccard']}, "
-                f"{len(link['passages'])} shared passages ({words} words)",
+                f"{len(link['passages'])} shared passages ({words} words)"
+                + (f" ({doubt})" if doubt else ""),
             }
         )
     targets = {e["target"] for e in edges}
@@ -243,7 +257,13 @@ def story_panels(store: Any, detail: dict[str, Any]) -> dict[str, Any]:
 def _edge(e: dict[str, Any]) -> dict[str, Any]:
     evidence = e.get("evidence")
     if isinstance(evidence, dict) and isinstance(evidence.get("why"), str):
+        order = evidence.get("order")
+        direction = evidence.get("direction")
         evidence = evidence["why"]
+        if isinstance(direction, str) and "uncertain" in direction:
+            evidence += f" ({direction})"
+        elif isinstance(order, str) and "uncertain" in order:
+            evidence += f" ({order})"
     if not isinstance(evidence, str):
         evidence = json.dumps(evidence, ensure_ascii=False, default=str)
     return {

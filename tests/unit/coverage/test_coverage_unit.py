@@ -18,6 +18,7 @@ from storytrace.coverage.facts import group_figures
 from storytrace.coverage.quotes import article_quotes, relation
 from storytrace.errors import ConfigError
 from storytrace.model import Article
+from storytrace.published import order
 
 HOSTILE = '<script>alert(1)</script> and "><img src=x onerror=alert(2)>'
 
@@ -150,3 +151,67 @@ def test_html_escapes_article_text() -> None:
     assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     assert page.count("<script>") == 1  # only the page's own
     assert "<mark " in page and "<svg" in page and 'class="quotes"' in page
+
+
+def test_provenance_same_day_copy_says_the_order_is_uncertain() -> None:
+    wire = _art(1, WIRE, "2026-03-10T06:40:00Z", "meridianpress.example")
+    copy = _art(2, WIRE + "\n\nSign up for our newsletter.", "2026-03-10")
+    ag = load_agencies(["Meridian Press=MP"], use_config=False)
+    claims = {a.id: attribution(a.text, outlet=a.outlet, agencies=ag) for a in (wire, copy)}
+    (edge,) = provenance([wire, copy], claims=claims).edges
+    assert (edge.source, edge.target) == (1, 2)  # the wire's own site decides, not the day
+    assert edge.evidence["order"] == "same day; order uncertain"
+
+
+def test_provenance_never_draws_a_copy_before_its_source() -> None:
+    # The wire's own article was published after a copy: times that are certain win.
+    wire = _art(1, WIRE, "2026-03-10T12:00:00Z", "meridianpress.example")
+    early = _art(2, WIRE + "\n\nRead more on our site.", "2026-03-10T08:00:00Z")
+    late = _art(3, WIRE + "\n\nSubscribe to the morning letter.", "2026-03-10T15:00:00Z")
+    ag = load_agencies(["Meridian Press=MP"], use_config=False)
+    claims = {a.id: attribution(a.text, outlet=a.outlet, agencies=ag) for a in (wire, early, late)}
+    g = provenance([wire, early, late], claims=claims)
+    published = {n["id"]: n["published"] for n in g.nodes}
+    assert len(g.edges) == 2
+    for e in g.edges:
+        assert order(published[e.source], published[e.target]) == "before"
+        assert e.evidence["order"] == "published earlier"
+
+
+def test_provenance_same_day_with_no_agency_follows_containment() -> None:
+    full = _art(1, WIRE, "2026-03-10")
+    trimmed = _art(2, WIRE.rsplit("\n\n", 2)[0], "2026-03-10T07:00:00Z")
+    (edge,) = provenance([trimmed, full]).edges
+    assert (edge.source, edge.target) == (1, 2)  # the fuller text holds the trimmed one
+    assert edge.evidence["order"] == "same day; order uncertain"
+
+
+def test_rewrite_on_the_same_day_takes_its_direction_from_the_wire_dateline() -> None:
+    wire = _art(1, WIRE, "2026-03-10")
+    rewrite = _art(
+        2,
+        "Officials met in Galati on a cold morning to sign a deal that traders have "
+        "awaited for months, with barges queuing near the river mouth since January and "
+        'freight costs rising for every exporter in the region. "We are not building a new '
+        'corridor. We are removing the bottlenecks," Voinea said. Marchenko added: "Every day '
+        'a barge waits at anchor is a day a farmer waits."',
+        "2026-03-10T05:00:00Z",
+    )
+    ag = load_agencies(["Meridian Press=MP"], use_config=False)
+    claims = {a.id: attribution(a.text, outlet=a.outlet, agencies=ag) for a in (wire, rewrite)}
+    (edge,) = provenance([rewrite, wire], claims=claims).edges
+    assert (edge.source, edge.target, edge.kind) == (1, 2, "rewrite")
+    assert edge.evidence["direction"].startswith("same day; order uncertain: carries the MP")
+    assert edge.evidence["order"] == "same day; order uncertain"
+
+
+def test_two_rewrites_without_times_or_attribution_do_not_rewrite_each_other() -> None:
+    quotes = (
+        '"We are not building a new corridor, we are removing bottlenecks," Voinea said. '
+        '"Every day a barge waits at anchor is a day a farmer waits," Marchenko said.'
+    )
+    a = _art(1, "Officials signed a river deal in Galati on Tuesday. " + quotes)
+    b = _art(2, "Traders welcomed news of a grain route agreement reached this week. " + quotes)
+    g = provenance([a, b], compute_links=False)
+    rewrites = [(e.source, e.target) for e in g.edges if e.kind == "rewrite"]
+    assert len(rewrites) == 1

@@ -58,7 +58,14 @@ def test_html_article_extracted_with_page_metadata() -> None:
     assert draft.url == "https://www.citynews.example/budget"
     assert draft.outlet == "citynews.example"
     assert draft.meta["outlet_name"] == "City News"
+    assert draft.meta["outlet_source"] == "url"
     assert draft.published == "2021-06-15"
+
+
+def test_site_name_is_the_outlet_without_a_url() -> None:
+    draft = to_draft(_doc(article_html(canonical=None)))
+    assert isinstance(draft, Draft) and draft.url is None
+    assert (draft.outlet, draft.meta["outlet_source"]) == ("City News", "page")
 
 
 def test_given_metadata_wins_over_page() -> None:

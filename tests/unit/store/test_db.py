@@ -9,7 +9,9 @@ import pytest
 
 from storytrace.errors import StoreError
 from storytrace.store import SCHEMA_VERSION, Store, connect, transaction
+from storytrace.store import db as db_module
 from storytrace.store.candidates import SQLiteCandidateIndex
+from storytrace.store.db import schema_version
 
 
 def test_new_database_is_wal_and_at_current_version(tmp_path: Path) -> None:
@@ -186,3 +188,72 @@ def test_a_second_writer_is_refused_and_readers_are_not(tmp_path: Path) -> None:
     holder.kill()
     holder.wait()
     Store(db).close()
+
+
+def _previous_version(path: Path) -> None:
+    """A file as storytrace wrote it at the schema version before this one: one story of two
+    articles ingested at different times, and no ``stories.updated`` (version 8 added it, with
+    its index)."""
+    with Store(path) as store:
+        run = store.start_run("test", {})
+        with store.transaction():
+            for i, added in ((1, "2026-12-01T08:00:00Z"), (2, "2026-12-01T10:00:00Z")):
+                store.conn.execute(
+                    "INSERT INTO articles (id, source, kind, raw, body, text, body_key, added,"
+                    " run_id) VALUES (?, 's', 'text', '', '', 'x', ?, ?, ?)",
+                    (i, f"k{i}", added, run),
+                )
+            store.conn.execute(
+                "INSERT INTO stories (id, title, created, articles) VALUES (1, 't', 'now', 2)"
+            )
+            store.conn.executemany(
+                "INSERT INTO story_members VALUES (?, 1, 1.0, '[]', 'now')", [(1,), (2,)]
+            )
+    raw = sqlite3.connect(path)
+    raw.execute("DROP INDEX stories_by_update")
+    raw.execute("ALTER TABLE stories DROP COLUMN updated")
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    raw.commit()
+    raw.close()
+
+
+def _shape(conn: sqlite3.Connection) -> tuple[list[tuple[str, str]], list[str]]:
+    columns = [(r[1], r[2]) for r in conn.execute("PRAGMA table_info(stories)")]
+    indexes = sorted(r[1] for r in conn.execute("PRAGMA index_list(stories)"))
+    return columns, indexes
+
+
+def test_a_file_of_the_previous_version_is_migrated_in_place_by_a_writer(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _previous_version(path)
+    old = SCHEMA_VERSION - 1
+    with pytest.raises(
+        StoreError, match=rf"schema version {old}.*storytrace --db .*old.db migrate"
+    ):
+        Store(path, read_only=True)
+    assert schema_version(str(path)) == old  # a reader changes nothing
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        row = store.conn.execute("SELECT updated, articles FROM stories WHERE id = 1").fetchone()
+        assert tuple(row) == ("2026-12-01T10:00:00Z", 2)  # the latest ingest of its members
+        migrated = _shape(store.conn)
+    with Store(tmp_path / "fresh.db") as fresh:
+        assert migrated == _shape(fresh.conn)
+    with Store(path, read_only=True) as reader:  # and now it opens for reading
+        assert reader.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+
+
+def test_a_failed_migration_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    _previous_version(path)
+    broken = "ALTER TABLE stories ADD COLUMN updated TEXT;\nSELECT no_such_function();\n"
+    monkeypatch.setitem(db_module.MIGRATIONS, SCHEMA_VERSION - 1, broken)
+    old = SCHEMA_VERSION - 1
+    with pytest.raises(StoreError, match=rf"from schema version {old} to .*the file is unchanged"):
+        connect(path)
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == old
+    assert "updated" not in {r[1] for r in raw.execute("PRAGMA table_info(stories)")}
+    raw.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_story_query_falls_back_on_bad_values() -> None:
 
 
 def test_every_sort_has_a_fixed_order_clause() -> None:
-    assert set(queries.SORTS) == {"size", "recent", "outlets"}
+    assert set(queries.SORTS) == {"size", "recent", "outlets", "updated"}
 
 
 def _small_db(path: Path) -> None:
@@ -118,5 +119,35 @@ def test_list_stories_filters_and_sorts(tmp_path: Path) -> None:
         )[0]
         with pytest.raises(sqlite3.OperationalError):  # read-only: the web app cannot write
             store.conn.execute("DELETE FROM stories")
+    finally:
+        store.close()
+
+
+def test_since_keeps_the_stories_that_gained_articles_then(tmp_path: Path) -> None:
+    db = tmp_path / "small.db"
+    _small_db(db)
+    with Store(db) as store, store.transaction():
+        store.conn.execute("UPDATE articles SET added = '2026-12-01T08:00:00Z' WHERE id = 1")
+        store.conn.execute("UPDATE articles SET added = '2026-12-01T10:00:00Z' WHERE id = 2")
+        store.stories.refresh(1)  # every membership change ends in a refresh
+        assert store.conn.execute("SELECT updated FROM stories WHERE id = 1").fetchone()[0] == (
+            "2026-12-01T10:00:00Z"
+        )
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    store = ReadStore(db)
+    try:
+        for since, found in (("3h", [1]), ("1h", []), ("2026-12-01T10:00", [1])):
+            query = StoryQuery.parse({"since": since}, now)
+            assert query.sort == "updated"  # asked what is new: the latest update first
+            rows, _ = queries.list_stories(store.conn, query)
+            assert [r["id"] for r in rows] == found, since
+        assert rows[0]["updated"] == "2026-12-01T10:00:00Z"
+        # a resolved age is carried to the next page as a time, not as an age
+        assert StoryQuery.parse({"since": "3h"}, now).params(page=2) == {
+            "since": "2026-12-01T09:00:00Z",
+            "page": 2,
+        }
+        bad = StoryQuery.parse({"since": "soon"}, now)
+        assert bad.since == "" and bad.sort == "size" and "since must be" in bad.problems[0]
     finally:
         store.close()

@@ -59,3 +59,33 @@ def test_store_provenance_points_from_the_earlier_copy() -> None:
     prov = panels.store_provenance(detail)
     assert [(e["source"], e["target"]) for e in prov["edges"]] == [(1, 2), (2, 3)]
     assert prov["original"] == 1 and "40 words" in prov["edges"][0]["evidence"]
+
+
+def test_store_provenance_says_when_the_order_is_uncertain() -> None:
+    detail = {
+        "articles": [
+            {"id": 1, "published": "2026-03-10T06:40:00Z"},
+            {"id": 2, "published": "2026-03-10"},
+            {"id": 3, "published": "2026-03-11T08:00:00Z"},
+        ],
+        "reprints": [
+            {"a": 2, "b": 1, "kind": "near-duplicate", "jaccard": 0.9, "passages": []},
+            {"a": 1, "b": 3, "kind": "exact", "jaccard": 1.0, "passages": []},
+        ],
+    }
+    evidence = [e["evidence"] for e in panels.store_provenance(detail)["edges"]]
+    assert evidence[0].endswith("(same day; order uncertain)")
+    assert "uncertain" not in evidence[1]
+
+
+def test_layout_draws_a_bare_date_over_its_whole_day() -> None:
+    arts = [
+        {"id": 1, "outlet": "a", "published": "2026-03-10T06:40:00Z", "title": "t"},
+        {"id": 2, "outlet": "b", "published": "2026-03-10", "title": "t"},
+        {"id": 3, "outlet": "c", "published": "2026-03-11T12:00:00Z", "title": "t"},
+    ]
+    nodes = {n["id"]: n for n in panels.layout(arts, [])["nodes"]}
+    day, moment = nodes[2], nodes[1]
+    assert day["x_from"] < moment["x"] < day["x_to"] < nodes[3]["x"]
+    assert day["published"] == "2026-03-10 (time unknown)"
+    assert moment["x_from"] is None and moment["x_to"] is None
