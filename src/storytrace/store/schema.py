@@ -41,21 +41,21 @@ STORY_UPDATED = (
 )
 """``stories.updated`` of the story of an UPDATE: the latest ingest time of its members."""
 
+_STORY_UPDATED_COLUMN = f"""
+        ALTER TABLE stories ADD COLUMN updated TEXT;
+        UPDATE stories SET updated = {STORY_UPDATED};
+        CREATE INDEX stories_by_update ON stories(updated DESC, id DESC) WHERE merged_into IS NULL;
+"""  # noqa: S608 - a fixed subquery
+
 MIGRATIONS: dict[int, str] = {
     # 7 -> 8: when each story last gained an article, for "what is new" lists.
     # The web tables too: an already stored article's URL is not in article_urls after this
     # migration, so `ingest URL` fetches it once more and then finds the duplicate by URL.
-    7: WEB_TABLES
-    + f"""
-        ALTER TABLE stories ADD COLUMN updated TEXT;
-        UPDATE stories SET updated = {STORY_UPDATED};
-        CREATE INDEX stories_by_update ON stories(updated DESC, id DESC) WHERE merged_into IS NULL;
-    """,  # noqa: S608 - a fixed subquery
+    7: "\n".join((WEB_TABLES, _STORY_UPDATED_COLUMN)),
 }
 """Version -> the statements that take a file of that version to the next one."""
 
-SCHEMA = (
-    """
+SCHEMA = """
     CREATE TABLE settings (                        -- settings that shape stored data, fixed per file
         key TEXT PRIMARY KEY,                      -- shingle_size | anchor_modulus | signature_version
         value TEXT NOT NULL                        -- JSON
@@ -256,5 +256,4 @@ SCHEMA = (
     CREATE INDEX stories_by_update ON stories(updated DESC, id DESC) WHERE merged_into IS NULL;
     CREATE INDEX articles_outlet_published ON articles(outlet, published);
 """
-    + WEB_TABLES
-)
+SCHEMA += WEB_TABLES
