@@ -83,14 +83,7 @@ class StoryThresholds:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> StoryThresholds:
-        known = {f.name for f in fields(cls)}
-        unknown = set(values) - known
-        if unknown:
-            raise ConfigError(
-                f"unknown setting(s) in [stories]: {', '.join(sorted(unknown))} "
-                f"(known: {', '.join(sorted(known))})"
-            )
-        return cls(**values)
+        return _settings(cls, "stories", values)
 
     def decide_config(self) -> StoryConfig:
         """The thresholds of :func:`storytrace.stories.decide`."""
@@ -317,7 +310,7 @@ def load_watch_settings(path: str | Path | None = None, **overrides: Any) -> Wat
     return _load_table(WatchSettings, "watch", path, overrides)
 
 
-_T = TypeVar("_T", FetchSettings, WatchSettings)
+_T = TypeVar("_T", StoryThresholds, FetchSettings, WatchSettings)
 
 
 def _load_table(
