@@ -198,7 +198,7 @@ def _share_strings(d: dict[str, Any]) -> None:
 
 
 _FIELDS = tuple(f.name for f in fields(Evidence))
-_EMPTY: tuple[Any, ...] = ((), [], {}, None, 0)
+_EMPTY: tuple[Any, ...] = ((), [], {}, None, 0, b"")
 
 
 def _embedding(stored: str | list[float]) -> bytes:

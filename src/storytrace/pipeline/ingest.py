@@ -15,10 +15,11 @@ import itertools
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..batches import batched
 from ..config import Config, FetchSettings
 from ..errors import StoreError
 from ..extract import outlet_from_url
@@ -156,7 +157,7 @@ class Ingester:
             ):
                 # The next batch is prepared in the workers while this one is stored.
                 pending: _Started | None = None
-                for batch in _batches(items, self.config.batch_size):
+                for batch in batched(items, self.config.batch_size):
                     started_batch = self._start(batch, pool)
                     if pending is not None:
                         self._finish(pending, bar)
@@ -335,12 +336,6 @@ def _json(value: Mapping[str, Any]) -> str:
     import json
 
     return json.dumps(dict(value), ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _batches(items: Iterable[Document | Reject], size: int) -> Iterator[list[Document | Reject]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def progress_bar(enabled: bool, *, desc: str = "ingest", unit: str = " inputs") -> Any:

@@ -8,8 +8,9 @@ publisher when the input names none), which the Spark job runs as a stage of its
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -18,10 +19,14 @@ import xxhash
 from ..clean import block_key, blocks, clean_page
 from ..coverage.publisher import infer_publisher
 from ..evidence import Evidence, extract_evidence
+from ..evidence.core import embedding_input
+from ..evidence.embed import embed_texts, embeds
 from ..extract import to_draft
 from ..match import shingles
 from ..model import Cleaned, Document, Draft, Reject
 from ..normalize import normalize
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +180,59 @@ def prepare_draft(
         seconds={"clean": t1 - t0, "sign": t2 - t1, "evidence": t3 - t2},
         body_key=body_key(draft.outlet, draft.text),
     )
+
+
+def with_embeddings(items: Sequence[Prepared | Reject]) -> list[Prepared | Reject]:
+    """The same items with the sentence embedding added to each prepared article whose
+    language the model knows, computed in one pass of the encoder over the batch.
+
+    Prepare a batch with ``embed=False`` and then call this: the encoder reads a batch of
+    headlines and leads much faster per article than one at a time (its weights are streamed
+    once per batch, and stay in the cache). The result equals preparing each item with
+    ``embed=True``. If the batch fails, each article is embedded alone, and one that still
+    fails is kept without a vector (its pairs are scored as those of a language the model
+    does not know): a hostile text costs neither the others nor itself its place.
+    """
+    todo = [
+        i
+        for i, item in enumerate(items)
+        if isinstance(item, Prepared) and not item.parsed.embedding and embeds(item.parsed.lang)
+    ]
+    out = list(items)
+    if not todo:
+        return out
+    inputs = [_embedding_input(out[i]) for i in todo]
+    start = time.process_time()
+    try:
+        vectors: list[bytes | None] = list(embed_texts(inputs))
+    except Exception:
+        log.debug("embedding a batch of %d failed; one at a time", len(inputs), exc_info=True)
+        vectors = [_embed_one(text) for text in inputs]
+    share = (time.process_time() - start) / len(todo)
+    for i, vector in zip(todo, vectors, strict=True):
+        item = out[i]
+        assert isinstance(item, Prepared)
+        if vector is None:
+            log.warning("%s: no sentence embedding (the encoder failed on it)", item.draft.source)
+            continue
+        parsed = replace(item.parsed, embedding=vector)
+        evidence = parsed.to_json()
+        parsed = Evidence.from_json(evidence)  # as stored, its pair form computed (see prepare)
+        _ = parsed.pair_keys
+        out[i] = replace(
+            item, evidence=evidence, parsed=parsed, seconds={**item.seconds, "embed": share}
+        )
+    return out
+
+
+def _embedding_input(item: Prepared | Reject) -> str:
+    assert isinstance(item, Prepared)
+    return embedding_input(item.cleaned.text, item.draft.title)
+
+
+def _embed_one(text: str) -> bytes | None:
+    try:
+        return embed_texts([text])[0]
+    except Exception:
+        log.debug("embedding failed", exc_info=True)
+        return None

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..batches import batched
 from ..config import Config
 from ..errors import StorytraceError
 from ..io.files import special_kind
@@ -50,6 +51,7 @@ from . import rows
 from .runs import STORY_COLUMNS, STORY_STEP_COLUMNS, EarlierRuns
 
 STAGES = ("read", "extract", "prepare", "reprints", "stories")
+PREPARE_GROUP = 64  # drafts prepared together, their sentence embeddings in one encoder pass
 
 
 class SparkJobError(StorytraceError):
@@ -600,18 +602,19 @@ class SparkIngest:
         embed = self.config.embeddings
 
         def prepare(part: Iterable[Any]) -> Iterator[tuple[str, Any]]:
-            for d in part:
-                row = rows.prepared_row(
-                    d.asDict(),
-                    known.value.get(d.outlet or "", {}),
+            # In groups, so that the sentence encoder reads a batch at a time.
+            for group in batched(part, PREPARE_GROUP):
+                for row in rows.prepared_rows(
+                    [d.asDict() for d in group],
+                    known.value,
                     shingle_size=shingle_size,
                     embed=embed,
-                )
-                if not keep_raw:
-                    row["article"]["raw"] = None
-                yield ("article", row["article"])
-                for removed in row["removed"]:
-                    yield ("removed", removed)
+                ):
+                    if not keep_raw:
+                        row["article"]["raw"] = None
+                    yield ("article", row["article"])
+                    for removed in row["removed"]:
+                        yield ("removed", removed)
 
         out = kept.rdd.mapPartitions(prepare).cache()
         articles = self.spark.createDataFrame(

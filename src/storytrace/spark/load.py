@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..batches import batched
 from ..config import Config
 from ..errors import InputError, StorytraceError
 from ..evidence import Evidence
 from ..match import anchors, unpack_hashes
 from ..store import Store, imports
+
+LOAD_BATCH = 5000  # rows per transaction when loading a Spark run's articles
 
 NEEDED = ("manifest.json", "articles")
 
@@ -52,11 +54,6 @@ def _latest(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
         if held is None or int(r.get("run") or 0) > int(held.get("run") or 0):
             latest[r[key]] = r
     return list(latest.values())
-
-
-def _batches(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 def load(
@@ -106,7 +103,7 @@ def load(
             raise InputError(f"{db} already holds articles: load into a new database")
         run_id = store.start_run(f"load {root}", {"config": config.to_dict(), "manifest": manifest})
         with store.transaction():
-            for batch in _batches(articles):
+            for batch in batched(articles, LOAD_BATCH):
                 imports.add_articles(store.conn, batch, run_id)
             report.counts["articles"] = len(articles)
             removed = [r for r in _table(root, "removed") if r["article_id"] in ids]

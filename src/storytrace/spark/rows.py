@@ -29,7 +29,15 @@ from ..io.warc import read_warc
 from ..match import anchors, may_reprint, pack_hashes, shared_shingles, unpack_hashes
 from ..match.window import days_since_epoch
 from ..model import Document, Draft, Reject, Source
-from ..pipeline.prepare import body_blocks, body_key, draft_of, fingerprint, prepare_draft
+from ..pipeline.prepare import (
+    Prepared,
+    body_blocks,
+    body_key,
+    draft_of,
+    fingerprint,
+    prepare_draft,
+    with_embeddings,
+)
 from ..pipeline.reprints import Linkable, verify
 
 Row = dict[str, Any]
@@ -208,18 +216,33 @@ def learned_at(ranks: Sequence[int], key: str, *, min_articles: int, seen: int =
     return None
 
 
-def prepared_row(
-    draft: Mapping[str, Any], patterns: Mapping[str, int], *, shingle_size: int, embed: bool = True
-) -> Row:
-    """Clean, sign and gather evidence for one stored draft (``prepare_draft``) with its
-    outlet's site boilerplate: the article row and its removed blocks."""
-    item = prepare_draft(
-        to_draft_value(draft),
-        site_blocks={draft["outlet"] or "": dict(patterns)},
-        shingle_size=shingle_size,
-        from_html=bool(draft["from_html"]),
-        embed=embed,
-    )
+def prepared_rows(
+    drafts: Sequence[Mapping[str, Any]],
+    patterns_of: Mapping[str, Mapping[str, int]],
+    *,
+    shingle_size: int,
+    embed: bool = True,
+) -> list[Row]:
+    """Clean, sign and gather evidence for stored drafts (``prepare_draft``), each with its
+    outlet's site boilerplate (``patterns_of``: outlet -> patterns), the sentence embeddings
+    computed together (``with_embeddings``): for each draft, its article row and its removed
+    blocks."""
+    items = [
+        prepare_draft(
+            to_draft_value(draft),
+            site_blocks={draft["outlet"] or "": dict(patterns_of.get(draft["outlet"] or "", {}))},
+            shingle_size=shingle_size,
+            from_html=bool(draft["from_html"]),
+            embed=False,
+        )
+        for draft in drafts
+    ]
+    done: list[Prepared | Reject] = with_embeddings(items) if embed else list(items)
+    return [_prepared_row(draft, item) for draft, item in zip(drafts, done, strict=True)]
+
+
+def _prepared_row(draft: Mapping[str, Any], item: Prepared | Reject) -> Row:
+    assert isinstance(item, Prepared)  # prepare_draft and with_embeddings never reject
     meta = json.loads(draft["meta"] or "{}")
     if draft["from_html"]:
         meta["from_html"] = True
