@@ -1,4 +1,4 @@
-"""Held-out figures for the cleaner (textclean) and the HTML extraction (extraction benchmark).
+"""Held-out figures for the cleaner (textclean); extraction's are in ``extract_heldout.py``.
 
 Run ``python research/clean_heldout.py [DATA_DIR]`` (default: ``../shared/data`` beside the
 repository, or $STORYTRACE_DATA).
@@ -7,19 +7,14 @@ repository, or $STORYTRACE_DATA).
   one half and applied to the other, both ways, so every page is scored by weights that never
   saw its domain. Reported for ``page_text`` (``clean_page``) and ``recall_text``
   (``clean_page(..., extracted=True)``), next to the unchanged input.
-- extract: ``html_draft`` then ``clean_page(..., extracted=True)`` on each benchmark page, scored
-  on the half of the pages used to choose settings (A), the other half (B) and all, next to
-  ``trafilatura.extract`` with its defaults.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
 
 from _paths import data_dir
 from clean_train import retrain
@@ -62,51 +57,8 @@ def clean_heldout(path: Path) -> list[str]:
     return lines
 
 
-def _lower(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(p, output=p["output"].lower(), gold=p["gold"].lower()) for p in pages]
-
-
-def extract_halves(root: Path) -> list[str]:
-    import trafilatura
-
-    from storytrace.extract.html import html_draft
-    from storytrace.model import Document, Draft, Source
-
-    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
-    ours: dict[str, str] = {}
-    base: dict[str, str] = {}
-    for pid, item in sorted(truth.items()):
-        html = gzip.decompress((root / "html" / f"{pid}.html.gz").read_bytes())
-        text = html.decode("utf-8", "replace")
-        doc = Document(Source(f"{pid}.html"), "html", text, True, {"url": item.get("url")})
-        draft = html_draft(doc)
-        ours[pid] = (
-            clean_page(draft.text, title=draft.title, extracted=True).text
-            if isinstance(draft, Draft)
-            else ""
-        )
-        try:
-            base[pid] = trafilatura.extract(text) or ""
-        except Exception:  # the baseline failing costs that page only
-            base[pid] = ""
-    lines = ["extraction benchmark: A = crc32(id) even (settings chosen here), B = odd"]
-    for name, ids in (
-        ("A", [i for i in truth if half(i) == 0]),
-        ("B", [i for i in truth if half(i) == 1]),
-        ("all", list(truth)),
-    ):
-        for label, outs in (("storytrace", ours), ("trafilatura default", base)):
-            pages = [{"gold": truth[i]["articleBody"], "output": outs[i]} for i in ids]
-            lines.append(
-                _fmt(f"  {name} ({len(ids)}) {label}", score_cleaning(_lower(pages)), False)
-            )
-    return lines
-
-
 def main(argv: list[str]) -> None:
     data = Path(argv[0]) if argv else data_dir()
-    for line in extract_halves(data / "article-extraction-benchmark"):
-        print(line, flush=True)
     for line in clean_heldout(data / "textclean" / "dev.jsonl"):
         print(line, flush=True)
 

@@ -147,3 +147,14 @@ def test_extract_first_40(shared_data: Path) -> None:
     got = ev.eval_extract(pages, workers=2)
     assert got["n"] == 40
     assert got["f1"] >= floor("extract_first_40", "f1"), got
+
+
+def test_extract_wcxb_all(shared_data: Path) -> None:
+    # Pages far from the Zyte benchmark (695 domains, small sites, several languages): the
+    # extraction mode was chosen by domain on both sets (research/extract_heldout.py).
+    pages = ev.load_extract(_need(shared_data / "wcxb-extract"))
+    got = ev.eval_extract(pages, workers=2)
+    assert got["n"] == 709
+    assert got["f1"] >= floor("extract_wcxb_all", "f1"), got
+    lead = got["f1"] - got["baselines"]["trafilatura"]["f1"]
+    assert lead >= floor("extract_wcxb_all", "over-trafilatura"), got

@@ -207,6 +207,7 @@ def extract_one(path: str, timeout: float = 10.0) -> tuple[str, str]:
     import trafilatura
 
     from storytrace.extract import to_draft
+    from storytrace.extract.library_logs import library_warnings
     from storytrace.io import read_inputs
     from storytrace.model import Document, Draft
 
@@ -220,7 +221,8 @@ def extract_one(path: str, timeout: float = 10.0) -> tuple[str, str]:
         else ""
     )
     try:
-        theirs = trafilatura.extract(doc.content) or ""
+        with library_warnings():  # its log lines would cut through the progress bar
+            theirs = trafilatura.extract(doc.content) or ""
     except Exception:  # the baseline failing on one page costs that page only
         theirs = ""
     return ours, theirs

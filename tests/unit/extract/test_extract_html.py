@@ -135,7 +135,7 @@ def test_hostile_html_is_a_reject_or_draft_never_a_crash() -> None:
 
 
 def test_extractor_exception_becomes_reject(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(tree: Any, url: str | None) -> Any:
+    def boom(tree: Any, url: str | None, **favor: bool) -> Any:
         raise RuntimeError("internal failure")
 
     monkeypatch.setattr(html_mod, "_extract", boom)
@@ -145,7 +145,7 @@ def test_extractor_exception_becomes_reject(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_slow_extractor_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow(tree: Any, url: str | None) -> Any:
+    def slow(tree: Any, url: str | None, **favor: bool) -> Any:
         while True:  # an extractor stuck on a pathological page
             time.sleep(0.01)
 
@@ -160,7 +160,7 @@ def test_slow_extractor_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_slow_extractor_that_swallows_exceptions_still_times_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def stubborn(tree: Any, url: str | None) -> Any:
+    def stubborn(tree: Any, url: str | None, **favor: bool) -> Any:
         while True:
             try:
                 time.sleep(0.01)
@@ -215,3 +215,23 @@ def test_the_extractors_warnings_go_into_the_reject_not_the_log(
     with caplog.at_level(logging.WARNING):
         logging.getLogger("trafilatura.core").warning("heard")
     assert [r.getMessage() for r in caplog.records] == ["heard"]
+
+
+def test_every_mode_extracts_and_the_ingest_uses_the_shipped_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for mode in html_mod.MODES:
+        draft = html_mod.html_draft(_doc(article_html()), mode=mode)
+        assert isinstance(draft, Draft) and PARAS[2] in draft.text, mode
+    seen: list[dict[str, bool]] = []
+    real = html_mod._extract
+
+    def spy(tree: Any, url: str | None, **favor: bool) -> Any:
+        seen.append(favor)
+        return real(tree, url, **favor)
+
+    monkeypatch.setattr(html_mod, "_extract", spy)
+    assert isinstance(to_draft(_doc(article_html())), Draft)
+    assert seen == [html_mod.MODES[html_mod.MODE]]
+    with pytest.raises(KeyError):
+        html_mod.html_draft(_doc(article_html()), mode="greedy")
