@@ -107,7 +107,13 @@ def page_url(tree: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _extract(tree: lxml.html.HtmlElement, url: str | None, **favor: bool) -> Any:
+def _extract(
+    tree: lxml.html.HtmlElement,
+    url: str | None,
+    *,
+    favor_precision: bool = False,
+    favor_recall: bool = False,
+) -> Any:
     # The one call into trafilatura; tests replace it to simulate a slow extractor.
     return trafilatura.bare_extraction(
         tree,
@@ -116,7 +122,8 @@ def _extract(tree: lxml.html.HtmlElement, url: str | None, **favor: bool) -> Any
         include_comments=False,
         include_tables=True,
         deduplicate=False,
-        **favor,
+        favor_precision=favor_precision,
+        favor_recall=favor_recall,
     )
 
 
