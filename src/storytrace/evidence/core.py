@@ -116,6 +116,10 @@ class Evidence:
         keys += ["q:" + _h(q) for q in self.quotes[:6]]
         heads = sorted(self.entity_heads.items(), key=lambda kv: (-kv[1], kv[0]))
         keys += ["e:" + h for h, _ in heads[:12]]
+        # Keys any language shares: the full dates and the telling figures an article
+        # mentions, so that a translation whose names are translated too is still found.
+        keys += ["d:" + d for d in self.dates if len(d) == 10][:2]
+        keys += ["v:" + _figure(v) for v in _telling_figures(self.numbers)][:3]
         rare = sorted(self.terms.items(), key=lambda kv: (-kv[1], kv[0]))
         keys += ["t:" + t for t, _ in rare[: MAX_INDEX_KEYS - len(keys)]]
         share = _SHARED.setdefault
@@ -198,6 +202,23 @@ def _share_strings(d: dict[str, Any]) -> None:
 
 
 _FIELDS = tuple(f.name for f in fields(Evidence))
+
+
+def _telling_figures(numbers: tuple[tuple[str, float], ...]) -> list[float]:
+    """Figures that tell one event from another: fractions and values of 100 or more that
+    are not years (counts below 100 recur in every story)."""
+    found: list[float] = []
+    for _, v in numbers:
+        year = v.is_integer() and 1900 <= v <= 2100
+        if (not v.is_integer() or v >= 100) and not year and v not in found:
+            found.append(v)
+    return found
+
+
+def _figure(v: float) -> str:
+    return f"{v:g}"
+
+
 _EMPTY: tuple[Any, ...] = ((), [], {}, None, 0, b"")
 
 

@@ -68,3 +68,17 @@ def test_the_embedding_lifts_a_cross_lingual_pair() -> None:
     with_vectors = similarity(ea, eb)
     assert with_vectors.features["embed_cos"] > 0.5
     assert with_vectors.score > similarity(a, b).score
+
+
+def test_a_translation_shares_its_dates_and_figures_as_candidate_keys() -> None:
+    en = extract_evidence(
+        "A magnitude 6.4 earthquake struck southern Turkey on February 6, 2023, destroying "
+        "145 buildings in the province, officials said. Rescue teams searched the rubble."
+    )
+    de = extract_evidence(
+        "Ein Erdbeben der Stärke 6,4 hat am 6. Februar 2023 den Süden der Türkei erschüttert, "
+        "145 Gebäude in der Provinz wurden zerstört. Rettungsteams suchten in den Trümmern."
+    )
+    shared = en.index_keys() & de.index_keys()
+    assert {"d:2023-02-06", "v:6.4", "v:145"} <= shared
+    assert not any(k in shared for k in ("v:2023", "d:02-06"))  # years and partial dates: no
